@@ -1,0 +1,10 @@
+"""Revcycle: the Chalice app. It only wires: middleware, blueprints, and (later) schedules and queues."""
+from chalice import Chalice
+
+from chalicelib.core.gateway import gateway, problem_middleware
+from chalicelib.tenants.routes import bp as tenants
+
+app = Chalice(app_name="revcycle")
+app.register_middleware(problem_middleware, "http")
+app.register_blueprint(gateway)
+app.register_blueprint(tenants)

@@ -1,0 +1,191 @@
+"""The API layer: one decorator that registers a Chalice route and does what every route does.
+
+`endpoint` records a RouteSpec (the OpenAPI document is generated from these), and wraps the handler so
+that, in order: the principal comes from the authorizer context; a `{practice_id}` route checks that the
+key may see that practice and that the practice is the firm's (404 otherwise, never revealing it exists);
+the role's permission is checked (403); body and query are parsed into pydantic models (4xx problem+json);
+an `Idempotency-Key` is honoured on POST; the handler runs; the access is audited. Domain errors become
+problem+json here and nowhere else. Handlers receive a `Call` and return a pydantic model, a page or None.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel
+
+from chalicelib.core import audit, http, idempotency
+from chalicelib.core.auth import Auth, PracticeScope, Principal
+from chalicelib.core.errors import DomainError, Forbidden, NotFound
+from chalicelib.core.gateway import api_key_authorizer
+from chalicelib.core.ids import is_id
+from chalicelib.core.logs import get_logger
+from chalicelib.core.settings import get_settings
+from chalicelib.db import keys
+from chalicelib.db.models import Practice
+
+ACTIONS = {"GET": "read", "POST": "create", "PATCH": "update", "PUT": "update", "DELETE": "delete"}
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    method: str
+    path: str
+    summary: str
+    auth: Auth
+    permission: str | None
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    audit: str | None
+    tag: str
+    list_response: bool = False
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass
+class Call:
+    principal: Principal | None
+    scope: PracticeScope | None
+    path: dict[str, str]
+    body: Any = None
+    query: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    request_id: str = ""
+
+
+def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str | None = None,
+             body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+             response: type[BaseModel] | None = None, status: int = 200, auth: Auth = Auth.KEY,
+             audit_entity: str | None = None, list_response: bool = False) -> Callable:
+    def decorate(handler: Callable[[Call], Any]) -> Callable[[Call], Any]:
+        spec = RouteSpec(method, path, (handler.__doc__ or handler.__name__).strip().splitlines()[0], auth,
+                         permission, body, query, response, status, audit_entity, tag, list_response)
+        ROUTES.append(spec)
+
+        @bp.route(path, methods=[method], name=handler.__name__, content_types=[http.JSON],
+                  authorizer=None if auth is Auth.NONE else api_key_authorizer)
+        @functools.wraps(handler)
+        def view(**params: str) -> Response:
+            return _dispatch(bp, spec, handler, params)
+
+        return handler
+
+    return decorate
+
+
+def _principal(context: dict[str, Any], spec: RouteSpec) -> Principal | None:
+    if spec.auth is Auth.NONE:
+        return None
+    return Principal.from_context(context["authorizer"])
+
+
+def _practice_scope(principal: Principal, practice_id: str) -> PracticeScope:
+    # A key of one practice, or of another firm, learns nothing: every refusal here is the same 404.
+    missing = NotFound("No such practice.")
+    if not is_id(practice_id) or not principal.firm_id or not principal.sees_practice(practice_id):
+        raise missing
+    try:
+        practice = Practice.get(keys.firm_pk(principal.firm_id), keys.practice_sk(practice_id))
+    except Practice.DoesNotExist:
+        raise missing from None
+    if practice.firm_id != principal.firm_id:
+        raise missing
+    return PracticeScope(practice_id, principal)
+
+
+def _build_call(bp: Blueprint, spec: RouteSpec, params: dict[str, str]) -> Call:
+    request = bp.current_request
+    if any(name.endswith("_id") and not is_id(value) for name, value in params.items()):
+        raise NotFound("No such resource.")  # a malformed id cannot name anything we store
+    principal = _principal(request.context, spec)
+    if principal and (spec.auth is Auth.KEY) != bool(principal.firm_id):
+        raise Forbidden("This route takes a firm's API key." if spec.auth is Auth.KEY else "Platform operators only.")
+    scope = _practice_scope(principal, params["practice_id"]) if principal and "practice_id" in params else None
+    if principal and spec.permission and not principal.can(spec.permission):
+        raise Forbidden("This key's role may not do this.")
+    call = Call(principal, scope, params, headers={k.lower(): v for k, v in request.headers.items()},
+                request_id=request.context.get("requestId", ""))
+    if spec.query is not None:
+        call.query = http.parse_query(spec.query, request.query_params)
+    elif request.query_params:
+        raise http.ValidationFailed("This route takes no query parameters.",
+                                    [http.field_error("query", "unexpected parameters")])
+    if spec.body is not None:
+        call.body = http.parse_body(spec.body, request.raw_body or b"", request.headers.get("content-type"),
+                                    get_settings().max_body_bytes)
+    return call
+
+
+def _respond(spec: RouteSpec, result: Any) -> tuple[int, str | None]:
+    if result is None:
+        return 204, None
+    if spec.list_response:
+        items, cursor = result
+        return spec.status, json.dumps({"data": http.dump(items), "next_cursor": cursor})
+    return spec.status, json.dumps(http.dump(result))
+
+
+def _audit(spec: RouteSpec, call: Call, body: str | None) -> None:
+    if spec.audit is None or call.principal is None:
+        return
+    practice_id = call.scope.practice_id if call.scope else None
+    entity_id = next((v for k, v in reversed(call.path.items()) if k != "practice_id"), None)
+    if spec.method == "POST" and body and entity_id is None:
+        entity_id = json.loads(body).get("id")
+    practice_id = practice_id or (entity_id if spec.audit == "practice" else None)
+    if practice_id:
+        audit.record(audit.AuditEvent(practice_id, call.principal.key_id, spec.audit, entity_id,
+                                      ACTIONS[spec.method], call.request_id, _source_ip(call)))
+
+
+def _source_ip(call: Call) -> str | None:
+    forwarded = call.headers.get("x-forwarded-for", "")
+    return forwarded.split(",")[0].strip() or None
+
+
+def _run(bp: Blueprint, spec: RouteSpec, handler: Callable, params: dict[str, str]) -> tuple[int, str | None, str]:
+    call = _build_call(bp, spec, params)
+    key = call.headers.get("idempotency-key") if spec.method == "POST" else None
+    claim = None
+    if key is not None and call.principal is not None:
+        pk = keys.firm_pk(call.principal.firm_id) if call.principal.firm_id else keys.PLATFORM_PK
+        claim = idempotency.claim(pk, call.principal.key_id, key, spec.method, bp.current_request.path,
+                                  bp.current_request.raw_body or b"")
+        if isinstance(claim, idempotency.StoredAnswer):
+            return claim.status, claim.body, "replayed"
+    try:
+        status, body = _respond(spec, handler(call))
+        _audit(spec, call, body)
+    except BaseException:
+        if claim is not None:
+            idempotency.release(claim)
+        raise
+    if claim is not None:
+        idempotency.complete(claim, status, body)
+    return status, body, "ok"
+
+
+def _dispatch(bp: Blueprint, spec: RouteSpec, handler: Callable, params: dict[str, str]) -> Response:
+    started = time.perf_counter()
+    log = get_logger()
+    log.append_keys(request_id=bp.current_request.context.get("requestId"))
+    try:
+        status, body, outcome = _run(bp, spec, handler, params)
+        response = Response(body=body or "", status_code=status,
+                            headers={"Content-Type": http.JSON} if body is not None else {})
+    except DomainError as error:
+        outcome, status = "refused", error.status
+        response = Response(body=http.problem_body(error), status_code=status,
+                            headers={"Content-Type": http.PROBLEM})
+    log.info("request", extra={"route": f"{spec.method} {spec.path}", "status": status, "outcome": outcome,
+                               "practice_id": params.get("practice_id"),
+                               "ms": round((time.perf_counter() - started) * 1000, 1)})
+    return response

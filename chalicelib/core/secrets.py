@@ -1,0 +1,23 @@
+"""The app secret (Secrets Manager), fetched once per container and cached."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from chalicelib.core.settings import get_settings
+
+
+@dataclass(frozen=True)
+class AppSecret:
+    root_key: str
+    signing_key: bytes
+
+
+@lru_cache(maxsize=1)
+def get_app_secret() -> AppSecret:
+    import boto3  # only on the first request that needs it, never at cold start
+
+    raw = boto3.client("secretsmanager").get_secret_value(SecretId=get_settings().secret_id)
+    values = json.loads(raw["SecretString"])
+    return AppSecret(root_key=values["root_key"], signing_key=values["signing_key"].encode())

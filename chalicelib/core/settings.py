@@ -1,0 +1,41 @@
+"""Settings: one model, read once from the environment at cold start.
+
+Every variable is listed in the README. AWS endpoints are not settings of ours: boto3 and PynamoDB read
+the standard `AWS_ENDPOINT_URL_<SERVICE>` variables, so the same code talks to the local stack or to AWS.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PREFIX = "REVCYCLE_"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage: Literal["local", "test", "prod"] = "local"
+    table_name: str = "revcycle"
+    edi_bucket: str = "revcycle-edi"
+    documents_bucket: str = "revcycle-documents"
+    jobs_queue: str = "revcycle-jobs"
+    secret_id: str = "revcycle/app"
+    max_body_bytes: int = Field(default=262_144, gt=0)
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
+        values = {
+            name: env[PREFIX + name.upper()]
+            for name in cls.model_fields
+            if PREFIX + name.upper() in env
+        }
+        return cls(**values)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,74 @@
+"""Field types the API schemas share. Text that may reach an X12 file refuses X12 delimiters."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from chalicelib.core.ids import ULID_PATTERN
+
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+    "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI AA AE AP".split()
+)
+
+
+class Schema(BaseModel):
+    """Request bodies: unknown fields and wrong types are refused (no silent coercion)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# X12 5010 basic and extended character sets, less the delimiters this project writes (~ * : ^ >).
+X12Text = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9 !&'()+,\-./;?=%@\[\]_{}\\|<#$\"]+$")]
+Id = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
+Cents = Annotated[int, Field(ge=0, le=99_999_999_99)]
+
+
+def _state(value: str) -> str:
+    if value.upper() not in US_STATES:
+        raise ValueError("not a US state or territory code")
+    return value.upper()
+
+
+State = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_state)]
+Zip = Annotated[str, StringConstraints(pattern=r"^\d{5}(\d{4})?$")]
+
+
+class AddressIn(Schema):
+    line1: Annotated[X12Text, StringConstraints(max_length=55)]
+    line2: Annotated[X12Text, StringConstraints(max_length=55)] | None = None
+    city: Annotated[X12Text, StringConstraints(max_length=30)]
+    state: State
+    zip: Zip = Field(description="ZIP code, 5 or 9 digits without a dash")
+
+
+class AddressOut(Out):
+    line1: str
+    line2: str | None = None
+    city: str
+    state: str
+    zip: str
+
+
+class PageQuery(Schema):
+    model_config = ConfigDict(extra="forbid", strict=False)
+    limit: int = Field(default=50, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
+
+
+class Versioned(Out):
+    id: str
+    created_at: str
+    updated_at: str
+    version: int
+
+
+def not_before(start: date, end: date | None, field: str) -> None:
+    if end is not None and end < start:
+        raise ValueError(f"{field} is before the start date")

@@ -1,0 +1,81 @@
+"""Key builders for the one table, and the access patterns they serve.
+
+Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<practice_id>`. Ids are ULIDs
+(or, for codes, validated tokens) and never contain `#`, so no id can reach into a neighbouring key.
+
+| access pattern                                 | key / index                                          | operation |
+| ---------------------------------------------- | ---------------------------------------------------- | --------- |
+| firm by id                                     | pk=FIRM#f, sk=FIRM                                   | GetItem   |
+| API key by id (authorizer, every request)      | pk=FIRM#f, sk=APIKEY#k                               | GetItem   |
+| API keys of a firm                             | pk=FIRM#f, sk begins_with APIKEY#                    | Query     |
+| practice of a firm (access check)              | pk=FIRM#f, sk=PRACTICE#p                             | GetItem   |
+| practices of a firm                            | pk=FIRM#f, sk begins_with PRACTICE#                  | Query     |
+| provider / payer / fee entry by id             | pk=PRACTICE#p, sk=PROVIDER#id / PAYER#id / FEE#id    | GetItem   |
+| providers / payers / fee entries of a practice | pk=PRACTICE#p, sk begins_with PROVIDER# / PAYER# ... | Query     |
+| fee entries of one code, by effective date     | gsi1: gsi1pk=PRACTICE#p#FEECODE#code, gsi1sk=from    | Query     |
+| audit trail of a practice, newest first        | pk=PRACTICE#p, sk begins_with AUDIT# (desc)          | Query     |
+| idempotency record of a key                    | pk=FIRM#f (or PLATFORM), sk=IDEM#<key id>#<digest>   | GetItem   |
+"""
+from __future__ import annotations
+
+SEP = "#"
+
+
+def _part(value: str) -> str:
+    if not value or SEP in value:
+        raise ValueError("key parts are non-empty and never contain the delimiter")
+    return value
+
+
+def firm_pk(firm_id: str) -> str:
+    return f"FIRM#{_part(firm_id)}"
+
+
+def practice_pk(practice_id: str) -> str:
+    return f"PRACTICE#{_part(practice_id)}"
+
+
+PLATFORM_PK = "PLATFORM"
+FIRM_SK = "FIRM"
+
+
+def api_key_sk(key_id: str) -> str:
+    return f"APIKEY#{_part(key_id)}"
+
+
+def practice_sk(practice_id: str) -> str:
+    return f"PRACTICE#{_part(practice_id)}"
+
+
+def provider_sk(provider_id: str) -> str:
+    return f"PROVIDER#{_part(provider_id)}"
+
+
+def payer_sk(payer_id: str) -> str:
+    return f"PAYER#{_part(payer_id)}"
+
+
+def fee_sk(entry_id: str) -> str:
+    return f"FEE#{_part(entry_id)}"
+
+
+def fee_code_pk(practice_id: str, code: str) -> str:
+    return f"{practice_pk(practice_id)}#FEECODE#{_part(code)}"
+
+
+def audit_sk(record_id: str) -> str:
+    return f"AUDIT#{_part(record_id)}"
+
+
+def idempotency_sk(key_id: str, digest: str) -> str:
+    return f"IDEM#{_part(key_id)}#{_part(digest)}"
+
+
+PREFIXES = {
+    "api_key": "APIKEY#",
+    "practice": "PRACTICE#",
+    "provider": "PROVIDER#",
+    "payer": "PAYER#",
+    "fee": "FEE#",
+    "audit": "AUDIT#",
+}

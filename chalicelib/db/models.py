@@ -1,0 +1,135 @@
+"""PynamoDB items of the one table. Every kind shares `Item` and is told apart by `kind`.
+
+The table name comes from settings on first use (not at import), through `_SettingsTable`.
+`version` is a VersionAttribute: a first save is conditional on the item not existing, later saves and
+deletes on the version read, so concurrent edits fail instead of overwriting (answered 409).
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.core.settings import get_settings
+
+
+class _SettingsTable(type):
+    @property
+    def table_name(cls) -> str:
+        return get_settings().table_name
+
+
+class _Meta(metaclass=_SettingsTable):
+    pass
+
+
+class Gsi1(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+    id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+class Address(MapAttribute):
+    line1 = UnicodeAttribute()
+    line2 = UnicodeAttribute(null=True)
+    city = UnicodeAttribute()
+    state = UnicodeAttribute()
+    zip = UnicodeAttribute()
+
+
+class Firm(Item, discriminator="firm"):
+    name = UnicodeAttribute()
+
+
+class ApiKey(Item, discriminator="api_key"):
+    firm_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    all_practices = BooleanAttribute()
+    practice_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    label = UnicodeAttribute(null=True)
+    secret_hash = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)
+
+
+class Practice(Item, discriminator="practice"):
+    firm_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    npi = UnicodeAttribute()
+    tax_id = UnicodeAttribute()
+    address = Address()
+
+
+class Provider(Item, discriminator="provider"):
+    practice_id = UnicodeAttribute()
+    entity_type = UnicodeAttribute()
+    npi = UnicodeAttribute()
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
+    organization_name = UnicodeAttribute(null=True)
+    taxonomy_code = UnicodeAttribute()
+    roles = ListAttribute(of=UnicodeAttribute)
+    active = BooleanAttribute()
+
+
+class Payer(Item, discriminator="payer"):
+    practice_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    payer_id = UnicodeAttribute()
+    claim_type = UnicodeAttribute()
+    timely_filing_days = NumberAttribute()
+    address = Address(null=True)
+    active = BooleanAttribute()
+
+
+class FeeScheduleEntry(Item, discriminator="fee"):
+    practice_id = UnicodeAttribute()
+    code = UnicodeAttribute()
+    charge_cents = NumberAttribute()
+    effective_from = UnicodeAttribute()
+    effective_to = UnicodeAttribute(null=True)
+
+
+class AuditRecord(Item, discriminator="audit"):
+    practice_id = UnicodeAttribute()
+    actor_key_id = UnicodeAttribute()
+    entity = UnicodeAttribute()
+    entity_id = UnicodeAttribute(null=True)
+    action = UnicodeAttribute()
+    request_id = UnicodeAttribute()
+    source_ip = UnicodeAttribute(null=True)
+
+
+class IdempotencyRecord(Item, discriminator="idempotency"):
+    request_digest = UnicodeAttribute()
+    state = UnicodeAttribute()  # in_progress | done
+    response_status = NumberAttribute(null=True)
+    response_body = UnicodeAttribute(null=True)

@@ -1,0 +1,100 @@
+"""API schemas of firms, practices and API keys. (Their stored items live in chalicelib/db/models.py.)"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
+
+from chalicelib.coding.npi import is_valid_npi
+from chalicelib.core.auth import ROLES
+from chalicelib.core.types import AddressIn, AddressOut, Id, Out, Schema, Versioned, X12Text
+
+
+def _npi(value: str) -> str:
+    if not is_valid_npi(value):
+        raise ValueError("not a valid NPI (10 digits starting with 1 or 2, with a correct check digit)")
+    return value
+
+
+def _tax_id(value: str) -> str:
+    digits = value.replace("-", "")
+    if len(digits) != 9 or not digits.isdigit() or digits[:2] in {"00", "07", "08", "09", "17", "18", "19",
+                                                                   "28", "29", "49", "69", "70", "78", "79", "89"}:
+        raise ValueError("not a valid EIN (9 digits, NN-NNNNNNN, with an IRS-issued prefix)")
+    return digits
+
+
+Npi = Annotated[str, StringConstraints(min_length=10, max_length=10), AfterValidator(_npi)]
+TaxId = Annotated[str, StringConstraints(min_length=9, max_length=10), AfterValidator(_tax_id)]
+Role = Literal["firm_admin", "biller", "coder", "front_desk", "viewer"]
+assert set(Role.__args__) == set(ROLES)  # type: ignore[attr-defined]
+
+
+class FirmCreate(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class FirmOut(Versioned):
+    name: str
+
+
+class FirmCreated(Out):
+    firm: FirmOut
+    api_key: str = Field(description="The firm-admin key; shown once, never again")
+
+
+class PracticeCreate(Schema):
+    name: X12Text
+    npi: Npi
+    tax_id: TaxId
+    address: AddressIn
+
+
+class PracticeUpdate(Schema):
+    name: X12Text | None = None
+    npi: Npi | None = None
+    tax_id: TaxId | None = None
+    address: AddressIn | None = None
+    version: int | None = Field(default=None, ge=1, description="Or send it in If-Match")
+
+
+class PracticeOut(Versioned):
+    firm_id: str
+    name: str
+    npi: str
+    tax_id: str
+    address: AddressOut
+
+
+class ApiKeyCreate(Schema):
+    role: Role
+    practice_ids: list[Id] | Literal["all"] = Field(max_length=100)
+    label: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+
+    @field_validator("practice_ids")
+    @classmethod
+    def _some(cls, value: list[str] | str) -> list[str] | str:
+        if isinstance(value, list) and not value:
+            raise ValueError('name at least one practice, or "all"')
+        return sorted(set(value)) if isinstance(value, list) else value
+
+
+class ApiKeyOut(Versioned):
+    firm_id: str
+    role: str
+    practice_ids: list[str] | Literal["all"]
+    label: str | None = None
+    created_by: str
+    revoked_at: str | None = None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    api_key: str = Field(description="The key itself; shown once, never again")
+
+
+class Me(Out):
+    key_id: str
+    firm_id: str
+    role: str
+    practice_ids: list[str] | Literal["all"]
+    permissions: list[str]

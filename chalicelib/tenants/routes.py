@@ -1,0 +1,94 @@
+"""Routes of firms, practices, API keys and the caller. Thin: parse, authorize (in `endpoint`), call."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.core.api import Call, endpoint
+from chalicelib.core.auth import Auth
+from chalicelib.core.errors import PreconditionRequired
+from chalicelib.core.types import PageQuery
+from chalicelib.tenants import service
+from chalicelib.tenants.models import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    FirmCreate,
+    FirmCreated,
+    Me,
+    PracticeCreate,
+    PracticeOut,
+    PracticeUpdate,
+)
+
+bp = Blueprint(__name__)
+TAG = "firms and practices"
+
+
+def expected_version(call: Call) -> int:
+    """The version an update is based on: `If-Match` (an ETag or a bare number) or the body's `version`."""
+    header = call.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
+    if header.isdigit():
+        return int(header)
+    if call.body is not None and getattr(call.body, "version", None):
+        return int(call.body.version)
+    raise PreconditionRequired("Send the version you read, in If-Match or the body's `version`.")
+
+
+@endpoint(bp, "POST", "/admin/firms", tag="platform", auth=Auth.ROOT, permission="firms:create",
+          body=FirmCreate, response=FirmCreated, status=201)
+def create_firm(call: Call) -> FirmCreated:
+    """Create a firm and its first firm-admin key (platform operators only)."""
+    return service.create_firm(call.body)
+
+
+@endpoint(bp, "GET", "/me", tag=TAG, response=Me)
+def who_am_i(call: Call) -> Me:
+    """Who the caller is: key, firm, role, practices and permissions."""
+    return service.me(call.principal)
+
+
+@endpoint(bp, "POST", "/practices", tag=TAG, permission="practices:write", body=PracticeCreate,
+          response=PracticeOut, status=201, audit_entity="practice")
+def create_practice(call: Call) -> PracticeOut:
+    """Add a practice the firm bills for."""
+    return service.create_practice(call.principal, call.body)
+
+
+@endpoint(bp, "GET", "/practices", tag=TAG, query=PageQuery, response=PracticeOut, list_response=True)
+def list_practices(call: Call) -> tuple[list[PracticeOut], str | None]:
+    """The firm's practices this key may see."""
+    return service.list_practices(call.principal, call.query.limit, call.query.cursor)
+
+
+@endpoint(bp, "GET", "/practices/{practice_id}", tag=TAG, permission="setup:read", response=PracticeOut,
+          audit_entity="practice")
+def get_practice(call: Call) -> PracticeOut:
+    """One practice."""
+    return service.get_practice(call.principal, call.scope.practice_id)
+
+
+@endpoint(bp, "PATCH", "/practices/{practice_id}", tag=TAG, permission="practices:write",
+          body=PracticeUpdate, response=PracticeOut, audit_entity="practice")
+def update_practice(call: Call) -> PracticeOut:
+    """Change a practice's name, NPI, tax id or address."""
+    return service.update_practice(call.principal, call.scope.practice_id, call.body, expected_version(call))
+
+
+@endpoint(bp, "POST", "/api-keys", tag=TAG, permission="keys:manage", body=ApiKeyCreate,
+          response=ApiKeyCreated, status=201)
+def create_api_key(call: Call) -> ApiKeyCreated:
+    """Issue an API key with a role and practices; the key is shown only in this answer."""
+    return service.create_api_key(call.principal, call.body)
+
+
+@endpoint(bp, "GET", "/api-keys", tag=TAG, permission="keys:manage", query=PageQuery, response=ApiKeyOut,
+          list_response=True)
+def list_api_keys(call: Call) -> tuple[list[ApiKeyOut], str | None]:
+    """The firm's API keys (never the keys themselves)."""
+    return service.list_api_keys(call.principal, call.query.limit, call.query.cursor)
+
+
+@endpoint(bp, "DELETE", "/api-keys/{key_id}", tag=TAG, permission="keys:manage", status=204)
+def revoke_api_key(call: Call) -> None:
+    """Revoke a key; it is refused from its next request on."""
+    service.revoke_api_key(call.principal, call.path["key_id"])

@@ -3,8 +3,10 @@ from chalice import Chalice
 
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.tenants.routes import bp as tenants
+from chalicelib.tenants.setup_routes import bp as practice_setup
 
 app = Chalice(app_name="revcycle")
 app.register_middleware(problem_middleware, "http")
 app.register_blueprint(gateway)
 app.register_blueprint(tenants)
+app.register_blueprint(practice_setup)

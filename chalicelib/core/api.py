@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from chalicelib.core import audit, http, idempotency
 from chalicelib.core.auth import Auth, PracticeScope, Principal
-from chalicelib.core.errors import DomainError, Forbidden, NotFound
+from chalicelib.core.errors import DomainError, Forbidden, NotFound, PreconditionRequired
 from chalicelib.core.gateway import api_key_authorizer
 from chalicelib.core.ids import is_id
 from chalicelib.core.logs import get_logger
@@ -81,6 +81,22 @@ def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str
     return decorate
 
 
+def expected_version(call: Call) -> int:
+    """The version an update is based on: `If-Match` (an ETag or a bare number) or the body's `version`."""
+    header = call.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
+    if header.isdigit():
+        return int(header)
+    if call.body is not None and getattr(call.body, "version", None):
+        return int(call.body.version)
+    raise PreconditionRequired("Send the version you read, in If-Match or the body's `version`.")
+
+
+def _request_id(bp: Blueprint) -> str:
+    """API Gateway's request id when there is one (chalice local has none), else the Lambda invocation's."""
+    from_gateway = bp.current_request.context.get("requestId")
+    return from_gateway or getattr(bp.lambda_context, "aws_request_id", "") or ""
+
+
 def _principal(context: dict[str, Any], spec: RouteSpec) -> Principal | None:
     if spec.auth is Auth.NONE:
         return None
@@ -112,7 +128,7 @@ def _build_call(bp: Blueprint, spec: RouteSpec, params: dict[str, str]) -> Call:
     if principal and spec.permission and not principal.can(spec.permission):
         raise Forbidden("This key's role may not do this.")
     call = Call(principal, scope, params, headers={k.lower(): v for k, v in request.headers.items()},
-                request_id=request.context.get("requestId", ""))
+                request_id=_request_id(bp))
     if spec.query is not None:
         call.query = http.parse_query(spec.query, request.query_params)
     elif request.query_params:
@@ -176,7 +192,7 @@ def _run(bp: Blueprint, spec: RouteSpec, handler: Callable, params: dict[str, st
 def _dispatch(bp: Blueprint, spec: RouteSpec, handler: Callable, params: dict[str, str]) -> Response:
     started = time.perf_counter()
     log = get_logger()
-    log.append_keys(request_id=bp.current_request.context.get("requestId"))
+    log.append_keys(request_id=_request_id(bp))
     try:
         status, body, outcome = _run(bp, spec, handler, params)
         response = Response(body=body or "", status_code=status,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.core.api import Call, endpoint
+from chalicelib.core.api import Call, endpoint, expected_version
 from chalicelib.core.auth import Auth
-from chalicelib.core.errors import PreconditionRequired
 from chalicelib.core.types import PageQuery
+from chalicelib.core.audit import AuditOut, list_records
 from chalicelib.tenants import service
 from chalicelib.tenants.models import (
     ApiKeyCreate,
@@ -22,16 +22,6 @@ from chalicelib.tenants.models import (
 
 bp = Blueprint(__name__)
 TAG = "firms and practices"
-
-
-def expected_version(call: Call) -> int:
-    """The version an update is based on: `If-Match` (an ETag or a bare number) or the body's `version`."""
-    header = call.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
-    if header.isdigit():
-        return int(header)
-    if call.body is not None and getattr(call.body, "version", None):
-        return int(call.body.version)
-    raise PreconditionRequired("Send the version you read, in If-Match or the body's `version`.")
 
 
 @endpoint(bp, "POST", "/admin/firms", tag="platform", auth=Auth.ROOT, permission="firms:create",
@@ -92,3 +82,10 @@ def list_api_keys(call: Call) -> tuple[list[ApiKeyOut], str | None]:
 def revoke_api_key(call: Call) -> None:
     """Revoke a key; it is refused from its next request on."""
     service.revoke_api_key(call.principal, call.path["key_id"])
+
+
+@endpoint(bp, "GET", "/practices/{practice_id}/audit", tag=TAG, permission="audit:read", query=PageQuery,
+          response=AuditOut, list_response=True, audit_entity="audit")
+def list_audit(call: Call) -> tuple[list[AuditOut], str | None]:
+    """Who read or changed this practice's data, newest first."""
+    return list_records(call.scope.practice_id, call.query.limit, call.query.cursor)

@@ -1,0 +1,129 @@
+"""API schemas of a practice's setup: providers, payers and the fee schedule."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from chalicelib.coding.npi import is_valid_taxonomy
+from chalicelib.core.types import AddressIn, AddressOut, Cents, Schema, Versioned, X12Text
+from chalicelib.tenants.models import Npi
+
+
+def _taxonomy(value: str) -> str:
+    if not is_valid_taxonomy(value):
+        raise ValueError("not a taxonomy code (10 characters: 3 digits, 6 letters or digits, then X)")
+    return value
+
+
+Taxonomy = Annotated[str, StringConstraints(min_length=10, max_length=10, to_upper=True), AfterValidator(_taxonomy)]
+ProviderRole = Literal["billing", "rendering", "referring", "attending", "supervising"]
+PersonName = Annotated[X12Text, StringConstraints(max_length=35)]
+# CPT Category I (5 digits), II (4 digits + F), III (4 digits + T), or HCPCS Level II (letter + 4 digits).
+ProcedureCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^(\d{4}[0-9FT]|[A-V][0-9]{4})$")]
+# The clearinghouse's payer id (X12 NM109 of loop 2010BB): letters and digits, at most 80.
+PayerCode = Annotated[str, StringConstraints(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9]+$")]
+
+
+class ProviderCreate(Schema):
+    entity_type: Literal["individual", "organization"]
+    npi: Npi
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    organization_name: X12Text | None = None
+    taxonomy_code: Taxonomy
+    roles: list[ProviderRole] = Field(min_length=1, max_length=5)
+
+    @model_validator(mode="after")
+    def _names_fit_entity(self) -> "ProviderCreate":
+        if self.entity_type == "individual" and not (self.first_name and self.last_name):
+            raise ValueError("an individual provider needs first_name and last_name")
+        if self.entity_type == "organization" and (not self.organization_name or self.first_name or self.last_name):
+            raise ValueError("an organization provider has organization_name and no person names")
+        return self
+
+
+class ProviderUpdate(Schema):
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    organization_name: X12Text | None = None
+    taxonomy_code: Taxonomy | None = None
+    roles: list[ProviderRole] | None = Field(default=None, min_length=1, max_length=5)
+    active: bool | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class ProviderOut(Versioned):
+    practice_id: str
+    entity_type: str
+    npi: str
+    first_name: str | None = None
+    last_name: str | None = None
+    organization_name: str | None = None
+    taxonomy_code: str
+    roles: list[str]
+    active: bool
+
+
+class PayerCreate(Schema):
+    name: X12Text
+    payer_id: PayerCode
+    claim_type: Literal["professional", "institutional"] = "professional"
+    timely_filing_days: int = Field(default=365, ge=1, le=3650)
+    address: AddressIn | None = None
+
+
+class PayerUpdate(Schema):
+    name: X12Text | None = None
+    payer_id: PayerCode | None = None
+    claim_type: Literal["professional", "institutional"] | None = None
+    timely_filing_days: int | None = Field(default=None, ge=1, le=3650)
+    address: AddressIn | None = None
+    active: bool | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class PayerOut(Versioned):
+    practice_id: str
+    name: str
+    payer_id: str
+    claim_type: str
+    timely_filing_days: int
+    address: AddressOut | None = None
+    active: bool
+
+
+class FeeCreate(Schema):
+    code: ProcedureCode
+    charge_cents: Annotated[Cents, Field(gt=0)]
+    effective_from: date
+    effective_to: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "FeeCreate":
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        return self
+
+
+class FeeUpdate(Schema):
+    charge_cents: Annotated[Cents, Field(gt=0)] | None = None
+    effective_to: date | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class FeeOut(Versioned):
+    practice_id: str
+    code: str
+    charge_cents: int
+    effective_from: str
+    effective_to: str | None = None
+
+
+class FeeQuery(Schema):
+    model_config = Schema.model_config | {"strict": False}
+    limit: int = Field(default=50, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
+    code: ProcedureCode | None = None
+    on: date | None = Field(default=None, description="Only the entry in effect on this date (needs code)")

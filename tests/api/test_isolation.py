@@ -1,0 +1,94 @@
+"""Tenant isolation, route by route, read from the OpenAPI document: a new route is covered with no edit here.
+
+For every route with {practice_id}, practice A's real objects are addressed with a key of another practice of
+the same firm and with a key of another firm: the answer is always 403/404 and carries none of A's data.
+"""
+import re
+
+import pytest
+
+from tests.api.conftest import practice_body
+
+FORBIDDEN_STATUSES = {403, 404}
+
+
+@pytest.fixture(scope="module")
+def tenant_a(api):
+    from tests.api.conftest import World
+
+    world = World(api)
+    _, admin = world.firm("Tenant A")
+    practice = world.practice(admin)
+    sibling = world.practice(admin, name="Sibling Practice")
+    ids = {"practice_id": practice}
+    ids["provider_id"] = api.post(f"/practices/{practice}/providers", {
+        "entity_type": "individual", "npi": "1679576722", "first_name": "Ana", "last_name": "Lopez",
+        "taxonomy_code": "207Q00000X", "roles": ["rendering", "billing"]}, key=admin)[1]["id"]
+    ids["payer_id"] = api.post(f"/practices/{practice}/payers", {"name": "Aetna", "payer_id": "60054"},
+                               key=admin)[1]["id"]
+    ids["entry_id"] = api.post(f"/practices/{practice}/fee-schedule", {
+        "code": "99213", "charge_cents": 12500, "effective_from": "2026-01-01"}, key=admin)[1]["id"]
+    sibling_key = world.key(admin, "firm_admin", [sibling])
+    _, other_firm = world.firm("Tenant B")
+    world.practice(other_firm)
+    return {"ids": ids, "admin": admin, "outsiders": {"sibling practice": sibling_key, "other firm": other_firm}}
+
+
+def practice_routes(api):
+    document = api.get("/openapi.json")[1]
+    for path, operations in document["paths"].items():
+        if "{practice_id}" in path:
+            for method in operations:
+                yield method.upper(), path
+
+
+def fill(path, ids):
+    return re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], path)
+
+
+def test_the_document_has_practice_routes_to_check(api):
+    assert len(list(practice_routes(api))) >= 10
+
+
+@pytest.mark.parametrize("outsider", ["sibling practice", "other firm"])
+def test_no_practice_route_answers_an_outsider(api, tenant_a, outsider):
+    key = tenant_a["outsiders"][outsider]
+    secrets = set(tenant_a["ids"].values())
+    for method, path in practice_routes(api):
+        url = fill(path, tenant_a["ids"])
+        body = {} if method in {"POST", "PATCH"} else None
+        status, answer, _ = api.call(method, url, body, key=key, headers={"If-Match": "1"})
+        assert status in FORBIDDEN_STATUSES, f"{method} {path} answered {status} to the {outsider}"
+        leaked = [s for s in secrets if s in str(answer)]
+        assert not leaked, f"{method} {path} showed {leaked} to the {outsider}"
+
+
+def test_the_owner_reaches_every_practice_read_route(api, tenant_a):
+    for method, path in practice_routes(api):
+        if method == "GET":
+            status, _, _ = api.get(fill(path, tenant_a["ids"]), key=tenant_a["admin"])
+            assert status == 200, f"GET {path} answered {status} to its owner"
+
+
+def test_a_key_part_with_the_delimiter_is_refused():
+    from chalicelib.db import keys
+
+    with pytest.raises(ValueError):
+        keys.practice_pk("acme#PAYER")
+    assert keys.practice_pk("acme") != keys.practice_pk("acme-2")
+
+
+def test_a_practice_id_that_is_a_prefix_of_another_reaches_nothing(api, tenant_a):
+    practice = tenant_a["ids"]["practice_id"]
+    for variant in (practice[:-1], practice + "0", practice.lower()):
+        assert api.get(f"/practices/{variant}/payers", key=tenant_a["admin"])[0] == 404
+
+
+def test_creating_in_another_firms_practice_writes_nothing(api, tenant_a, world):
+    practice = tenant_a["ids"]["practice_id"]
+    status, _, _ = api.post(f"/practices/{practice}/payers", {"name": "Cigna", "payer_id": "62308"},
+                            key=tenant_a["outsiders"]["other firm"])
+    assert status == 404
+    _, payers, _ = api.get(f"/practices/{practice}/payers", key=tenant_a["admin"])
+    assert [p["name"] for p in payers["data"]] == ["Aetna"]
+    assert practice_body()  # the factory stays importable for other modules

@@ -16,18 +16,21 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel
 
-from chalicelib.core import audit, http, idempotency
+from chalicelib.core import audit, idempotency
 from chalicelib.core.auth import Auth, PracticeScope, Principal
-from chalicelib.core.errors import DomainError, Forbidden, NotFound, PreconditionRequired
+from chalicelib.core.errors import DomainError, Forbidden, NotFound, PreconditionRequired, ValidationFailed, field_error
 from chalicelib.core.gateway import api_key_authorizer
 from chalicelib.core.ids import is_id
+from chalicelib.core.lazy import lazy_module, resolve
 from chalicelib.core.logs import get_logger
-from chalicelib.core.settings import get_settings
 from chalicelib.db import keys
 from chalicelib.db.models import Practice
 
+# pydantic and the request parsing that needs it load with the first request, not at cold start.
+http = lazy_module("chalicelib.core.http")
+settings = lazy_module("chalicelib.core.settings")
+JSON = "application/json"
 ACTIONS = {"GET": "read", "POST": "create", "PATCH": "update", "PUT": "update", "DELETE": "delete"}
 
 
@@ -38,9 +41,9 @@ class RouteSpec:
     summary: str
     auth: Auth
     permission: str | None
-    body: type[BaseModel] | None
-    query: type[BaseModel] | None
-    response: type[BaseModel] | None
+    body: Any  # a pydantic model class, or a lazy Ref to one
+    query: Any
+    response: Any
     status: int
     audit: str | None
     tag: str
@@ -62,15 +65,14 @@ class Call:
 
 
 def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str | None = None,
-             body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-             response: type[BaseModel] | None = None, status: int = 200, auth: Auth = Auth.KEY,
+             body: Any = None, query: Any = None, response: Any = None, status: int = 200, auth: Auth = Auth.KEY,
              audit_entity: str | None = None, list_response: bool = False) -> Callable:
     def decorate(handler: Callable[[Call], Any]) -> Callable[[Call], Any]:
         spec = RouteSpec(method, path, (handler.__doc__ or handler.__name__).strip().splitlines()[0], auth,
                          permission, body, query, response, status, audit_entity, tag, list_response)
         ROUTES.append(spec)
 
-        @bp.route(path, methods=[method], name=handler.__name__, content_types=[http.JSON],
+        @bp.route(path, methods=[method], name=handler.__name__, content_types=[JSON],
                   authorizer=None if auth is Auth.NONE else api_key_authorizer)
         @functools.wraps(handler)
         def view(**params: str) -> Response:
@@ -130,13 +132,13 @@ def _build_call(bp: Blueprint, spec: RouteSpec, params: dict[str, str]) -> Call:
     call = Call(principal, scope, params, headers={k.lower(): v for k, v in request.headers.items()},
                 request_id=_request_id(bp))
     if spec.query is not None:
-        call.query = http.parse_query(spec.query, request.query_params)
+        call.query = http.parse_query(resolve(spec.query), request.query_params)
     elif request.query_params:
-        raise http.ValidationFailed("This route takes no query parameters.",
-                                    [http.field_error("query", "unexpected parameters")])
+        raise ValidationFailed("This route takes no query parameters.",
+                               [field_error("query", "unexpected parameters")])
     if spec.body is not None:
-        call.body = http.parse_body(spec.body, request.raw_body or b"", request.headers.get("content-type"),
-                                    get_settings().max_body_bytes)
+        call.body = http.parse_body(resolve(spec.body), request.raw_body or b"", request.headers.get("content-type"),
+                                    settings.get_settings().max_body_bytes)
     return call
 
 
@@ -196,7 +198,7 @@ def _dispatch(bp: Blueprint, spec: RouteSpec, handler: Callable, params: dict[st
     try:
         status, body, outcome = _run(bp, spec, handler, params)
         response = Response(body=body or "", status_code=status,
-                            headers={"Content-Type": http.JSON} if body is not None else {})
+                            headers={"Content-Type": JSON} if body is not None else {})
     except DomainError as error:
         outcome, status = "refused", error.status
         response = Response(body=http.problem_body(error), status_code=status,

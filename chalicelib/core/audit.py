@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from chalicelib.core.clock import now_iso
 from chalicelib.core.ids import new_id
 from chalicelib.db import keys
-from chalicelib.core.types import Out
 from chalicelib.db.models import AuditRecord
-from chalicelib.db.pages import query_page
 
 
 @dataclass(frozen=True)
@@ -43,20 +41,3 @@ def record(event: AuditEvent) -> None:
         source_ip=event.source_ip,
     ).save()
 
-
-class AuditOut(Out):
-    id: str
-    created_at: str
-    practice_id: str
-    actor_key_id: str
-    entity: str
-    entity_id: str | None = None
-    action: str
-    request_id: str
-    source_ip: str | None = None
-
-
-def list_records(practice_id: str, limit: int, cursor: str | None) -> tuple[list[AuditOut], str | None]:
-    page = query_page(AuditRecord, keys.practice_pk(practice_id), "AUDIT#", limit=limit, cursor=cursor,
-                      newest_first=True)
-    return [AuditOut.model_validate(r) for r in page.items], page.next_cursor

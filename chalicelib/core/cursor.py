@@ -36,6 +36,8 @@ def decode(cursor: str, bound_to: str, key: bytes) -> dict[str, Any]:
         payload, mac = _unb64(payload_part), _unb64(mac_part)
     except ValueError:
         raise refused from None
+    if _b64(payload) != payload_part or _b64(mac) != mac_part:
+        raise refused  # base64 allows spare bits in the last character: accept one spelling only
     expected = hmac.new(key, payload, hashlib.sha256).digest()[:16]
     if not hmac.compare_digest(mac, expected):
         raise refused

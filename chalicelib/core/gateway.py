@@ -7,8 +7,9 @@ import json
 
 from chalice import AuthResponse, Blueprint, Response
 
-from chalicelib.core import http
 from chalicelib.core.authn import authenticate
+
+PROBLEM = "application/problem+json"
 
 gateway = Blueprint(__name__)
 
@@ -30,7 +31,7 @@ def health() -> dict[str, str]:
 def openapi_document() -> Response:
     from chalicelib.core.openapi import document  # built on first request, not at cold start
 
-    return Response(body=json.dumps(document()), headers={"Content-Type": http.JSON})
+    return Response(body=json.dumps(document()), headers={"Content-Type": "application/json"})
 
 
 _CHALICE_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
@@ -40,13 +41,13 @@ _CHALICE_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowe
 def problem_middleware(event, get_response):  # type: ignore[no-untyped-def]
     """Rewrite Chalice's `{"Code", "Message"}` errors as problem+json; internals never leak."""
     response = get_response(event)
-    if response.status_code < 400 or response.headers.get("Content-Type") == http.PROBLEM:
+    if response.status_code < 400 or response.headers.get("Content-Type") == PROBLEM:
         return response
     status = response.status_code
     detail = "An internal error occurred; it has been logged." if status >= 500 else _chalice_message(response)
     body = {"type": "about:blank", "title": _CHALICE_TITLES.get(status, "Error"), "status": status,
             "detail": detail}
-    return Response(body=json.dumps(body), status_code=status, headers={"Content-Type": http.PROBLEM})
+    return Response(body=json.dumps(body), status_code=status, headers={"Content-Type": PROBLEM})
 
 
 def _chalice_message(response: Response) -> str:

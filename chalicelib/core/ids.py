@@ -1,16 +1,21 @@
-"""Ids are ULIDs: 26 characters of Crockford base32, sortable by creation time."""
+"""Ids are ULIDs: 48 bits of milliseconds then 80 random bits, as 26 characters of Crockford base32, so
+they sort by creation time. Written here rather than imported: python-ulid costs about 58 ms at import
+(it reads its own package metadata), a third of the cold-start budget, for these few lines."""
 from __future__ import annotations
 
+import os
 import re
+import time
 
-from ulid import ULID
-
-ULID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ULID_PATTERN = r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$"
 _ULID_RE = re.compile(ULID_PATTERN)
 
 
-def new_id() -> str:
-    return str(ULID())
+def new_id(now_ms: int | None = None) -> str:
+    ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
+    return "".join(_ALPHABET[(value >> shift) & 31] for shift in range(125, -1, -5))
 
 
 def is_id(value: str) -> bool:

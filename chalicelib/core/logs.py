@@ -5,9 +5,9 @@ from functools import lru_cache
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.core.settings import get_settings
-
 
 @lru_cache(maxsize=1)
 def get_logger() -> Logger:
+    from chalicelib.core.settings import get_settings  # read on first use, not at import
+
     return Logger(service="revcycle", level=get_settings().log_level)

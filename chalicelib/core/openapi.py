@@ -15,6 +15,7 @@ from pydantic.json_schema import models_json_schema
 from chalicelib.core.api import ROUTES, RouteSpec
 from chalicelib.core.auth import Auth
 from chalicelib.core.ids import ULID_PATTERN
+from chalicelib.core.lazy import resolve
 
 REF = "#/components/schemas/{model}"
 PROBLEM = {
@@ -44,9 +45,9 @@ def _models() -> list[tuple[type[BaseModel], str]]:
     pairs: list[tuple[type[BaseModel], str]] = []
     for spec in ROUTES:
         if spec.body is not None:
-            pairs.append((spec.body, "validation"))
+            pairs.append((resolve(spec.body), "validation"))
         if spec.response is not None:
-            pairs.append((spec.response, "serialization"))
+            pairs.append((resolve(spec.response), "serialization"))
     return list(dict.fromkeys(pairs))
 
 
@@ -55,7 +56,7 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
                "schema": {"type": "string", "pattern": ULID_PATTERN}}
               for name in re.findall(r"{(\w+)}", spec.path)]
     if spec.query is not None:
-        schema = spec.query.model_json_schema()
+        schema = resolve(spec.query).model_json_schema()
         for name, prop in schema.get("properties", {}).items():
             params.append({"name": name, "in": "query", "required": name in schema.get("required", []),
                            "schema": prop})
@@ -71,7 +72,7 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
 def _success(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
     if spec.status == 204 or spec.response is None:
         return {"204": {"description": "Done"}}
-    schema = refs[(spec.response, "serialization")]
+    schema = refs[(resolve(spec.response), "serialization")]
     if spec.list_response:
         schema = {"type": "object", "required": ["data", "next_cursor"], "properties": {
             "data": {"type": "array", "items": schema},
@@ -94,7 +95,7 @@ def _operation(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
         op["x-permission"] = spec.permission
     if spec.body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": refs[(spec.body, "validation")]}}}
+            "schema": refs[(resolve(spec.body), "validation")]}}}
     return op
 
 

@@ -5,8 +5,6 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from chalicelib.core.settings import get_settings
-
 
 @dataclass(frozen=True)
 class AppSecret:
@@ -17,6 +15,8 @@ class AppSecret:
 @lru_cache(maxsize=1)
 def get_app_secret() -> AppSecret:
     import boto3  # only on the first request that needs it, never at cold start
+
+    from chalicelib.core.settings import get_settings
 
     raw = boto3.client("secretsmanager").get_secret_value(SecretId=get_settings().secret_id)
     values = json.loads(raw["SecretString"])

@@ -19,12 +19,12 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.settings import get_settings
-
 
 class _SettingsTable(type):
     @property
     def table_name(cls) -> str:
+        from chalicelib.core.settings import get_settings  # pydantic loads on first use, not at import
+
         return get_settings().table_name
 
 

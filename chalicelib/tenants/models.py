@@ -92,6 +92,18 @@ class ApiKeyCreated(ApiKeyOut):
     api_key: str = Field(description="The key itself; shown once, never again")
 
 
+class AuditOut(Out):
+    id: str
+    created_at: str
+    practice_id: str
+    actor_key_id: str
+    entity: str
+    entity_id: str | None = None
+    action: str
+    request_id: str
+    source_ip: str | None = None
+
+
 class Me(Out):
     key_id: str
     firm_id: str

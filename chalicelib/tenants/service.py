@@ -7,12 +7,13 @@ from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Forbidden, ValidationFailed, field_error
 from chalicelib.core.ids import new_id
 from chalicelib.db import keys, store
-from chalicelib.db.models import Address, ApiKey, Firm, Practice
+from chalicelib.db.models import Address, ApiKey, AuditRecord, Firm, Practice
 from chalicelib.db.pages import query_page
 from chalicelib.tenants.models import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyOut,
+    AuditOut,
     FirmCreate,
     FirmCreated,
     FirmOut,
@@ -120,3 +121,9 @@ def me(principal: Principal) -> Me:
               permissions=sorted(PERMISSIONS.get(principal.role, frozenset())))
 
 
+
+
+def list_audit(practice_id: str, limit: int, cursor: str | None) -> tuple[list[AuditOut], str | None]:
+    page = query_page(AuditRecord, keys.practice_pk(practice_id), keys.PREFIXES["audit"], limit=limit,
+                      cursor=cursor, newest_first=True)
+    return [AuditOut.model_validate(r) for r in page.items], page.next_cursor

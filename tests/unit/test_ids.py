@@ -1,0 +1,37 @@
+import subprocess
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chalicelib.core.ids import is_id, new_id
+
+millis = st.integers(min_value=0, max_value=2**48 - 1)
+
+
+@given(millis, millis)
+def test_ids_sort_by_their_millisecond(a, b):
+    if a < b:
+        assert new_id(a) < new_id(b)
+
+
+@given(millis)
+def test_every_new_id_is_a_well_formed_ulid(ms):
+    assert is_id(new_id(ms)) and len(new_id(ms)) == 26
+
+
+def test_ids_made_in_the_same_millisecond_differ():
+    assert len({new_id(1_700_000_000_000) for _ in range(1000)}) == 1000
+
+
+def test_strings_that_are_not_ulids_are_not_ids():
+    assert not any(is_id(v) for v in ["", "acme", "01M840610B9DZ0GRXFN6GWBSX", "81M840610B9DZ0GRXFN6GWBSXG",
+                                      "01M840610B9DZ0GRXFN6GWBSXU", "01m840610b9dz0grxfn6gwbsxg"])
+
+
+def test_importing_the_app_loads_no_pydantic_and_no_service_code():
+    probe = ("import sys, app; heavy = [m for m in sys.modules if m.split('.')[0] in {'pydantic', 'stripe'} "
+             "or m.endswith(('.service', '.setup', 'models', '_models')) and m.startswith('chalicelib.tenants')]; "
+             "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

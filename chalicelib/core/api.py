@@ -86,7 +86,7 @@ def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str
 def expected_version(call: Call) -> int:
     """The version an update is based on: `If-Match` (an ETag or a bare number) or the body's `version`."""
     header = call.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
-    if header.isdigit():
+    if header.isascii() and header.isdigit() and len(header) <= 12:
         return int(header)
     if call.body is not None and getattr(call.body, "version", None):
         return int(call.body.version)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from chalicelib.core.ids import ULID_PATTERN
 
@@ -18,6 +18,19 @@ class Schema(BaseModel):
     """Request bodies: unknown fields and wrong types are refused (no silent coercion)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+class Patch(Schema):
+    """A partial update: fields left out stay as they are; `null` clears only fields that may be empty."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> "Patch":
+        cleared = sorted(n for n in self.model_fields_set if getattr(self, n) is None and n not in self.NULLABLE)
+        if cleared:
+            raise ValueError(f"these fields cannot be cleared: {', '.join(cleared)}")
+        return self
 
 
 class Out(BaseModel):

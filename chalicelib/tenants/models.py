@@ -7,7 +7,7 @@ from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from chalicelib.coding.npi import is_valid_npi
 from chalicelib.core.auth import ROLES
-from chalicelib.core.types import AddressIn, AddressOut, Id, Out, Schema, Versioned, X12Text
+from chalicelib.core.types import AddressIn, AddressOut, Id, Out, Patch, Schema, Versioned, X12Text
 
 
 def _npi(value: str) -> str:
@@ -50,7 +50,7 @@ class PracticeCreate(Schema):
     address: AddressIn
 
 
-class PracticeUpdate(Schema):
+class PracticeUpdate(Patch):
     name: X12Text | None = None
     npi: Npi | None = None
     tax_id: TaxId | None = None

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from chalicelib.coding.npi import is_valid_taxonomy
-from chalicelib.core.types import AddressIn, AddressOut, Cents, Schema, Versioned, X12Text
+from chalicelib.core.types import AddressIn, AddressOut, Cents, Patch, Schema, Versioned, X12Text
 from chalicelib.tenants.models import Npi
 
 
@@ -44,7 +44,7 @@ class ProviderCreate(Schema):
         return self
 
 
-class ProviderUpdate(Schema):
+class ProviderUpdate(Patch):
     first_name: PersonName | None = None
     last_name: PersonName | None = None
     organization_name: X12Text | None = None
@@ -74,7 +74,9 @@ class PayerCreate(Schema):
     address: AddressIn | None = None
 
 
-class PayerUpdate(Schema):
+class PayerUpdate(Patch):
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"address"})
+
     name: X12Text | None = None
     payer_id: PayerCode | None = None
     claim_type: Literal["professional", "institutional"] | None = None
@@ -107,7 +109,9 @@ class FeeCreate(Schema):
         return self
 
 
-class FeeUpdate(Schema):
+class FeeUpdate(Patch):
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"effective_to"})
+
     charge_cents: Annotated[Cents, Field(gt=0)] | None = None
     effective_to: date | None = None
     version: int | None = Field(default=None, ge=1)

@@ -127,3 +127,25 @@ def test_a_cursor_from_another_practice_or_altered_is_refused(api, world):
     assert api.get(f"/practices/{a}/providers?cursor={cursor}", key=admin)[0] == 400
     tampered = ("A" if cursor[0] != "A" else "B") + cursor[1:]
     assert api.get(f"/practices/{a}/payers?cursor={tampered}", key=admin)[0] == 400
+
+
+@pytest.mark.parametrize("if_match", ["9" * 5000, "١", "abc", ""])
+def test_an_unusable_if_match_is_treated_as_absent(api, practice, if_match):
+    pid, key = practice
+    created = api.post(f"/practices/{pid}/providers", PROVIDER, key=key)[1]
+    status, _, _ = api.patch(f"/practices/{pid}/providers/{created['id']}", {"last_name": "X"}, key=key,
+                             headers={"If-Match": if_match})
+    assert status == 428
+
+
+def test_null_clears_only_fields_that_may_be_empty(api, practice):
+    pid, key = practice
+    payer = api.post(f"/practices/{pid}/payers", {"name": "Aetna", "payer_id": "60054", "address": {
+        "line1": "PO Box 981106", "city": "El Paso", "state": "TX", "zip": "79998"}}, key=key)[1]
+    url = f"/practices/{pid}/payers/{payer['id']}"
+    status, body, _ = api.patch(url, {"name": None}, key=key, headers={"If-Match": "1"})
+    assert status == 422 and "name" in body["errors"][0]["message"]
+    status, body, _ = api.patch(url, {"address": None}, key=key, headers={"If-Match": "1"})
+    assert status == 200 and body["address"] is None
+    status, _, _ = api.patch(f"/practices/{pid}", {"address": None}, key=key, headers={"If-Match": "1"})
+    assert status == 422

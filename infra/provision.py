@@ -3,6 +3,10 @@
 The local stack (`make run`), the integration tests and the API tests under moto all call this, so the
 table, buckets and queues they use are the ones CloudFormation deploys, down to the indexes. Names come
 from settings (in AWS they come from the stack). Every step is idempotent: existing resources are kept.
+
+What is left out on purpose: KMS (the stand-ins have no key to encrypt with; AWS-side encryption is the
+template's job), the TLS-only bucket policies and the EDI bucket's EventBridge notification (the local event
+runner plays that part).
 """
 from __future__ import annotations
 
@@ -11,18 +15,26 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 from chalicelib.core.settings import Settings
 
 TEMPLATE = Path(__file__).with_name("template.json")
+
+# SQS attributes whose CloudFormation property name is also the SQS API attribute name.
+QUEUE_ATTRIBUTES = ("VisibilityTimeout", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds")
 
 
 def load_template() -> dict[str, Any]:
     return json.loads(TEMPLATE.read_text())
 
 
+def resource_properties(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    return template["Resources"][logical_id]["Properties"]
+
+
 def table_create_args(settings: Settings, template: dict[str, Any] | None = None) -> dict[str, Any]:
-    props = (template or load_template())["Resources"]["Table"]["Properties"]
+    props = resource_properties(template or load_template(), "Table")
     args: dict[str, Any] = {
         "TableName": settings.table_name,
         "BillingMode": props["BillingMode"],
@@ -42,8 +54,56 @@ def create_table(settings: Settings, template: dict[str, Any] | None = None) -> 
         return
     client.create_table(**table_create_args(settings, template))
     client.get_waiter("table_exists").wait(TableName=settings.table_name)
-    ttl = template["Resources"]["Table"]["Properties"]["TimeToLiveSpecification"]
+    ttl = resource_properties(template, "Table")["TimeToLiveSpecification"]
     client.update_time_to_live(TableName=settings.table_name, TimeToLiveSpecification=ttl)
+
+
+def create_bucket(name: str, props: dict[str, Any]) -> None:
+    """Create the bucket if it is missing, then apply versioning and the public access block.
+
+    Both settings are re-applied on an existing bucket: they are idempotent and cheap, and a bucket made by an
+    older version of this module then converges on what the template says."""
+    client = boto3.client("s3")
+    region = client.meta.region_name
+    args: dict[str, Any] = {"Bucket": name}
+    if region and region != "us-east-1":  # us-east-1 refuses an explicit LocationConstraint of itself
+        args["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    try:
+        client.create_bucket(**args)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
+            raise
+    client.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
+    client.put_public_access_block(Bucket=name,
+                                   PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+
+
+def queue_attributes(props: dict[str, Any]) -> dict[str, str]:
+    # The SQS API takes every attribute as a string; the template holds numbers.
+    return {name: str(props[name]) for name in QUEUE_ATTRIBUTES if name in props}
+
+
+def ensure_queue(name: str, attributes: dict[str, str]) -> str:
+    """The queue's URL; the queue is created only when missing, an existing one is kept as it is."""
+    client = boto3.client("sqs")
+    try:
+        return client.get_queue_url(QueueName=name)["QueueUrl"]
+    except client.exceptions.QueueDoesNotExist:
+        return client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+
+
+def create_queues(settings: Settings, template: dict[str, Any] | None = None) -> None:
+    """The jobs queue and its dead-letter queue, named `<jobs_queue>-dlq` as the template names it.
+
+    The DLQ comes first: the jobs queue's redrive policy needs its ARN at creation."""
+    template = template or load_template()
+    dlq_url = ensure_queue(settings.jobs_queue + "-dlq",
+                           queue_attributes(resource_properties(template, "JobsDeadLetterQueue")))
+    dlq_arn = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    props = resource_properties(template, "JobsQueue")
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": props["RedrivePolicy"]["maxReceiveCount"]}
+    ensure_queue(settings.jobs_queue, {**queue_attributes(props), "RedrivePolicy": json.dumps(redrive)})
 
 
 def put_app_secret(settings: Settings, values: dict[str, str]) -> None:
@@ -57,5 +117,9 @@ def put_app_secret(settings: Settings, values: dict[str, str]) -> None:
 
 
 def provision(settings: Settings, secret_values: dict[str, str]) -> None:
-    create_table(settings)
+    template = load_template()
+    create_table(settings, template)
+    create_bucket(settings.edi_bucket, resource_properties(template, "EdiBucket"))
+    create_bucket(settings.documents_bucket, resource_properties(template, "DocumentsBucket"))
+    create_queues(settings, template)
     put_app_secret(settings, secret_values)

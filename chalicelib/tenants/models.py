@@ -24,8 +24,8 @@ def _tax_id(value: str) -> str:
     return digits
 
 
-Npi = Annotated[str, StringConstraints(min_length=10, max_length=10), AfterValidator(_npi)]
-TaxId = Annotated[str, StringConstraints(min_length=9, max_length=10), AfterValidator(_tax_id)]
+Npi = Annotated[str, StringConstraints(pattern=r"^[12][0-9]{9}$"), AfterValidator(_npi)]
+TaxId = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}-?[0-9]{7}$"), AfterValidator(_tax_id)]
 Role = Literal["firm_admin", "biller", "coder", "front_desk", "viewer"]
 assert set(Role.__args__) == set(ROLES)  # type: ignore[attr-defined]
 

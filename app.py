@@ -5,7 +5,7 @@ from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.tenants.routes import bp as tenants
 from chalicelib.tenants.setup_routes import bp as practice_setup
 
-app = Chalice(app_name="revcycle")
+app = Chalice(app_name="revcycle", configure_logs=False)  # logs are Powertools JSON (chalicelib/core/logs.py)
 app.register_middleware(problem_middleware, "http")
 app.register_blueprint(gateway)
 app.register_blueprint(tenants)

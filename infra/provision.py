@@ -51,11 +51,26 @@ def create_table(settings: Settings, template: dict[str, Any] | None = None) -> 
     template = template or load_template()
     client = boto3.client("dynamodb")
     if settings.table_name in client.list_tables()["TableNames"]:
+        add_missing_indexes(client, settings, template)
         return
     client.create_table(**table_create_args(settings, template))
     client.get_waiter("table_exists").wait(TableName=settings.table_name)
     ttl = resource_properties(template, "Table")["TimeToLiveSpecification"]
     client.update_time_to_live(TableName=settings.table_name, TimeToLiveSpecification=ttl)
+
+
+def add_missing_indexes(client: Any, settings: Settings, template: dict[str, Any]) -> None:
+    """A table kept from an older template (DynamoDB Local's data survives restarts) gets the indexes the
+    template has added since, one at a time, as DynamoDB allows only one index creation per update."""
+    wanted = table_create_args(settings, template)
+    existing = client.describe_table(TableName=settings.table_name)["Table"].get("GlobalSecondaryIndexes", [])
+    have = {index["IndexName"] for index in existing}
+    for index in wanted["GlobalSecondaryIndexes"]:
+        if index["IndexName"] in have:
+            continue
+        client.update_table(TableName=settings.table_name, AttributeDefinitions=wanted["AttributeDefinitions"],
+                            GlobalSecondaryIndexUpdates=[{"Create": index}])
+        client.get_waiter("table_exists").wait(TableName=settings.table_name)
 
 
 def create_bucket(name: str, props: dict[str, Any]) -> None:

@@ -41,6 +41,15 @@ class Gsi1(GlobalSecondaryIndex):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi2(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
 class Item(Model):
     Meta = _Meta
 
@@ -50,6 +59,9 @@ class Item(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     gsi1 = Gsi1()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi2 = Gsi2()
     id = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

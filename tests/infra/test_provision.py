@@ -41,7 +41,7 @@ def test_provision_creates_the_table_with_its_index_and_ttl(aws: None, settings:
     dynamodb = boto3.client("dynamodb")
     table = dynamodb.describe_table(TableName=settings.table_name)["Table"]
     assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
-    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["gsi1"]
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2"]
     ttl = dynamodb.describe_time_to_live(TableName=settings.table_name)["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "expires_at"
 
@@ -88,3 +88,22 @@ def test_provision_works_outside_us_east_1(aws: None, settings: Settings, monkey
     provision(settings, SECRET)
     location = boto3.client("s3").get_bucket_location(Bucket=settings.documents_bucket)["LocationConstraint"]
     assert location == "eu-west-1"
+
+
+def test_a_table_from_an_older_template_gets_the_new_indexes():
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib.core.settings import Settings
+    from infra.provision import create_table, load_template
+
+    settings = Settings(table_name="revcycle-upgrade-test")
+    older = load_template()
+    props = older["Resources"]["Table"]["Properties"]
+    props["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"][:1]
+    props["AttributeDefinitions"] = [a for a in props["AttributeDefinitions"] if "gsi2" not in a["AttributeName"]]
+    with mock_aws():
+        create_table(settings, older)
+        create_table(settings)
+        table = boto3.client("dynamodb").describe_table(TableName=settings.table_name)["Table"]
+        assert sorted(i["IndexName"] for i in table["GlobalSecondaryIndexes"]) == ["gsi1", "gsi2"]

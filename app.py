@@ -2,6 +2,7 @@
 from chalice import Chalice
 
 from chalicelib.core.gateway import gateway, problem_middleware
+from chalicelib.patients.routes import bp as patients
 from chalicelib.tenants.routes import bp as tenants
 from chalicelib.tenants.setup_routes import bp as practice_setup
 
@@ -10,3 +11,4 @@ app.register_middleware(problem_middleware, "http")
 app.register_blueprint(gateway)
 app.register_blueprint(tenants)
 app.register_blueprint(practice_setup)
+app.register_blueprint(patients)

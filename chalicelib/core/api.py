@@ -156,8 +156,8 @@ def _audit(spec: RouteSpec, call: Call, body: str | None) -> None:
         return
     practice_id = call.scope.practice_id if call.scope else None
     entity_id = next((v for k, v in reversed(call.path.items()) if k != "practice_id"), None)
-    if spec.method == "POST" and body and entity_id is None:
-        entity_id = json.loads(body).get("id")
+    if spec.status == 201 and body:
+        entity_id = json.loads(body).get("id")  # a create names what it made, not its parent in the path
     practice_id = practice_id or (entity_id if spec.audit == "practice" else None)
     if practice_id:
         audit.record(audit.AuditEvent(practice_id, call.principal.key_id, spec.audit, entity_id,

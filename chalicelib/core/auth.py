@@ -17,11 +17,12 @@ PLATFORM = "platform"
 
 # What each role may do. A practice the key cannot see answers 404 before permissions are looked at.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "firm_admin": frozenset({"practices:write", "keys:manage", "audit:read", "setup:read", "setup:write"}),
-    "biller": frozenset({"setup:read", "setup:write"}),
-    "coder": frozenset({"setup:read"}),
-    "front_desk": frozenset({"setup:read"}),
-    "viewer": frozenset({"setup:read"}),
+    "firm_admin": frozenset({"practices:write", "keys:manage", "audit:read", "setup:read", "setup:write",
+                             "patients:read", "patients:write"}),
+    "biller": frozenset({"setup:read", "setup:write", "patients:read", "patients:write"}),
+    "coder": frozenset({"setup:read", "patients:read"}),
+    "front_desk": frozenset({"setup:read", "patients:read", "patients:write"}),
+    "viewer": frozenset({"setup:read", "patients:read"}),
     PLATFORM: frozenset({"firms:create"}),
 }
 

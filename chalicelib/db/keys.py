@@ -15,6 +15,16 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | fee entries of one code, by effective date     | gsi1: gsi1pk=PRACTICE#p#FEECODE#code, gsi1sk=from    | Query     |
 | audit trail of a practice, newest first        | pk=PRACTICE#p, sk begins_with AUDIT# (desc)          | Query     |
 | idempotency record of a key                    | pk=FIRM#f (or PLATFORM), sk=IDEM#<key id>#<digest>   | GetItem   |
+| patient by id                                  | pk=PRACTICE#p, sk=PATIENT#id                         | GetItem   |
+| patients of a practice, newest last            | pk=PRACTICE#p, sk begins_with PATIENT# (kind filter) | Query     |
+| patients by name prefix (search, duplicates)   | gsi1: PRACTICE#p#PATIENTS, NAME#LAST#FIRST#dob#id    | Query     |
+| patients born on a date (search)               | gsi2: PRACTICE#p#BORN#date, NAME#LAST#FIRST#id       | Query     |
+| patient by MRN (and MRN uniqueness)            | pk=PRACTICE#p, sk=MRN#mrn -> patient id              | GetItem   |
+| coverages of a patient                         | pk=PRACTICE#p, sk begins_with PATIENT#id#COVERAGE#   | Query     |
+| the active coverage of an order (uniqueness)   | pk=PRACTICE#p, sk=PATIENT#id#ORDER#primary           | GetItem   |
+
+Name parts in index keys are normalized (upper case, letters only) and may be empty; they are never part of
+a table key, and cursors of index queries carry table keys only (see db/pages.py).
 """
 from __future__ import annotations
 
@@ -78,4 +88,41 @@ PREFIXES = {
     "payer": "PAYER#",
     "fee": "FEE#",
     "audit": "AUDIT#",
+    "patient": "PATIENT#",
 }
+
+
+def patient_sk(patient_id: str) -> str:
+    return f"PATIENT#{_part(patient_id)}"
+
+
+def mrn_sk(mrn: str) -> str:
+    return f"MRN#{_part(mrn)}"
+
+
+def coverage_sk(patient_id: str, coverage_id: str) -> str:
+    return f"PATIENT#{_part(patient_id)}#COVERAGE#{_part(coverage_id)}"
+
+
+def coverages_prefix(patient_id: str) -> str:
+    return f"PATIENT#{_part(patient_id)}#COVERAGE#"
+
+
+def coverage_order_sk(patient_id: str, order: str) -> str:
+    return f"PATIENT#{_part(patient_id)}#ORDER#{_part(order)}"
+
+
+def patients_by_name_pk(practice_id: str) -> str:
+    return f"{practice_pk(practice_id)}#PATIENTS"
+
+
+def patient_name_sk(last: str, first: str, birth_date: str, patient_id: str) -> str:
+    return f"NAME#{last}#{first}#{birth_date}#{_part(patient_id)}"
+
+
+def patients_born_pk(practice_id: str, birth_date: str) -> str:
+    return f"{practice_pk(practice_id)}#BORN#{_part(birth_date)}"
+
+
+def patient_born_sk(last: str, first: str, patient_id: str) -> str:
+    return f"NAME#{last}#{first}#{_part(patient_id)}"

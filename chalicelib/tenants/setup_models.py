@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from chalicelib.coding.npi import is_valid_taxonomy
-from chalicelib.core.types import AddressIn, AddressOut, Cents, Patch, Schema, Versioned, X12Text
+from chalicelib.core.types import AddressIn, AddressOut, Cents, PageQuery, Patch, Schema, Versioned, X12Text
 from chalicelib.tenants.models import Npi
 
 
@@ -125,9 +125,6 @@ class FeeOut(Versioned):
     effective_to: str | None = None
 
 
-class FeeQuery(Schema):
-    model_config = Schema.model_config | {"strict": False}
-    limit: int = Field(default=50, ge=1, le=100)
-    cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
+class FeeQuery(PageQuery):
     code: ProcedureCode | None = None
     on: date | None = Field(default=None, description="Only the entry in effect on this date (needs code)")

@@ -28,6 +28,12 @@ def tenant_a(api):
                                key=admin)[1]["id"]
     ids["entry_id"] = api.post(f"/practices/{practice}/fee-schedule", {
         "code": "99213", "charge_cents": 12500, "effective_from": "2026-01-01"}, key=admin)[1]["id"]
+    ids["patient_id"] = api.post(f"/practices/{practice}/patients", {
+        "first_name": "Iso", "last_name": "Lation", "birth_date": "1970-01-01", "sex": "U",
+        "address": {"line1": "1 Main St", "city": "Springfield", "state": "IL", "zip": "62701"}},
+        key=admin)[1]["id"]
+    ids["coverage_id"] = api.post(f"/practices/{practice}/patients/{ids['patient_id']}/coverages", {
+        "payer_id": ids["payer_id"], "member_id": "ISO123", "effective_from": "2026-01-01"}, key=admin)[1]["id"]
     sibling_key = world.key(admin, "firm_admin", [sibling])
     _, other_firm = world.firm("Tenant B")
     world.practice(other_firm)
@@ -43,6 +49,8 @@ def practice_routes(api):
 
 
 def fill(path, ids):
+    unknown = set(re.findall(r"{(\w+)}", path)) - ids.keys()
+    assert not unknown, f"{path}: make a {unknown} in the tenant_a fixture so this route is checked too"
     return re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], path)
 
 

@@ -42,6 +42,11 @@ def tenant(stack):
            "entry_id": post(stack, base + "/fee-schedule", {"code": "99213", "charge_cents": 12500,
                                                            "effective_from": "2026-01-01"}, admin)["id"],
            "key_id": post(stack, "/api-keys", {"role": "viewer", "practice_ids": "all"}, admin)["id"]}
+    ids["patient_id"] = post(stack, base + "/patients", {
+        "first_name": "Fuzz", "last_name": "Patient", "birth_date": "1970-01-01", "sex": "U",
+        "address": {"line1": "1 Main St", "city": "Springfield", "state": "IL", "zip": "62701"}}, admin)["id"]
+    ids["coverage_id"] = post(stack, f"{base}/patients/{ids['patient_id']}/coverages", {
+        "payer_id": ids["payer_id"], "member_id": "FUZZ123", "effective_from": "2026-01-01"}, admin)["id"]
     return {"key": admin, "ids": ids}
 
 

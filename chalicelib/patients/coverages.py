@@ -1,0 +1,112 @@
+"""Coverages: a patient's insurance policies, at most one active of each order (primary, secondary, tertiary).
+
+An active coverage holds its order's claim item (pk=PRACTICE#p, sk=PATIENT#id#ORDER#<order>), written in the
+same transaction, so two requests racing to add a primary cannot both win.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.core.auth import PracticeScope
+from chalicelib.core.clock import now_iso
+from chalicelib.core.errors import Conflict, ValidationFailed, field_error
+from chalicelib.core.ids import new_id
+from chalicelib.db import keys, store
+from chalicelib.db.models import Payer
+from chalicelib.db.pages import query_page
+from chalicelib.patients import service as patients
+from chalicelib.patients.items import Coverage, CoverageOrderClaim, Person
+from chalicelib.patients.models import CoverageCreate, CoverageOut, CoverageUpdate
+
+Page = tuple[list[Any], str | None]
+
+
+def _order_claim(scope: PracticeScope, patient_id: str, order: str, coverage_id: str) -> CoverageOrderClaim:
+    now = now_iso()
+    return CoverageOrderClaim(keys.practice_pk(scope.practice_id), keys.coverage_order_sk(patient_id, order),
+                              id=f"{patient_id}-{order}", coverage_id=coverage_id, created_at=now, updated_at=now)
+
+
+def _require_payer(scope: PracticeScope, payer_id: str) -> None:
+    try:
+        payer = Payer.get(keys.practice_pk(scope.practice_id), keys.payer_sk(payer_id))
+    except Payer.DoesNotExist:
+        payer = None
+    if not isinstance(payer, Payer) or not payer.active:
+        raise ValidationFailed("The payer is not an active payer of this practice.",
+                               [field_error("payer_id", "no such active payer")])
+
+
+def add(scope: PracticeScope, patient_id: str, data: CoverageCreate) -> CoverageOut:
+    patients.require(scope, patient_id)
+    _require_payer(scope, data.payer_id)
+    coverage_id, now = new_id(), now_iso()
+    fields = data.model_dump(exclude={"subscriber", "effective_from", "effective_to"})
+    subscriber = Person(**{**data.subscriber.model_dump(), "birth_date": data.subscriber.birth_date.isoformat()}) \
+        if data.subscriber else None
+    item = Coverage(keys.practice_pk(scope.practice_id), keys.coverage_sk(patient_id, coverage_id), id=coverage_id,
+                    practice_id=scope.practice_id, patient_id=patient_id, subscriber=subscriber, active=True,
+                    effective_from=data.effective_from.isoformat(),
+                    effective_to=data.effective_to.isoformat() if data.effective_to else None,
+                    created_at=now, updated_at=now, **fields)
+    try:
+        with store.transaction() as tx:
+            tx.save(item)
+            tx.save(_order_claim(scope, patient_id, data.order, coverage_id))
+    except TransactWriteError as error:
+        raise _order_taken(error, data.order) from None
+    return CoverageOut.model_validate(item)
+
+
+def _order_taken(error: TransactWriteError, order: str) -> Exception:
+    reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
+    if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+        return Conflict(f"The patient already has an active {order} coverage; end it first.",
+                        [field_error("order", f"an active {order} coverage exists")])
+    return store.translate_transaction(error, "coverage")
+
+
+def _get(scope: PracticeScope, patient_id: str, coverage_id: str) -> Coverage:
+    return store.get(Coverage, keys.practice_pk(scope.practice_id), keys.coverage_sk(patient_id, coverage_id),
+                     "coverage")
+
+
+def get(scope: PracticeScope, patient_id: str, coverage_id: str) -> CoverageOut:
+    return CoverageOut.model_validate(_get(scope, patient_id, coverage_id))
+
+
+def list_for(scope: PracticeScope, patient_id: str, limit: int, cursor: str | None) -> Page:
+    patients.require(scope, patient_id)
+    page = query_page(Coverage, keys.practice_pk(scope.practice_id), keys.coverages_prefix(patient_id),
+                      limit=limit, cursor=cursor)
+    return [CoverageOut.model_validate(c) for c in page.items], page.next_cursor
+
+
+def update(scope: PracticeScope, patient_id: str, coverage_id: str, data: CoverageUpdate,
+           version: int) -> CoverageOut:
+    item = _get(scope, patient_id, coverage_id)
+    store.check_version(item, version, "coverage")
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    if "effective_to" in changes:
+        changes["effective_to"] = changes["effective_to"].isoformat() if changes["effective_to"] else None
+        if changes["effective_to"] and changes["effective_to"] < item.effective_from:
+            raise ValidationFailed("The coverage would end before it starts.",
+                                   [field_error("effective_to", "before effective_from")])
+    ending = changes.get("active") is False and item.active
+    if changes.get("active") is True and not item.active:
+        raise ValidationFailed("An ended coverage is not reopened; add a new one.",
+                               [field_error("active", "cannot reactivate")])
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.updated_at = now_iso()
+    try:
+        with store.transaction() as tx:
+            tx.save(item)  # conditional on the version read
+            if ending:
+                tx.delete(CoverageOrderClaim.get(keys.practice_pk(scope.practice_id),
+                                                 keys.coverage_order_sk(patient_id, item.order)))
+    except TransactWriteError as error:
+        raise store.translate_transaction(error, "coverage") from None
+    return CoverageOut.model_validate(item)

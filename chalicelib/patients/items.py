@@ -1,0 +1,64 @@
+"""Stored items of patients and coverages (pk=PRACTICE#p). Keys are built in chalicelib/db/keys.py."""
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
+
+from chalicelib.db.models import Address, Item
+
+
+class Person(MapAttribute):
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    birth_date = UnicodeAttribute(null=True)
+    sex = UnicodeAttribute(null=True)
+
+
+class Guarantor(MapAttribute):
+    relationship = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    address = Address(null=True)
+
+
+class Patient(Item, discriminator="patient"):
+    """gsi1: the practice's patients by normalized name then birth date; gsi2: by birth date then name."""
+
+    practice_id = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    middle_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute()
+    birth_date = UnicodeAttribute()
+    sex = UnicodeAttribute()
+    address = Address()
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    mrn = UnicodeAttribute(null=True)
+    guarantor = Guarantor(null=True)
+
+
+class MrnClaim(Item, discriminator="mrn"):
+    """One per MRN in a practice: makes MRNs unique (conditional put) and finds a patient by MRN (GetItem)."""
+
+    patient_id = UnicodeAttribute()
+
+
+class Coverage(Item, discriminator="coverage"):
+    practice_id = UnicodeAttribute()
+    patient_id = UnicodeAttribute()
+    payer_id = UnicodeAttribute()
+    member_id = UnicodeAttribute()
+    group_number = UnicodeAttribute(null=True)
+    plan_name = UnicodeAttribute(null=True)
+    relationship = UnicodeAttribute()
+    subscriber = Person(null=True)
+    order = UnicodeAttribute()
+    effective_from = UnicodeAttribute()
+    effective_to = UnicodeAttribute(null=True)
+    active = BooleanAttribute()
+
+
+class CoverageOrderClaim(Item, discriminator="coverage_order"):
+    """One per (patient, order) while a coverage of that order is active: at most one active primary, etc."""
+
+    coverage_id = UnicodeAttribute()

@@ -18,11 +18,12 @@ PLATFORM = "platform"
 # What each role may do. A practice the key cannot see answers 404 before permissions are looked at.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "firm_admin": frozenset({"practices:write", "keys:manage", "audit:read", "setup:read", "setup:write",
-                             "patients:read", "patients:write"}),
-    "biller": frozenset({"setup:read", "setup:write", "patients:read", "patients:write"}),
-    "coder": frozenset({"setup:read", "patients:read"}),
-    "front_desk": frozenset({"setup:read", "patients:read", "patients:write"}),
-    "viewer": frozenset({"setup:read", "patients:read"}),
+                             "patients:read", "patients:write", "visits:read", "visits:write"}),
+    "biller": frozenset({"setup:read", "setup:write", "patients:read", "patients:write", "visits:read",
+                         "visits:write"}),
+    "coder": frozenset({"setup:read", "patients:read", "visits:read"}),
+    "front_desk": frozenset({"setup:read", "patients:read", "patients:write", "visits:read", "visits:write"}),
+    "viewer": frozenset({"setup:read", "patients:read", "visits:read"}),
     PLATFORM: frozenset({"firms:create"}),
 }
 

@@ -22,6 +22,8 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | patient by MRN (and MRN uniqueness)            | pk=PRACTICE#p, sk=MRN#mrn -> patient id              | GetItem   |
 | coverages of a patient                         | pk=PRACTICE#p, sk begins_with PATIENT#id#COVERAGE#   | Query     |
 | the active coverage of an order (uniqueness)   | pk=PRACTICE#p, sk=PATIENT#id#ORDER#primary           | GetItem   |
+| visit by id                                    | pk=PRACTICE#p, sk=VISIT#id                           | GetItem   |
+| visits of one practice-local day, by time      | gsi1: PRACTICE#p#VISITS#<date>, <scheduled UTC>#id   | Query     |
 
 Name parts in index keys are normalized (upper case, letters only) and may be empty; they are never part of
 a table key, and cursors of index queries carry table keys only (see db/pages.py).
@@ -126,3 +128,11 @@ def patients_born_pk(practice_id: str, birth_date: str) -> str:
 
 def patient_born_sk(last: str, first: str, patient_id: str) -> str:
     return f"NAME#{last}#{first}#{_part(patient_id)}"
+
+
+def visit_sk(visit_id: str) -> str:
+    return f"VISIT#{_part(visit_id)}"
+
+
+def visits_on_pk(practice_id: str, day: str) -> str:
+    return f"{practice_pk(practice_id)}#VISITS#{_part(day)}"

@@ -55,7 +55,8 @@ def query_index_page(model: type[T], index_name: str, hash_value: str, range_pre
         start = _index_start(model, index_name, table_key)
     index = getattr(model, index_name)
     range_attr = getattr(model, f"{index_name}sk")
-    result = index.query(hash_value, range_attr.startswith(range_prefix), limit=min(limit, MAX_LIMIT),
+    condition = range_attr.startswith(range_prefix) if range_prefix else None  # DynamoDB refuses begins_with ""
+    result = index.query(hash_value, condition, limit=min(limit, MAX_LIMIT),
                          last_evaluated_key=start, page_size=min(limit, MAX_LIMIT))
     items = list(result)
     more = result.last_evaluated_key is not None and items

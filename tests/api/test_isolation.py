@@ -34,22 +34,31 @@ def tenant_a(api):
         key=admin)[1]["id"]
     ids["coverage_id"] = api.post(f"/practices/{practice}/patients/{ids['patient_id']}/coverages", {
         "payer_id": ids["payer_id"], "member_id": "ISO123", "effective_from": "2026-01-01"}, key=admin)[1]["id"]
+    ids["visit_id"] = api.post(f"/practices/{practice}/visits", {
+        "patient_id": ids["patient_id"], "provider_id": ids["provider_id"],
+        "scheduled_at": "2026-12-01T09:00:00-06:00"}, key=admin)[1]["id"]
     sibling_key = world.key(admin, "firm_admin", [sibling])
     _, other_firm = world.firm("Tenant B")
     world.practice(other_firm)
     return {"ids": ids, "admin": admin, "outsiders": {"sibling practice": sibling_key, "other firm": other_firm}}
 
 
+EXAMPLES = {"date": "2026-12-01", "date-time": "2026-12-01T09:00:00Z"}
+
+
 def practice_routes(api):
+    """(method, path with its required query string) of every route under a practice."""
     document = api.get("/openapi.json")[1]
     for path, operations in document["paths"].items():
         if "{practice_id}" in path:
-            for method in operations:
-                yield method.upper(), path
+            for method, operation in operations.items():
+                required = [p for p in operation.get("parameters", []) if p["in"] == "query" and p["required"]]
+                query = "&".join(f"{p['name']}={EXAMPLES[p['schema'].get('format', 'date')]}" for p in required)
+                yield method.upper(), path + (f"?{query}" if query else "")
 
 
 def fill(path, ids):
-    unknown = set(re.findall(r"{(\w+)}", path)) - ids.keys()
+    unknown = set(re.findall(r"{(\w+)}", path)) - ids.keys()  # noqa: the query string has no braces
     assert not unknown, f"{path}: make a {unknown} in the tenant_a fixture so this route is checked too"
     return re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], path)
 

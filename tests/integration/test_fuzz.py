@@ -47,6 +47,11 @@ def tenant(stack):
         "address": {"line1": "1 Main St", "city": "Springfield", "state": "IL", "zip": "62701"}}, admin)["id"]
     ids["coverage_id"] = post(stack, f"{base}/patients/{ids['patient_id']}/coverages", {
         "payer_id": ids["payer_id"], "member_id": "FUZZ123", "effective_from": "2026-01-01"}, admin)["id"]
+    ids["visit_id"] = post(stack, base + "/visits", {
+        "patient_id": ids["patient_id"], "provider_id": post(stack, base + "/providers", {
+            "entity_type": "individual", "npi": "1003000126", "first_name": "Fuzz", "last_name": "Doctor",
+            "taxonomy_code": "207Q00000X", "roles": ["rendering"]}, admin)["id"],
+        "scheduled_at": "2026-12-01T09:00:00-06:00"}, admin)["id"]
     return {"key": admin, "ids": ids}
 
 

@@ -1,0 +1,25 @@
+"""Stored visits (pk=PRACTICE#p, sk=VISIT#id; gsi1: the practice's visits of one day, by time)."""
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from chalicelib.db.models import Item
+
+
+class Visit(Item, discriminator="visit"):
+    practice_id = UnicodeAttribute()
+    patient_id = UnicodeAttribute()
+    provider_id = UnicodeAttribute()
+    coverage_id = UnicodeAttribute(null=True)
+    scheduled_at = UnicodeAttribute()  # UTC ISO-8601
+    visit_date = UnicodeAttribute()  # the practice-local date the visit was booked for
+    duration_minutes = NumberAttribute()
+    visit_type = UnicodeAttribute()
+    place_of_service = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # scheduled | checked_in | checked_out | cancelled | no_show
+    checked_in_at = UnicodeAttribute(null=True)
+    checked_out_at = UnicodeAttribute(null=True)
+    cancelled_reason = UnicodeAttribute(null=True)
+    eligibility_check_id = UnicodeAttribute(null=True)
+    expected_copay_cents = NumberAttribute(null=True)

@@ -22,6 +22,8 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | patient by MRN (and MRN uniqueness)            | pk=PRACTICE#p, sk=MRN#mrn -> patient id              | GetItem   |
 | coverages of a patient                         | pk=PRACTICE#p, sk begins_with PATIENT#id#COVERAGE#   | Query     |
 | the active coverage of an order (uniqueness)   | pk=PRACTICE#p, sk=PATIENT#id#ORDER#primary           | GetItem   |
+| next X12 control number of a practice          | pk=PRACTICE#p, sk=COUNTER#x12-control (UpdateItem ADD) | Update  |
+| every practice, for a scheduled job's dispatch | gsi1: PRACTICES, <practice id> (on practice items)   | Query     |
 | visit by id                                    | pk=PRACTICE#p, sk=VISIT#id                           | GetItem   |
 | visits of one practice-local day, by time      | gsi1: PRACTICE#p#VISITS#<date>, <scheduled UTC>#id   | Query     |
 
@@ -136,3 +138,10 @@ def visit_sk(visit_id: str) -> str:
 
 def visits_on_pk(practice_id: str, day: str) -> str:
     return f"{practice_pk(practice_id)}#VISITS#{_part(day)}"
+
+
+def counter_sk(name: str) -> str:
+    return f"COUNTER#{_part(name)}"
+
+
+ALL_PRACTICES = "PRACTICES"  # gsi1 partition of every practice, for platform jobs (never a table pk)

@@ -98,6 +98,7 @@ class Practice(Item, discriminator="practice"):
     npi = UnicodeAttribute()
     tax_id = UnicodeAttribute()
     address = Address()
+    eligibility_max_age_days = NumberAttribute(default=30)
 
 
 class Provider(Item, discriminator="provider"):

@@ -48,6 +48,8 @@ class PracticeCreate(Schema):
     npi: Npi
     tax_id: TaxId
     address: AddressIn
+    eligibility_max_age_days: int = Field(default=30, ge=0, le=365,
+                                          description="Check-in re-checks eligibility when the last check is older")
 
 
 class PracticeUpdate(Patch):
@@ -55,6 +57,7 @@ class PracticeUpdate(Patch):
     npi: Npi | None = None
     tax_id: TaxId | None = None
     address: AddressIn | None = None
+    eligibility_max_age_days: int | None = Field(default=None, ge=0, le=365)
     version: int | None = Field(default=None, ge=1, description="Or send it in If-Match")
 
 
@@ -64,6 +67,7 @@ class PracticeOut(Versioned):
     npi: str
     tax_id: str
     address: AddressOut
+    eligibility_max_age_days: int = 30
 
 
 class ApiKeyCreate(Schema):

@@ -1,0 +1,35 @@
+"""Atomic counters: X12 control numbers (ISA13, GS06, ST02) that never repeat.
+
+One UpdateItem with ADD per number: DynamoDB applies it atomically, so concurrent submissions each get their
+own value. A number taken by a request that then fails is skipped, never reused: gaps are allowed in X12
+control numbers, repeats are not. (ADD is right here because the caller does not retry the same logical
+increment; a retried request takes a fresh number, which is what an envelope needs.)
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.db import keys
+from chalicelib.db.models import _Meta
+
+
+class Counter(Model):
+    """Not an `Item`: counters carry no version or kind; they are only ever read through `next_value`."""
+
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    value = NumberAttribute(default=0)
+
+
+def next_value(pk: str, name: str) -> int:
+    counter = Counter(pk, keys.counter_sk(name))
+    counter.update(actions=[Counter.value.add(1)])
+    return int(counter.value)
+
+
+def next_control_number(practice_id: str) -> int:
+    """A 9-digit interchange control number (ISA13) for this practice's envelopes, 1..999,999,999."""
+    return (next_value(keys.practice_pk(practice_id), "x12-control") - 1) % 999_999_999 + 1

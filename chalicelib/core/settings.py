@@ -25,6 +25,14 @@ class Settings(BaseModel):
     secret_id: str = "revcycle/app"
     max_body_bytes: int = Field(default=262_144, gt=0)
     log_level: str = "INFO"
+    # Where stripe-python sends API calls: localstripe locally; empty means Stripe itself (api.stripe.com).
+    stripe_api_base: str = ""
+    # Eligibility (270/271): the sandbox payer locally and in tests; a clearinghouse's real-time API in
+    # production, its credentials in the named Secrets Manager secret. ISA15: T test data, P production.
+    clearinghouse: Literal["sandbox", "realtime"] = "sandbox"
+    clearinghouse_url: str = ""
+    clearinghouse_secret_id: str = ""
+    usage_indicator: Literal["T", "P"] = "T"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":

@@ -1,0 +1,271 @@
+"""Reading X12 interchanges: delimiters from the ISA, segments, and the ISA/GS/ST envelopes checked.
+
+One reader for every transaction set (270/271 now; 837, 835, 999, 277 later). It takes what real
+systems send: a UTF-8 byte-order mark, line breaks or indentation after segment terminators, ISA fields
+that are not padded to their fixed width, and the 4010 habit of "U" in ISA11 (no repetition separator).
+
+Envelope rules checked (X12.5 interchange control structure, 005010):
+- ISA/IEA, GS/GE and ST/SE pair up and nest; every other segment sits inside an ST..SE.
+- SE01 = number of segments in the transaction set, ST and SE included; SE02 = ST02.
+- GE01 = number of transaction sets (ST) in the group; GE02 = GS06.
+- IEA01 = number of functional groups (GS) in the interchange; IEA02 = ISA13.
+Nesting errors always raise. Count and control-number mismatches raise when `strict` (the default);
+with `strict=False` they are collected in `Interchange.issues`, for inbound documents whose content is
+still worth reading (a payer's 271 with a miscounted SE01 still says whether coverage is active).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from chalicelib.edi.segments import Delimiters, Segment, X12Error
+
+_SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
+_ISA_ELEMENTS = 16
+
+
+@dataclass(slots=True)
+class TransactionSet:
+    segments: list[Segment]  # ST first, SE last once closed
+
+    @property
+    def header(self) -> Segment:
+        return self.segments[0]
+
+    @property
+    def set_id(self) -> str:
+        return self.header.element(1)
+
+    @property
+    def control_number(self) -> str:
+        return self.header.element(2)
+
+    @property
+    def convention(self) -> str:
+        return self.header.element(3)
+
+    @property
+    def body(self) -> list[Segment]:
+        """The segments between ST and SE."""
+        return self.segments[1:-1]
+
+
+@dataclass(slots=True)
+class FunctionalGroup:
+    header: Segment  # GS
+    transactions: list[TransactionSet] = field(default_factory=list)
+
+    @property
+    def functional_id(self) -> str:
+        return self.header.element(1)
+
+    @property
+    def control_number(self) -> str:
+        return self.header.element(6)
+
+    @property
+    def version(self) -> str:
+        return self.header.element(8)
+
+
+@dataclass(slots=True)
+class Interchange:
+    header: Segment  # ISA
+    delimiters: Delimiters
+    groups: list[FunctionalGroup] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+    segment_count: int = 0
+
+    @property
+    def control_number(self) -> str:
+        return self.header.element(13)
+
+    @property
+    def usage(self) -> str:
+        return self.header.element(15)
+
+    @property
+    def sender(self) -> tuple[str, str]:
+        """(ISA05 qualifier, ISA06 id), padding removed."""
+        return self.header.element(5).strip(), self.header.element(6).strip()
+
+    @property
+    def receiver(self) -> tuple[str, str]:
+        """(ISA07 qualifier, ISA08 id), padding removed."""
+        return self.header.element(7).strip(), self.header.element(8).strip()
+
+    def transactions(self, set_id: str | None = None) -> Iterator[TransactionSet]:
+        for group in self.groups:
+            for transaction in group.transactions:
+                if set_id is None or transaction.set_id == set_id:
+                    yield transaction
+
+
+def read_interchange(text: str, *, strict: bool = True) -> Interchange:
+    """The one interchange in `text`; more than one is an error (use read_interchanges)."""
+    interchanges = read_interchanges(text, strict=strict)
+    if len(interchanges) != 1:
+        raise X12Error(f"expected one interchange, found {len(interchanges)}")
+    return interchanges[0]
+
+
+def read_interchanges(text: str, *, strict: bool = True) -> list[Interchange]:
+    text = text.removeprefix("\ufeff")
+    found: list[Interchange] = []
+    start, position = _skip_blank(text, 0), 0
+    while start < len(text):
+        if found and not text.startswith("ISA", start):
+            raise X12Error("text after the IEA segment does not start another interchange", position)
+        builder = _Builder(_delimiters(text, start), strict)
+        start, position = builder.consume(text, start, position)
+        found.append(builder.interchange())
+        start = _skip_blank(text, start)
+    if not found:
+        raise X12Error("no ISA segment: not an X12 interchange")
+    return found
+
+
+def _skip_blank(text: str, start: int) -> int:
+    while start < len(text) and text[start] in " \t\r\n":
+        start += 1
+    return start
+
+
+def _delimiters(text: str, start: int) -> Delimiters:
+    """ISA is fixed-width in the standard, but only its separators are relied on here: the element
+    separator is the 4th character, the component separator (ISA16) follows the 16th element separator,
+    and the segment terminator is the character right after ISA16."""
+    if not text.startswith("ISA", start) or len(text) < start + 4:
+        raise X12Error("the interchange does not start with an ISA segment")
+    element, at = text[start + 3], start + 3
+    for _ in range(_ISA_ELEMENTS - 1):
+        at = text.find(element, at + 1)
+        if at < 0:
+            raise X12Error("the ISA segment is incomplete", 1, "ISA")
+    if len(text) < at + 3:
+        raise X12Error("the ISA segment has no segment terminator", 1, "ISA")
+    component, terminator = text[at + 1], text[at + 2]
+    repetition = text[start:at].split(element)[11]
+    # ISA11 became the repetition separator in 00501; before that it held "U" (standards id).
+    if len(repetition) != 1 or repetition.isalnum() or repetition in (component, element, terminator):
+        repetition = None
+    return Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
+
+
+class _Builder:
+    """Assembles one interchange from its segments, checking the envelopes as they close."""
+
+    def __init__(self, delimiters: Delimiters, strict: bool) -> None:
+        self.delimiters, self.strict = delimiters, strict
+        self.issues: list[str] = []
+        self.isa: Segment | None = None
+        self.groups: list[FunctionalGroup] = []
+        self.group: FunctionalGroup | None = None
+        self.transaction: TransactionSet | None = None
+        self.count = 0
+        self.closed = False
+        # Whitespace after a terminator is layout, not data (unless it is itself a delimiter); before a
+        # terminator only line breaks are (a trailing space may belong to the last element).
+        self.blank = "".join(c for c in " \t\r\n" if c not in delimiters.all())
+        self.line_break = "".join(c for c in "\r\n" if c not in delimiters.all())
+        self.control = {"ISA": self._isa, "GS": self._gs, "ST": self._st, "SE": self._se, "GE": self._ge,
+                        "IEA": self._iea}
+
+    def consume(self, text: str, start: int, position: int) -> tuple[int, int]:
+        terminator, separator = self.delimiters.segment, self.delimiters.element
+        while not self.closed:
+            end = text.find(terminator, start)
+            raw = (text[start:] if end < 0 else text[start:end]).lstrip(self.blank).rstrip(self.line_break)
+            if end < 0 and not raw:
+                break
+            position += 1
+            if end < 0:
+                raise X12Error("the last segment has no segment terminator", position)
+            parts = raw.split(separator)
+            if not _SEGMENT_ID.match(parts[0]):
+                raise X12Error("not a segment identifier", position)
+            self.add(Segment(parts[0], tuple(parts[1:]), position, self.delimiters))
+            start = end + 1
+        if not self.closed:
+            raise X12Error("the interchange ends without an IEA segment", position)
+        return start, position
+
+    def add(self, segment: Segment) -> None:
+        self.count += 1
+        handler = self.control.get(segment.id)
+        if handler is not None:
+            handler(segment)
+        elif self.transaction is None:
+            raise X12Error("segment outside a transaction set (ST..SE)", segment.position, segment.id)
+        else:
+            self.transaction.segments.append(segment)
+
+    def interchange(self) -> Interchange:
+        assert self.isa is not None
+        return Interchange(self.isa, self.delimiters, self.groups, self.issues, self.count)
+
+    def _issue(self, message: str, segment: Segment) -> None:
+        if self.strict:
+            raise X12Error(message, segment.position, segment.id)
+        self.issues.append(f"{message} (segment {segment.position} {segment.id})")
+
+    def _isa(self, segment: Segment) -> None:
+        if self.isa is not None:
+            raise X12Error("ISA before the IEA of the open interchange", segment.position, "ISA")
+        if len(segment.elements) != _ISA_ELEMENTS:
+            raise X12Error("ISA must have 16 elements", segment.position, "ISA")
+        if not (segment.element(13).isdigit() and len(segment.element(13)) == 9):
+            self._issue("ISA13 must be 9 digits", segment)
+        self.isa = segment
+
+    def _gs(self, segment: Segment) -> None:
+        if self.group is not None:
+            raise X12Error("GS before the GE of the open group", segment.position, "GS")
+        self.group = FunctionalGroup(segment)
+
+    def _st(self, segment: Segment) -> None:
+        if self.group is None or self.transaction is not None:
+            raise X12Error("ST outside a functional group or inside an open transaction set",
+                           segment.position, "ST")
+        self.transaction = TransactionSet([segment])
+
+    def _se(self, segment: Segment) -> None:
+        if self.transaction is None or self.group is None:
+            raise X12Error("SE without its ST", segment.position, "SE")
+        self.transaction.segments.append(segment)
+        counted = len(self.transaction.segments)
+        if not _same_number(segment.element(1), str(counted)):
+            self._issue(f"SE01 does not match the {counted} segments counted from ST to SE", segment)
+        if segment.element(2) != self.transaction.control_number:
+            self._issue("SE02 does not match ST02", segment)
+        self.group.transactions.append(self.transaction)
+        self.transaction = None
+
+    def _ge(self, segment: Segment) -> None:
+        if self.group is None or self.transaction is not None:
+            raise X12Error("GE without its GS, or before the SE of an open transaction set",
+                           segment.position, "GE")
+        counted = len(self.group.transactions)
+        if not _same_number(segment.element(1), str(counted)):
+            self._issue(f"GE01 does not match the {counted} transaction sets in the group", segment)
+        if not _same_number(segment.element(2), self.group.control_number):
+            self._issue("GE02 does not match GS06", segment)
+        self.groups.append(self.group)
+        self.group = None
+
+    def _iea(self, segment: Segment) -> None:
+        if self.isa is None or self.group is not None:
+            raise X12Error("IEA without its ISA, or before the GE of an open group", segment.position, "IEA")
+        if not _same_number(segment.element(1), str(len(self.groups))):
+            self._issue(f"IEA01 does not match the {len(self.groups)} functional groups", segment)
+        if not _same_number(segment.element(2), self.isa.element(13)):
+            self._issue("IEA02 does not match ISA13", segment)
+        self.closed = True
+
+
+def _same_number(a: str, b: str) -> bool:
+    """Control numbers and counts are numeric: "000123" and "123" are the same number."""
+    if a.isdigit() and b.isdigit():
+        return int(a) == int(b)
+    return a == b

@@ -24,8 +24,21 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | the active coverage of an order (uniqueness)   | pk=PRACTICE#p, sk=PATIENT#id#ORDER#primary           | GetItem   |
 | next X12 control number of a practice          | pk=PRACTICE#p, sk=COUNTER#x12-control (UpdateItem ADD) | Update  |
 | every practice, for a scheduled job's dispatch | gsi1: PRACTICES, <practice id> (on practice items)   | Query     |
+| eligibility checks of a patient, newest first  | pk=PRACTICE#p, sk begins_with PATIENT#id#ELIG# (desc) | Query    |
 | visit by id                                    | pk=PRACTICE#p, sk=VISIT#id                           | GetItem   |
 | visits of one practice-local day, by time      | gsi1: PRACTICE#p#VISITS#<date>, <scheduled UTC>#id   | Query     |
+| ledger entries of a patient, oldest first      | pk=PRACTICE#p, sk begins_with LEDGER#<patient>#      | Query     |
+| a patient's balance (moved with each entry)    | pk=PRACTICE#p, sk=BALANCE#<patient>                  | GetItem   |
+| the one posting of a cause (dedupe)            | pk=PRACTICE#p, sk=POSTED#<cause> -> entry            | GetItem   |
+| the practice's Stripe connected account        | pk=PRACTICE#p, sk=STRIPE_ACCOUNT                     | GetItem   |
+| practice of a connected account (webhooks)     | gsi1: STRIPE_ACCOUNT#<acct id>, PRACTICE#p           | Query     |
+| co-pay by id / co-pays of a visit              | pk=PRACTICE#p, sk=COPAY#<visit>#<copay> / begins_with | GetItem / Query |
+| co-pay of a PaymentIntent (refund webhooks)    | gsi1: PAYMENT_INTENT#<pi id>, COPAY#<visit>#<copay>  | Query     |
+| a Stripe event already handled (dedupe)        | pk=PRACTICE#p, sk=STRIPE_EVENT#<event id>            | GetItem   |
+
+Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
+by a Stripe id are the only index partitions that do not start with a tenant. They are read only after the
+event's signature is verified, and table keys still always do.
 
 Name parts in index keys are normalized (upper case, letters only) and may be empty; they are never part of
 a table key, and cursors of index queries carry table keys only (see db/pages.py).
@@ -145,3 +158,50 @@ def counter_sk(name: str) -> str:
 
 
 ALL_PRACTICES = "PRACTICES"  # gsi1 partition of every practice, for platform jobs (never a table pk)
+
+
+def ledger_entry_sk(patient_id: str, entry_id: str) -> str:
+    return f"LEDGER#{_part(patient_id)}#{_part(entry_id)}"
+
+
+def ledger_prefix(patient_id: str) -> str:
+    return f"LEDGER#{_part(patient_id)}#"
+
+
+def balance_sk(patient_id: str) -> str:
+    return f"BALANCE#{_part(patient_id)}"
+
+
+def posted_sk(cause: str) -> str:
+    return f"POSTED#{_part(cause)}"
+
+
+STRIPE_ACCOUNT_SK = "STRIPE_ACCOUNT"
+
+
+def stripe_account_index_pk(account_id: str) -> str:
+    return f"STRIPE_ACCOUNT#{_part(account_id)}"
+
+
+def copay_sk(visit_id: str, copay_id: str) -> str:
+    return f"COPAY#{_part(visit_id)}#{_part(copay_id)}"
+
+
+def copays_prefix(visit_id: str) -> str:
+    return f"COPAY#{_part(visit_id)}#"
+
+
+def payment_intent_index_pk(payment_intent_id: str) -> str:
+    return f"PAYMENT_INTENT#{_part(payment_intent_id)}"
+
+
+def stripe_event_sk(event_id: str) -> str:
+    return f"STRIPE_EVENT#{_part(event_id)}"
+
+
+def eligibility_sk(patient_id: str, check_id: str) -> str:
+    return f"PATIENT#{_part(patient_id)}#ELIG#{_part(check_id)}"
+
+
+def eligibility_prefix(patient_id: str) -> str:
+    return f"PATIENT#{_part(patient_id)}#ELIG#"

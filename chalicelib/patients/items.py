@@ -1,7 +1,7 @@
 """Stored items of patients and coverages (pk=PRACTICE#p). Keys are built in chalicelib/db/keys.py."""
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.db.models import Address, Item
 
@@ -62,3 +62,25 @@ class CoverageOrderClaim(Item, discriminator="coverage_order"):
     """One per (patient, order) while a coverage of that order is active: at most one active primary, etc."""
 
     coverage_id = UnicodeAttribute()
+
+
+class EligibilityCheck(Item, discriminator="eligibility_check"):
+    """One 270 sent and what its 271 said (sk=PATIENT#id#ELIG#<ulid>, so a patient's checks sort by time).
+    The documents themselves are kept in the EDI bucket under `raw_key`."""
+
+    practice_id = UnicodeAttribute()
+    patient_id = UnicodeAttribute()
+    coverage_id = UnicodeAttribute()
+    visit_id = UnicodeAttribute(null=True)
+    service_type = UnicodeAttribute()
+    service_date = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # active | inactive | rejected | unknown | error
+    plan_name = UnicodeAttribute(null=True)
+    coverage_start = UnicodeAttribute(null=True)
+    coverage_end = UnicodeAttribute(null=True)
+    benefits = UnicodeAttribute(null=True)  # JSON of the figures for the service type (cents, fractions)
+    rejections = UnicodeAttribute(null=True)  # JSON list of {level, code, reason, follow_up}
+    expected_copay_cents = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    control_number = NumberAttribute()
+    raw_key = UnicodeAttribute()

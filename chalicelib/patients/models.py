@@ -196,3 +196,49 @@ class CoverageOut(Versioned):
     effective_from: str
     effective_to: str | None = None
     active: bool
+
+
+class EligibilityCheckCreate(Schema):
+    coverage_id: Id | None = Field(default=None, description="Defaults to the active primary coverage")
+    service_type: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,2}$")] = Field(
+        default="30", description="X12 service type code (EQ01); 30 is the health benefit plan as a whole")
+    service_date: date | None = Field(default=None, description="Defaults to the payer's today")
+
+
+class NetworkFigures(Out):
+    co_payment_cents: int | None = None
+    co_insurance: str | None = Field(default=None, description="A fraction as a decimal string: 0.20 is 20%")
+    deductible_cents: int | None = None
+    deductible_remaining_cents: int | None = None
+    out_of_pocket_cents: int | None = None
+    out_of_pocket_remaining_cents: int | None = None
+
+
+class Benefits(Out):
+    service_type: str
+    in_network: NetworkFigures
+    out_of_network: NetworkFigures
+
+
+class RejectionOut(Out):
+    level: str
+    code: str
+    reason: str
+    follow_up: str
+
+
+class EligibilityCheckOut(Versioned):
+    practice_id: str
+    patient_id: str
+    coverage_id: str
+    visit_id: str | None = None
+    service_type: str
+    service_date: str | None = None
+    status: Literal["active", "inactive", "rejected", "unknown", "error"]
+    plan_name: str | None = None
+    coverage_start: str | None = None
+    coverage_end: str | None = None
+    benefits: Benefits | None = None
+    rejections: list[RejectionOut] = []
+    expected_copay_cents: int | None = None
+    error: str | None = None

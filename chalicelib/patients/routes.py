@@ -13,6 +13,7 @@ models = Schemas("chalicelib.patients.models")
 PageQuery = Schemas("chalicelib.core.types").PageQuery
 patients = lazy_module("chalicelib.patients.service")
 coverages = lazy_module("chalicelib.patients.coverages")
+eligibility = lazy_module("chalicelib.patients.eligibility")
 
 bp = Blueprint(__name__)
 Page = tuple[list[Any], "str | None"]
@@ -75,3 +76,26 @@ def update_coverage(call: Call) -> Any:
     """Correct a coverage, set its end date, or end it (`active: false`) to free its order."""
     return coverages.update(call.scope, call.path["patient_id"], call.path["coverage_id"], call.body,
                             expected_version(call))
+
+
+@endpoint(bp, "POST", BASE + "/{patient_id}/eligibility-checks", tag="eligibility", permission=WRITE,
+          body=models.EligibilityCheckCreate, response=models.EligibilityCheckOut, status=201,
+          audit_entity="eligibility_check")
+def check_eligibility(call: Call) -> Any:
+    """Send a 270 for a coverage and service type; the 271's status, plan, co-pay and limits come back."""
+    return eligibility.run(call.scope, call.path["patient_id"], call.body)
+
+
+@endpoint(bp, "GET", BASE + "/{patient_id}/eligibility-checks", tag="eligibility", permission=READ,
+          query=PageQuery, response=models.EligibilityCheckOut, list_response=True,
+          audit_entity="eligibility_check")
+def list_eligibility_checks(call: Call) -> Page:
+    """A patient's eligibility checks, newest first."""
+    return eligibility.history(call.scope, call.path["patient_id"], call.query.limit, call.query.cursor)
+
+
+@endpoint(bp, "GET", BASE + "/{patient_id}/eligibility-checks/{check_id}", tag="eligibility", permission=READ,
+          response=models.EligibilityCheckOut, audit_entity="eligibility_check")
+def get_eligibility_check(call: Call) -> Any:
+    """One eligibility check."""
+    return eligibility.get(call.scope, call.path["patient_id"], call.path["check_id"])

@@ -34,9 +34,12 @@ def tenant_a(api):
         key=admin)[1]["id"]
     ids["coverage_id"] = api.post(f"/practices/{practice}/patients/{ids['patient_id']}/coverages", {
         "payer_id": ids["payer_id"], "member_id": "ISO123", "effective_from": "2026-01-01"}, key=admin)[1]["id"]
+    ids["check_id"] = api.post(f"/practices/{practice}/patients/{ids['patient_id']}/eligibility-checks", {},
+                               key=admin)[1]["id"]
     ids["visit_id"] = api.post(f"/practices/{practice}/visits", {
         "patient_id": ids["patient_id"], "provider_id": ids["provider_id"],
         "scheduled_at": "2026-12-01T09:00:00-06:00"}, key=admin)[1]["id"]
+    api.post(f"/practices/{practice}/stripe/account", {"account_id": f"acct_{practice}"}, key=admin)
     sibling_key = world.key(admin, "firm_admin", [sibling])
     _, other_firm = world.firm("Tenant B")
     world.practice(other_firm)

@@ -47,6 +47,7 @@ def tenant(stack):
         "address": {"line1": "1 Main St", "city": "Springfield", "state": "IL", "zip": "62701"}}, admin)["id"]
     ids["coverage_id"] = post(stack, f"{base}/patients/{ids['patient_id']}/coverages", {
         "payer_id": ids["payer_id"], "member_id": "FUZZ123", "effective_from": "2026-01-01"}, admin)["id"]
+    ids["check_id"] = post(stack, f"{base}/patients/{ids['patient_id']}/eligibility-checks", {}, admin)["id"]
     ids["visit_id"] = post(stack, base + "/visits", {
         "patient_id": ids["patient_id"], "provider_id": post(stack, base + "/providers", {
             "entity_type": "individual", "npi": "1003000126", "first_name": "Fuzz", "last_name": "Doctor",

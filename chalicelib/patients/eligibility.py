@@ -1,0 +1,172 @@
+"""Eligibility checks: a 270 for a patient's coverage goes to the clearinghouse, its 271 is kept and read.
+
+Both documents are archived in the EDI bucket (they are patient data: never logged) and the answer is stored
+as an EligibilityCheck. A clearinghouse that cannot be reached is a check with status `error`, not a 500: the
+front desk sees that the payer did not answer and can try again.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import date, datetime
+from typing import Any, Callable
+
+from chalicelib.clearinghouse import ClearinghouseError, EligibilityGateway, get_eligibility_gateway
+from chalicelib.core.auth import PracticeScope
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import ValidationFailed, field_error
+from chalicelib.core.ids import new_id
+from chalicelib.core.settings import get_settings
+from chalicelib.db import counters, keys, store
+from chalicelib.db.models import Payer, Practice
+from chalicelib.db.pages import query_page
+from chalicelib.edi import eligibility as x12
+from chalicelib.edi.eligibility_result import EligibilityResult, NetworkBenefits
+from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.patients import service as patients
+from chalicelib.patients.items import Coverage, EligibilityCheck, Patient
+from chalicelib.patients.models import EligibilityCheckCreate, EligibilityCheckOut
+
+Page = tuple[list[Any], str | None]
+CLEARINGHOUSE_ID = "REVCYCLE"  # ISA08 locally; a real clearinghouse assigns its own receiver id
+
+
+def x12_name(value: str) -> str:
+    """A name in X12's basic character set: accents folded, only letters, spaces, hyphens and apostrophes."""
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return "".join(c for c in folded if c.isalpha() or c in " -'").strip().upper()[:60]
+
+
+def _coverage(scope: PracticeScope, patient_id: str, coverage_id: str | None) -> Coverage:
+    from chalicelib.visits.service import primary_coverage_id  # visits depends on patients, not the reverse
+
+    chosen = coverage_id or primary_coverage_id(scope, patient_id)
+    if chosen is None:
+        raise ValidationFailed("The patient has no active primary coverage to check.",
+                               [field_error("coverage_id", "give a coverage")])
+    item = store.get(Coverage, keys.practice_pk(scope.practice_id), keys.coverage_sk(patient_id, chosen),
+                     "coverage")
+    if not item.active:
+        raise ValidationFailed("The coverage has ended.", [field_error("coverage_id", "not active")])
+    return item
+
+
+def _person(holder: Any, cls: type) -> Any:
+    born = date.fromisoformat(holder.birth_date) if holder.birth_date else None
+    return cls(first_name=x12_name(holder.first_name), last_name=x12_name(holder.last_name), birth_date=born,
+               sex=holder.sex or "U")
+
+
+def _inquiry(check_id: str, practice: Practice, payer: Payer, patient: Patient, coverage: Coverage,
+             data: EligibilityCheckCreate) -> x12.EligibilityInquiry:
+    """Loop 2100C names the policy holder with the member id; 2100D the patient when someone else holds it."""
+    holder = patient if coverage.relationship == "self" else coverage.subscriber
+    person = _person(holder, x12.Dependent)
+    subscriber = x12.Subscriber(member_id=coverage.member_id, first_name=person.first_name,
+                                last_name=person.last_name, birth_date=person.birth_date, sex=person.sex)
+    dependent = None if coverage.relationship == "self" else _person(patient, x12.Dependent)
+    return x12.EligibilityInquiry(
+        payer=x12.Payer(name=x12_name(payer.name) or "PAYER", payer_id=payer.payer_id),
+        provider=x12.Provider(npi=practice.npi, organization_name=x12_name(practice.name)),
+        subscriber=subscriber, dependent=dependent, trace_number=check_id,
+        originator_id="1" + practice.tax_id, service_types=(data.service_type,), service_date=data.service_date)
+
+
+def _archive(raw_key: str, name: str, text: str) -> None:
+    import boto3  # first use only
+
+    boto3.client("s3").put_object(Bucket=get_settings().edi_bucket, Key=f"{raw_key}/{name}", Body=text.encode(),
+                                  ContentType="application/edi-x12")
+
+
+def _figures(network: NetworkBenefits) -> dict[str, Any]:
+    def cents(money: Any) -> int | None:
+        return None if money is None else money.cents
+
+    return {"co_payment_cents": cents(network.co_payment),
+            "co_insurance": None if network.co_insurance is None else str(network.co_insurance),
+            "deductible_cents": cents(network.deductible.total),
+            "deductible_remaining_cents": cents(network.deductible.remaining),
+            "out_of_pocket_cents": cents(network.out_of_pocket.total),
+            "out_of_pocket_remaining_cents": cents(network.out_of_pocket.remaining)}
+
+
+def _answer(result: EligibilityResult, service_type: str) -> dict[str, Any]:
+    """What the check keeps of a 271: status, plan, dates, the service type's figures, rejections."""
+    if result.rejections:
+        status = "rejected"
+    else:
+        status = {True: "active", False: "inactive", None: "unknown"}[result.active]
+    figures = result.for_service(service_type)
+    benefits = {"service_type": service_type, "in_network": _figures(figures.in_network),
+                "out_of_network": _figures(figures.out_of_network)}
+    rejections = [{"level": r.level, "code": r.code, "reason": r.reason, "follow_up": r.follow_up}
+                  for r in result.rejections]
+    return {"status": status, "plan_name": result.plan_name or None,
+            "coverage_start": result.coverage_start.isoformat() if result.coverage_start else None,
+            "coverage_end": result.coverage_end.isoformat() if result.coverage_end else None,
+            "benefits": json.dumps(benefits) if status == "active" else None,
+            "rejections": json.dumps(rejections) if rejections else None,
+            "expected_copay_cents": benefits["in_network"]["co_payment_cents"] if status == "active" else None}
+
+
+def _exchange(gateway: EligibilityGateway, text_270: str, raw_key: str, service_type: str) -> dict[str, Any]:
+    try:
+        text_271 = gateway.check(text_270)
+    except ClearinghouseError as error:
+        return {"status": "error", "error": str(error)}  # statuses and attempts only, never the documents
+    _archive(raw_key, "271.x12", text_271)
+    return _answer(x12.parse_271(text_271), service_type)
+
+
+def run(scope: PracticeScope, patient_id: str, data: EligibilityCheckCreate, *, visit_id: str | None = None,
+        gateway: EligibilityGateway | None = None, clock: Callable[[], datetime] = utcnow) -> EligibilityCheckOut:
+    patient = patients.require(scope, patient_id)
+    coverage = _coverage(scope, patient_id, data.coverage_id)
+    payer = store.get(Payer, keys.practice_pk(scope.practice_id), keys.payer_sk(coverage.payer_id), "payer")
+    practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
+                         "practice")
+    check_id, now = new_id(), clock()
+    number = counters.next_control_number(scope.practice_id)
+    parties = Parties(sender_qualifier="30", sender_id=practice.tax_id, receiver_qualifier="ZZ",
+                      receiver_id=CLEARINGHOUSE_ID)
+    text_270 = x12.build_270(_inquiry(check_id, practice, payer, patient, coverage, data), parties,
+                             ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=now)
+    raw_key = f"eligibility/{scope.practice_id}/{check_id}"
+    _archive(raw_key, "270.x12", text_270)
+    answer = _exchange(gateway or get_eligibility_gateway(), text_270, raw_key, data.service_type)
+    item = EligibilityCheck(keys.practice_pk(scope.practice_id), keys.eligibility_sk(patient_id, check_id),
+                            id=check_id, created_at=iso(now), updated_at=iso(now), practice_id=scope.practice_id,
+                            patient_id=patient_id, coverage_id=coverage.id, visit_id=visit_id,
+                            service_type=data.service_type, control_number=number, raw_key=raw_key,
+                            service_date=data.service_date.isoformat() if data.service_date else None, **answer)
+    return out(store.create(item, "eligibility check"))
+
+
+def out(item: EligibilityCheck) -> EligibilityCheckOut:
+    data = {name: getattr(item, name) for name in EligibilityCheckOut.model_fields if hasattr(item, name)}
+    data["benefits"] = json.loads(item.benefits) if item.benefits else None
+    data["rejections"] = json.loads(item.rejections) if item.rejections else []
+    return EligibilityCheckOut.model_validate(data)
+
+
+def get(scope: PracticeScope, patient_id: str, check_id: str) -> EligibilityCheckOut:
+    return out(store.get(EligibilityCheck, keys.practice_pk(scope.practice_id),
+                         keys.eligibility_sk(patient_id, check_id), "eligibility check"))
+
+
+def history(scope: PracticeScope, patient_id: str, limit: int, cursor: str | None) -> Page:
+    patients.require(scope, patient_id)
+    page = query_page(EligibilityCheck, keys.practice_pk(scope.practice_id), keys.eligibility_prefix(patient_id),
+                      limit=limit, cursor=cursor, newest_first=True)
+    return [out(c) for c in page.items], page.next_cursor
+
+
+def latest(scope: PracticeScope, patient_id: str, coverage_id: str) -> EligibilityCheck | None:
+    """The newest check of this coverage that got an answer (errors do not count as checked)."""
+    for item in EligibilityCheck.query(keys.practice_pk(scope.practice_id),
+                                       EligibilityCheck.sk.startswith(keys.eligibility_prefix(patient_id)),
+                                       scan_index_forward=False, limit=20):
+        if item.coverage_id == coverage_id and item.status != "error":
+            return item
+    return None

@@ -81,12 +81,17 @@ def get(scope: PracticeScope, visit_id: str) -> VisitOut:
     return VisitOut.model_validate(require(scope, visit_id))
 
 
-def move(scope: PracticeScope, visit_id: str, move_name: str, version: int, **changes: Any) -> Visit:
-    """Apply a lifecycle move, conditional on the version read (409 if the visit changed meanwhile)."""
-    item = require(scope, visit_id)
+def ensure_move(item: Visit, move_name: str) -> None:
     allowed_from, to = MOVES[move_name]
     if item.status not in allowed_from:
         raise Conflict(f"A {item.status} visit cannot be moved to {to}.")
+
+
+def move(scope: PracticeScope, visit_id: str, move_name: str, version: int, **changes: Any) -> Visit:
+    """Apply a lifecycle move, conditional on the version read (409 if the visit changed meanwhile)."""
+    item = require(scope, visit_id)
+    ensure_move(item, move_name)
+    to = MOVES[move_name][1]
     stamps = {"checked_in": "checked_in_at", "checked_out": "checked_out_at"}
     if to in stamps:
         changes[stamps[to]] = now_iso()

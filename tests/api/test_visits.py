@@ -18,7 +18,8 @@ def desk(world, api):
         "payer_id": payer, "member_id": "ACT100", "effective_from": "2026-01-01"}, key=admin)[1]["id"]
     provider = api.post(f"{base}/providers", PROVIDER, key=admin)[1]["id"]
     key = world.key(admin, "front_desk", [pid])
-    return {"key": key, "base": base, "patient": patient, "provider": provider, "coverage": coverage}
+    return {"key": key, "base": base, "patient": patient, "provider": provider, "coverage": coverage,
+            "admin": admin}
 
 
 def book(api, desk, at="2026-12-01T09:30:00-06:00", **overrides):
@@ -88,3 +89,43 @@ def test_a_coder_reads_the_schedule_but_cannot_book(api, desk, world):
     assert api.get(f"/practices/{pid}/visits?date=2026-12-01", key=coder)[0] == 200
     status, _, _ = api.post(f"/practices/{pid}/visits", {"patient_id": desk["patient"]}, key=coder)
     assert status == 403
+
+
+def test_check_in_checks_eligibility_and_shows_the_co_pay(api, desk):
+    visit = book(api, desk)[1]  # the fixture's coverage has member id ACT100: active, $25 co-pay
+    status, checked_in, _ = api.post(f"{desk['base']}/visits/{visit['id']}/check-in", {"version": 1},
+                                     key=desk["key"])
+    assert status == 200 and checked_in["expected_copay_cents"] == 2500 and checked_in["eligibility_check_id"]
+    checks = api.get(f"{desk['base']}/patients/{desk['patient']}/eligibility-checks", key=desk["key"])[1]["data"]
+    assert [c["id"] for c in checks] == [checked_in["eligibility_check_id"]]
+    assert checks[0]["visit_id"] == visit["id"] and checks[0]["service_date"] == "2026-12-01"
+
+
+def test_a_recent_check_is_reused_and_an_old_one_renewed(api, desk):
+    url = f"{desk['base']}/patients/{desk['patient']}/eligibility-checks"
+    recent = api.post(url, {}, key=desk["key"])[1]
+    first = book(api, desk)[1]
+    checked_in = api.post(f"{desk['base']}/visits/{first['id']}/check-in", {"version": 1}, key=desk["key"])[1]
+    assert checked_in["eligibility_check_id"] == recent["id"]
+    second = book(api, desk, at="2026-12-02T09:00:00-06:00")[1]
+    forced = api.post(f"{desk['base']}/visits/{second['id']}/check-in",
+                      {"version": 1, "recheck_eligibility": True}, key=desk["key"])[1]
+    assert forced["eligibility_check_id"] != recent["id"]
+    assert len(api.get(url, key=desk["key"])[1]["data"]) == 2
+
+
+def test_a_stale_check_in_sends_nothing_to_the_payer(api, desk):
+    visit = book(api, desk)[1]
+    url = f"{desk['base']}/patients/{desk['patient']}/eligibility-checks"
+    assert api.post(f"{desk['base']}/visits/{visit['id']}/check-in", {"version": 7}, key=desk["key"])[0] == 409
+    assert api.get(url, key=desk["key"])[1]["data"] == []
+
+
+def test_a_check_older_than_the_practice_allows_is_renewed_at_check_in(api, desk):
+    url = f"{desk['base']}/patients/{desk['patient']}/eligibility-checks"
+    earlier = api.post(url, {}, key=desk["key"])[1]
+    assert api.patch(desk["base"], {"eligibility_max_age_days": 0}, key=desk["admin"],
+                     headers={"If-Match": "1"})[0] == 200
+    visit = book(api, desk)[1]
+    checked_in = api.post(f"{desk['base']}/visits/{visit['id']}/check-in", {"version": 1}, key=desk["key"])[1]
+    assert checked_in["eligibility_check_id"] != earlier["id"]

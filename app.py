@@ -1,7 +1,9 @@
-"""Revcycle: the Chalice app. It only wires: middleware, blueprints, and (later) schedules and queues."""
-from chalice import Chalice
+"""Revcycle: the Chalice app. It only wires: middleware, blueprints, schedules and queues."""
+from chalice import Chalice, Cron
 
 from chalicelib.core.gateway import gateway, problem_middleware
+from chalicelib.core.lazy import lazy_module
+from chalicelib.jobs import JOBS_QUEUE
 from chalicelib.patients.routes import bp as patients
 from chalicelib.tenants.routes import bp as tenants
 from chalicelib.tenants.setup_routes import bp as practice_setup
@@ -14,3 +16,15 @@ app.register_blueprint(tenants)
 app.register_blueprint(practice_setup)
 app.register_blueprint(patients)
 app.register_blueprint(visits)
+
+jobs = lazy_module("chalicelib.jobs.worker")
+
+
+@app.schedule(Cron(0, 11, "*", "*", "?", "*"), name="eligibility_dispatch")  # 11:00 UTC: before US offices open
+def eligibility_dispatch(event):  # type: ignore[no-untyped-def]
+    jobs.dispatch_eligibility()
+
+
+@app.on_sqs_message(queue=JOBS_QUEUE, batch_size=1, name="jobs_worker")
+def jobs_worker(event):  # type: ignore[no-untyped-def]
+    jobs.handle(event)

@@ -1,0 +1,91 @@
+"""The daily eligibility job: verify coverage for the next business day's visits before patients arrive.
+
+`dispatch` (scheduled) sends one message per practice; `work` (one message) checks that practice's scheduled
+visits of that day. Each (visit, day) is claimed with a conditional put before its 270 goes out, so a message
+delivered twice, or two workers on the same message, send one 270 per visit and day. A check that fails to
+complete releases its claim so the queue's retry can do it; a worker killed between claim and check leaves
+that visit unchecked for the day (check-in still checks it).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Callable
+
+from pynamodb.exceptions import PutError
+
+from chalicelib.core import audit
+from chalicelib.core.auth import PracticeScope, Principal
+from chalicelib.core.clock import now_iso, utcnow
+from chalicelib.core.errors import Conflict
+from chalicelib.db import keys, store
+from chalicelib.db.models import Item, Practice
+from chalicelib.patients import eligibility
+from chalicelib.patients.models import EligibilityCheckCreate
+from chalicelib.visits.items import Visit
+
+JOB = "eligibility"
+ACTOR = "job:eligibility"
+
+
+class VisitDayClaim(Item, discriminator="eligibility_job_claim"):
+    """sk=VISIT#<id>#ELIGJOB#<day>: this visit's 270 for this day has been (or is being) sent."""
+
+
+def next_business_day(today: date) -> date:
+    """Monday to Friday; Friday and the weekend look ahead to Monday. Holidays are not skipped."""
+    ahead = {4: 3, 5: 2}.get(today.weekday(), 1)
+    return today + timedelta(days=ahead)
+
+
+def dispatch(send: Callable[[dict[str, Any]], None], today: date | None = None) -> int:
+    """One message per practice; work proportional to practices, not to patients or visits."""
+    day = next_business_day(today or utcnow().date()).isoformat()
+    sent = 0
+    for practice in Practice.gsi1.query(keys.ALL_PRACTICES):
+        send({"job": JOB, "practice_id": practice.id, "firm_id": practice.firm_id, "day": day})
+        sent += 1
+    return sent
+
+
+def _claim(scope: PracticeScope, visit: Visit, day: str) -> VisitDayClaim | None:
+    now = now_iso()
+    claim = VisitDayClaim(keys.practice_pk(scope.practice_id), f"{keys.visit_sk(visit.id)}#ELIGJOB#{day}",
+                          id=f"{visit.id}-{day}", created_at=now, updated_at=now)
+    try:
+        claim.save()  # conditional: the key must be free
+    except PutError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return None
+        raise
+    return claim
+
+
+def _check_visit(scope: PracticeScope, visit: Visit, day: str, message_id: str, gateway: Any) -> bool:
+    claim = _claim(scope, visit, day)
+    if claim is None:
+        return False  # already sent for this visit and day
+    try:
+        check = eligibility.run(scope, visit.patient_id, EligibilityCheckCreate(
+            coverage_id=visit.coverage_id, service_date=date.fromisoformat(day)), visit_id=visit.id, gateway=gateway)
+    except BaseException:
+        claim.delete()
+        raise
+    audit.record(audit.AuditEvent(scope.practice_id, ACTOR, "eligibility_check", check.id, "create", message_id,
+                                  None))
+    try:
+        store.update(visit, {"eligibility_check_id": check.id, "expected_copay_cents": check.expected_copay_cents},
+                     visit.version, "visit")
+    except Conflict:
+        pass  # the front desk changed the visit meanwhile; the check stays on the patient's record
+    return True
+
+
+def work(message: dict[str, Any], message_id: str, gateway: Any = None) -> int:
+    """Check every scheduled, insured visit of the practice on the message's day; returns how many 270s went out."""
+    pid, day = message["practice_id"], message["day"]
+    scope = PracticeScope(pid, Principal(ACTOR, message["firm_id"], "system", frozenset({pid})))
+    sent = 0
+    for visit in Visit.gsi1.query(keys.visits_on_pk(pid, day)):
+        if visit.status == "scheduled" and visit.coverage_id:
+            sent += _check_visit(scope, visit, day, message_id, gateway)
+    return sent

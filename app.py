@@ -4,7 +4,9 @@ from chalice import Chalice, Cron
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.core.lazy import lazy_module
 from chalicelib.jobs import JOBS_QUEUE
+from chalicelib.ledger.routes import bp as ledger
 from chalicelib.patients.routes import bp as patients
+from chalicelib.payments.routes import bp as payments
 from chalicelib.tenants.routes import bp as tenants
 from chalicelib.tenants.setup_routes import bp as practice_setup
 from chalicelib.visits.routes import bp as visits
@@ -16,6 +18,8 @@ app.register_blueprint(tenants)
 app.register_blueprint(practice_setup)
 app.register_blueprint(patients)
 app.register_blueprint(visits)
+app.register_blueprint(ledger)
+app.register_blueprint(payments)
 
 jobs = lazy_module("chalicelib.jobs.worker")
 

@@ -54,6 +54,10 @@ class StackConfig:
         return self.state_dir / "signing-key"
 
     @property
+    def stripe_webhook_secret_file(self) -> Path:
+        return self.state_dir / "stripe-webhook-secret"
+
+    @property
     def dynamodb_dir(self) -> Path:
         return self.state_dir / "dynamodb"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from local import dynamodb
+from local import stripe as local_stripe
 from local.config import LOOPBACK, REPO, StackConfig, StackError, ensure_key
 from local.procs import Child, ensure_port_free, http_answers, http_ok, spawn, stop_all, wait_ready
 
@@ -80,8 +81,19 @@ def provision_resources(config: StackConfig) -> None:
     from infra.provision import provision
 
     secret = {"root_key": ensure_key(config.root_key_file, "rcroot-"),
-              "signing_key": ensure_key(config.signing_key_file, "")}
+              "signing_key": ensure_key(config.signing_key_file, ""),
+              "stripe_secret_key": local_stripe.LOCAL_SECRET_KEY,
+              "stripe_webhook_secret": ensure_key(config.stripe_webhook_secret_file, "whsec_")}
     provision(Settings.from_env(), secret)
+
+
+def register_stripe_webhook(config: StackConfig) -> None:
+    """localstripe sends the events the app handles to its /webhooks/stripe, signed with the app's secret,
+    so a card payment confirmed in localstripe reaches the ledger as it would from Stripe."""
+    from chalicelib.payments.events import HANDLED_EVENTS
+
+    local_stripe.register_webhook(config.url(config.stripe_port), config.url(config.api_port) + "/webhooks/stripe",
+                                  ensure_key(config.stripe_webhook_secret_file, "whsec_"), HANDLED_EVENTS)
 
 
 def start_app(config: StackConfig, env: dict[str, str], children: list[Child], stop: threading.Event) -> None:
@@ -112,7 +124,7 @@ def print_summary(config: StackConfig) -> None:
         f"  api       {config.url(config.api_port)}   chalice local",
         f"  dynamodb  {config.url(config.dynamodb_port)}   DynamoDB Local, {data} (listens on all interfaces)",
         f"  aws       {config.url(config.moto_port)}   moto: S3, SQS, SES, Secrets Manager (in memory)",
-        f"  stripe    {config.url(config.stripe_port)}   localstripe",
+        f"  stripe    {config.url(config.stripe_port)}   localstripe, its webhooks sent to the api's /webhooks/stripe",
         "  events    local event runner: schedules, queues, EDI inbox (no port)",
         f"  logs      {shown(config.log_dir)}/   (DynamoDB Local, moto, localstripe)",
     ]
@@ -143,6 +155,7 @@ def run(config: StackConfig, children: list[Child], stop: threading.Event) -> No
     start_app(config, env, children, stop)
     if stop.is_set():
         return
+    register_stripe_webhook(config)
     print_summary(config)
     supervise(children, stop)
 

@@ -9,9 +9,17 @@ from __future__ import annotations
 import argparse
 import logging
 import pickle
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
+from typing import Sequence
 
-from local.config import LOOPBACK
+from local.config import LOOPBACK, StackError
+
+# localstripe accepts any secret key that starts with sk_; this one never reaches Stripe.
+LOCAL_SECRET_KEY = "sk_test_revcycle_local"
+WEBHOOK_ID = "revcycle"
 
 
 def keep_store_at(path: Path) -> None:
@@ -33,6 +41,21 @@ def keep_store_at(path: Path) -> None:
 
     resources.Store.try_load_from_disk = load  # type: ignore[method-assign]
     resources.Store.dump_to_disk = dump  # type: ignore[method-assign]
+
+
+def register_webhook(stripe_url: str, app_url: str, secret: str, events: Sequence[str]) -> None:
+    """Have localstripe send these events to the app, signed with `secret` as Stripe signs them.
+
+    localstripe keeps registrations in memory only, so the stack registers again at every start.
+    """
+    form = {"url": app_url, "secret": secret, **{f"events[{n}]": name for n, name in enumerate(events)}}
+    request = urllib.request.Request(f"{stripe_url}/_config/webhooks/{WEBHOOK_ID}", method="POST",
+                                     data=urllib.parse.urlencode(form).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=5):
+            pass
+    except (urllib.error.URLError, OSError) as error:
+        raise StackError(f"localstripe refused the app's webhook registration: {error}") from None
 
 
 def main(args: list[str] | None = None) -> None:

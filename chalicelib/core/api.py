@@ -48,6 +48,8 @@ class RouteSpec:
     audit: str | None
     tag: str
     list_response: bool = False
+    raw_body: bool = False  # the handler gets the body's bytes as sent (a signed webhook), not a parsed model
+    headers: tuple[tuple[str, str], ...] = ()  # required request headers: (name, description), for the document
 
 
 ROUTES: list[RouteSpec] = []
@@ -62,14 +64,17 @@ class Call:
     query: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     request_id: str = ""
+    raw_body: bytes = b""
 
 
 def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str | None = None,
              body: Any = None, query: Any = None, response: Any = None, status: int = 200, auth: Auth = Auth.KEY,
-             audit_entity: str | None = None, list_response: bool = False) -> Callable:
+             audit_entity: str | None = None, list_response: bool = False, raw_body: bool = False,
+             headers: dict[str, str] | None = None) -> Callable:
     def decorate(handler: Callable[[Call], Any]) -> Callable[[Call], Any]:
         spec = RouteSpec(method, path, (handler.__doc__ or handler.__name__).strip().splitlines()[0], auth,
-                         permission, body, query, response, status, audit_entity, tag, list_response)
+                         permission, body, query, response, status, audit_entity, tag, list_response, raw_body,
+                         tuple((headers or {}).items()))
         ROUTES.append(spec)
 
         @bp.route(path, methods=[method], name=handler.__name__, content_types=[JSON],
@@ -139,6 +144,8 @@ def _build_call(bp: Blueprint, spec: RouteSpec, params: dict[str, str]) -> Call:
     if spec.body is not None:
         call.body = http.parse_body(resolve(spec.body), request.raw_body or b"", request.headers.get("content-type"),
                                     settings.get_settings().max_body_bytes)
+    if spec.raw_body:
+        call.raw_body = http.within_limit(request.raw_body or b"", settings.get_settings().max_body_bytes)
     return call
 
 

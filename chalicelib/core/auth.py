@@ -18,12 +18,14 @@ PLATFORM = "platform"
 # What each role may do. A practice the key cannot see answers 404 before permissions are looked at.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "firm_admin": frozenset({"practices:write", "keys:manage", "audit:read", "setup:read", "setup:write",
-                             "patients:read", "patients:write", "visits:read", "visits:write"}),
+                             "patients:read", "patients:write", "visits:read", "visits:write", "payments:read",
+                             "payments:write"}),
     "biller": frozenset({"setup:read", "setup:write", "patients:read", "patients:write", "visits:read",
-                         "visits:write"}),
-    "coder": frozenset({"setup:read", "patients:read", "visits:read"}),
-    "front_desk": frozenset({"setup:read", "patients:read", "patients:write", "visits:read", "visits:write"}),
-    "viewer": frozenset({"setup:read", "patients:read", "visits:read"}),
+                         "visits:write", "payments:read", "payments:write"}),
+    "coder": frozenset({"setup:read", "patients:read", "visits:read", "payments:read"}),
+    "front_desk": frozenset({"setup:read", "patients:read", "patients:write", "visits:read", "visits:write",
+                             "payments:read", "payments:write"}),
+    "viewer": frozenset({"setup:read", "patients:read", "visits:read", "payments:read"}),
     PLATFORM: frozenset({"firms:create"}),
 }
 

@@ -75,3 +75,9 @@ def field_error(field: str, message: str) -> dict[str, str]:
 
 class PreconditionRequired(DomainError):
     status, slug, title = 428, "precondition-required", "Precondition required"
+
+
+class UpstreamUnavailable(DomainError):
+    """An outside service (Stripe) failed or did not answer; the same request may be retried."""
+
+    status, slug, title = 502, "upstream-unavailable", "Upstream service unavailable"

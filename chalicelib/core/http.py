@@ -28,9 +28,14 @@ def validation_errors(error: ValidationError, prefix: str = "") -> list[dict[str
     return [field_error(prefix + _loc(e["loc"]), e["msg"]) for e in error.errors(include_input=False)]
 
 
-def parse_body(model: type[BaseModel], raw: bytes, content_type: str | None, max_bytes: int) -> BaseModel:
+def within_limit(raw: bytes, max_bytes: int) -> bytes:
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"The body is larger than {max_bytes} bytes.")
+    return raw
+
+
+def parse_body(model: type[BaseModel], raw: bytes, content_type: str | None, max_bytes: int) -> BaseModel:
+    within_limit(raw, max_bytes)
     if content_type and content_type.split(";")[0].strip().lower() != JSON:
         raise UnsupportedMediaType("Send the body as application/json.")
     try:

@@ -38,6 +38,7 @@ ERRORS = {
     "415": "Body is not application/json",
     "422": "Validation failed (see errors), or Idempotency-Key reused with another request",
     "428": "Update without the version it is based on",
+    "502": "An outside service (Stripe) failed or did not answer; retry with the same Idempotency-Key",
 }
 
 
@@ -60,7 +61,9 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
         for name, prop in schema.get("properties", {}).items():
             params.append({"name": name, "in": "query", "required": name in schema.get("required", []),
                            "schema": prop})
-    if spec.method == "POST":
+    params += [{"name": name, "in": "header", "required": True, "description": text, "schema": {"type": "string"}}
+               for name, text in spec.headers]
+    if spec.method == "POST" and spec.auth is not Auth.NONE:  # keys are remembered per API key
         params.append({"name": "Idempotency-Key", "in": "header", "required": False,
                        "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
     if spec.method in {"PATCH", "DELETE"}:
@@ -96,6 +99,9 @@ def _operation(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
     if spec.body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": refs[(resolve(spec.body), "validation")]}}}
+    elif spec.raw_body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "description": "Read as sent: verified against its signature before it is parsed"}}}}
     return op
 
 

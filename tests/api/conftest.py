@@ -12,13 +12,17 @@ from chalicelib.core.settings import get_settings
 from infra.provision import provision
 
 ROOT_KEY = "rcroot-test-root-key-0123456789abcdef"
+STRIPE_SECRET_KEY = "sk_test_local_api_tests"
+STRIPE_WEBHOOK_SECRET = "whsec_test_api_tests_0123456789abcdef"
 VALID_NPIS = ["1234567893", "1245319599", "1679576722", "1003000126", "1497758544", "1841293990"]
 
 
 @pytest.fixture(scope="session")
 def aws() -> Iterator[None]:
     with mock_aws():
-        provision(get_settings(), {"root_key": ROOT_KEY, "signing_key": "test-signing-key"})
+        provision(get_settings(), {"root_key": ROOT_KEY, "signing_key": "test-signing-key",
+                                   "stripe_secret_key": STRIPE_SECRET_KEY,
+                                   "stripe_webhook_secret": STRIPE_WEBHOOK_SECRET})
         yield
 
 

@@ -1,0 +1,88 @@
+"""ICD-10-CM lookup: the project's index (chalicelib/coding/icd10cm.py) beside importing simple-icd-10-cm.
+
+Each run is a fresh Python process that records its resident memory, then times the import and the first
+lookup of E11.9 together (interpreter start-up is left out of both sides alike), then looks up a fixed sample
+of codes warm. Peak memory is VmHWM from /proc/self/status, less VmRSS before the import; the figure is the
+median over the runs.
+
+    .venv/bin/python bench/icd10cm_lookup.py [--runs 11] [--sample 10000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INDEX = ROOT / "chalicelib" / "coding" / "data" / "icd10cm.tsv"
+
+CHILD = """
+import json, sys, time
+def status(field):
+    for line in open('/proc/self/status'):
+        if line.startswith(field + ':'):
+            return int(line.split()[1]) / 1024  # kB -> MiB
+codes = json.load(sys.stdin)
+{setup}
+rss_before = status('VmRSS')
+started = time.perf_counter()
+{first}
+first = time.perf_counter() - started
+peak_first = status('VmHWM') - rss_before
+started = time.perf_counter()
+for code in codes:
+    {warm}
+warm = (time.perf_counter() - started) / len(codes)
+print(json.dumps({{'first_ms': first * 1000, 'peak_mib': peak_first, 'warm_us': warm * 1e6,
+                  'peak_after_warm_mib': status('VmHWM') - rss_before}}))
+"""
+
+INDEX_IMPORT = "from chalicelib.coding import icd10cm"
+INDEX_FIRST = "found = icd10cm.lookup('E11.9')\nassert found.billable"
+INDEX_WARM = "icd10cm.lookup(code).billable"
+SIDES = {  # label: (untimed setup, timed import and first lookup, warm lookup of each sampled code)
+    "index: import + first lookup": ("", f"{INDEX_IMPORT}\n{INDEX_FIRST}", INDEX_WARM),
+    # In a running app the module's imports (re, dataclasses, mmap) are mostly loaded already.
+    "index: first lookup, module imported": (INDEX_IMPORT, INDEX_FIRST, INDEX_WARM),
+    "simple-icd-10-cm 1.5.0: import + lookup": (
+        "", "import simple_icd_10_cm as cm\nassert cm.is_leaf('E11.9') and cm.get_description('E11.9')",
+        "cm.is_leaf(code) and cm.get_description(code)"),
+}
+
+
+def sample_codes(size: int) -> list[str]:
+    """Every n-th dotted code of the index, so both sides look up the same spread of the code set."""
+    lines = [line.split("\t", 1)[0] for line in INDEX.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#")]
+    step = max(1, len(lines) // size)
+    return [c if len(c) == 3 else f"{c[:3]}.{c[3:]}" for c in lines[::step][:size]]
+
+
+def run_side(setup: str, first: str, warm: str, codes: list[str], runs: int) -> dict[str, float]:
+    program = CHILD.format(setup=setup, first=first, warm=warm)
+    results = [json.loads(subprocess.run([sys.executable, "-c", program], cwd=ROOT, input=json.dumps(codes),
+                                         capture_output=True, text=True, check=True).stdout)
+               for _ in range(runs)]
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--sample", type=int, default=10_000)
+    args = parser.parse_args()
+    codes = sample_codes(args.sample)
+    print(f"ICD-10-CM first lookup, median of {args.runs} fresh processes (Python {sys.version.split()[0]}); "
+          f"warm: {len(codes)} codes")
+    print(f"  {'side':<38} {'first lookup':>13} {'peak RSS':>10} {'warm lookup':>12} {'peak after warm':>16}")
+    for label, (setup, first, warm) in SIDES.items():
+        r = run_side(setup, first, warm, codes, args.runs)
+        print(f"  {label:<38} {r['first_ms']:10.1f} ms {r['peak_mib']:6.1f} MiB {r['warm_us']:9.1f} µs "
+              f"{r['peak_after_warm_mib']:12.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,7 @@
 """Revcycle: the Chalice app. It only wires: middleware, blueprints, schedules and queues."""
 from chalice import Chalice, Cron
 
+from chalicelib.coding.routes import bp as coding
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.core.lazy import lazy_module
 from chalicelib.jobs import JOBS_QUEUE
@@ -14,6 +15,7 @@ from chalicelib.visits.routes import bp as visits
 app = Chalice(app_name="revcycle", configure_logs=False)  # logs are Powertools JSON (chalicelib/core/logs.py)
 app.register_middleware(problem_middleware, "http")
 app.register_blueprint(gateway)
+app.register_blueprint(coding)
 app.register_blueprint(tenants)
 app.register_blueprint(practice_setup)
 app.register_blueprint(patients)

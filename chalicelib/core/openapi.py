@@ -54,7 +54,8 @@ def _models() -> list[tuple[type[BaseModel], str]]:
 
 def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
     params = [{"name": name, "in": "path", "required": True,
-               "schema": {"type": "string", "pattern": ULID_PATTERN}}
+               "schema": {"type": "string", "pattern": ULID_PATTERN} if name.endswith("_id")
+               else {"type": "string", "pattern": "^[A-Za-z0-9.]{1,16}$"}}
               for name in re.findall(r"{(\w+)}", spec.path)]
     if spec.query is not None:
         schema = resolve(spec.query).model_json_schema()

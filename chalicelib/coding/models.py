@@ -1,0 +1,38 @@
+"""API schemas of the code-set lookups a coder's tool uses."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from chalicelib.core.types import Out, Schema
+
+
+class CodeSetOut(Out):
+    name: str
+    release: str
+    in_effect_from: str
+    in_effect_to: str
+
+
+class Icd10Out(Out):
+    code: str = Field(description="Without the dot, as X12 carries it")
+    dotted: str
+    billable: bool = Field(description="A leaf of the code set: only these go on a claim")
+    description: str
+    code_set: CodeSetOut
+    problems_on_date: list[str] | None = Field(default=None, description="When `date` is given: what stops "
+                                               "this code from being billed for that date of service")
+
+
+class Icd10Query(Schema):
+    model_config = Schema.model_config | {"strict": False}
+    date: dt.date | None = None
+
+
+class Icd10SearchQuery(Schema):
+    model_config = Schema.model_config | {"strict": False}
+    prefix: Annotated[str, StringConstraints(min_length=1, max_length=8, pattern=r"^[A-Za-z0-9.]+$")]
+    limit: int = Field(default=20, ge=1, le=100)
+    billable_only: bool = False

@@ -37,14 +37,13 @@ def next_business_day(today: date) -> date:
     return today + timedelta(days=ahead)
 
 
-def dispatch(send: Callable[[dict[str, Any]], None], today: date | None = None) -> int:
+def dispatch(send_all: Callable[[list[dict[str, Any]]], None], today: date | None = None) -> int:
     """One message per practice; work proportional to practices, not to patients or visits."""
     day = next_business_day(today or utcnow().date()).isoformat()
-    sent = 0
-    for practice in Practice.gsi1.query(keys.ALL_PRACTICES):
-        send({"job": JOB, "practice_id": practice.id, "firm_id": practice.firm_id, "day": day})
-        sent += 1
-    return sent
+    messages = [{"job": JOB, "practice_id": p.id, "firm_id": p.firm_id, "day": day}
+                for p in Practice.gsi1.query(keys.ALL_PRACTICES)]
+    send_all(messages)
+    return len(messages)
 
 
 def _claim(scope: PracticeScope, visit: Visit, day: str) -> VisitDayClaim | None:

@@ -15,7 +15,17 @@ def _queue_url() -> str:
     return boto3.client("sqs").get_queue_url(QueueName=get_settings().jobs_queue)["QueueUrl"]
 
 
-def send(message: dict[str, Any]) -> None:
+BATCH = 10  # SendMessageBatch's limit
+
+
+def send_all(messages: list[dict[str, Any]]) -> None:
+    """Ten messages a call; a message the queue refused fails the dispatch, so the schedule's retry resends."""
     import boto3
 
-    boto3.client("sqs").send_message(QueueUrl=_queue_url(), MessageBody=json.dumps(message, sort_keys=True))
+    client = boto3.client("sqs")
+    for start in range(0, len(messages), BATCH):
+        chunk = messages[start:start + BATCH]
+        answer = client.send_message_batch(QueueUrl=_queue_url(), Entries=[
+            {"Id": str(i), "MessageBody": json.dumps(m, sort_keys=True)} for i, m in enumerate(chunk)])
+        if answer.get("Failed"):
+            raise RuntimeError(f"the jobs queue refused {len(answer['Failed'])} of {len(chunk)} messages")

@@ -11,7 +11,7 @@ HANDLERS = {eligibility.JOB: eligibility.work}
 
 
 def dispatch_eligibility() -> None:
-    sent = eligibility.dispatch(queue.send)
+    sent = eligibility.dispatch(queue.send_all)
     get_logger().info("dispatched", extra={"job": eligibility.JOB, "messages": sent})
 
 

@@ -47,7 +47,7 @@ def test_the_next_business_day_skips_the_weekend(today, expected):
 def test_dispatch_sends_one_message_per_practice_for_the_next_business_day(api, clinic, world):
     other = world.practice(clinic["key"])
     sent = []
-    job.dispatch(sent.append, today=date(2026, 12, 11))
+    job.dispatch(sent.extend, today=date(2026, 12, 11))
     mine = [m for m in sent if m["practice_id"] in {clinic["pid"], other}]
     assert len(mine) == 2 and {m["day"] for m in mine} == {"2026-12-14"} and len(sent) == len({
         m["practice_id"] for m in sent})
@@ -91,7 +91,7 @@ def test_the_scheduled_dispatch_puts_messages_on_the_jobs_queue(app, clinic):
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName="revcycle-jobs")["QueueUrl"]
     bodies = []
-    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", []):
         bodies += [json.loads(m["Body"]) for m in batch]
         sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
                                                         for i, m in enumerate(batch)])

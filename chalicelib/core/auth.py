@@ -19,10 +19,10 @@ PLATFORM = "platform"
 PERMISSIONS: dict[str, frozenset[str]] = {
     "firm_admin": frozenset({"practices:write", "keys:manage", "audit:read", "setup:read", "setup:write",
                              "patients:read", "patients:write", "visits:read", "visits:write", "payments:read",
-                             "payments:write"}),
+                             "payments:write", "coding:write"}),
     "biller": frozenset({"setup:read", "setup:write", "patients:read", "patients:write", "visits:read",
-                         "visits:write", "payments:read", "payments:write"}),
-    "coder": frozenset({"setup:read", "patients:read", "visits:read", "payments:read"}),
+                         "visits:write", "payments:read", "payments:write", "coding:write"}),
+    "coder": frozenset({"setup:read", "patients:read", "visits:read", "payments:read", "coding:write"}),
     "front_desk": frozenset({"setup:read", "patients:read", "patients:write", "visits:read", "visits:write",
                              "payments:read", "payments:write"}),
     "viewer": frozenset({"setup:read", "patients:read", "visits:read", "payments:read"}),

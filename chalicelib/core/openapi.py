@@ -67,7 +67,7 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
     if spec.method == "POST" and spec.auth is not Auth.NONE:  # keys are remembered per API key
         params.append({"name": "Idempotency-Key", "in": "header", "required": False,
                        "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
-    if spec.method in {"PATCH", "DELETE"}:
+    if spec.method in {"PATCH", "PUT", "DELETE"}:
         params.append({"name": "If-Match", "in": "header", "required": False,
                        "description": "The version the change is based on", "schema": {"type": "string"}})
     return params

@@ -158,3 +158,11 @@ def list_fees(scope: PracticeScope, query: FeeQuery) -> Page:
 
 def _in_effect(entry: FeeScheduleEntry, on: date) -> bool:
     return entry.effective_from <= on.isoformat() <= (entry.effective_to or "9999-12-31")
+
+
+def fee_on(scope: PracticeScope, code: str, day: date) -> int | None:
+    """The charge in cents for one unit of `code` on a date of service, from the practice's fee schedule."""
+    for entry in _entries_of_code(scope, code):
+        if _in_effect(entry, day):
+            return int(entry.charge_cents)
+    return None

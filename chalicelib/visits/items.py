@@ -23,3 +23,15 @@ class Visit(Item, discriminator="visit"):
     cancelled_reason = UnicodeAttribute(null=True)
     eligibility_check_id = UnicodeAttribute(null=True)
     expected_copay_cents = NumberAttribute(null=True)
+
+
+class VisitCoding(Item, discriminator="visit_coding"):
+    """The coded encounter of a visit (sk=VISIT#<id>#CODING): diagnoses and priced service lines."""
+
+    practice_id = UnicodeAttribute()
+    visit_id = UnicodeAttribute()
+    diagnoses = UnicodeAttribute()  # JSON list of undotted ICD-10-CM codes, in claim order
+    lines = UnicodeAttribute()  # JSON list of priced lines
+    rendering_provider_id = UnicodeAttribute()
+    total_charge_cents = NumberAttribute()
+    warnings = UnicodeAttribute()  # JSON list

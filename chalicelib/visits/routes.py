@@ -12,6 +12,8 @@ from chalicelib.core.lazy import Schemas, lazy_module
 models = Schemas("chalicelib.visits.models")
 visits = lazy_module("chalicelib.visits.service")
 front_desk = lazy_module("chalicelib.visits.front_desk")
+coding = lazy_module("chalicelib.visits.coding")
+coding_models = Schemas("chalicelib.visits.coding_models")
 
 bp = Blueprint(__name__)
 Page = tuple[list[Any], "str | None"]
@@ -67,3 +69,20 @@ def cancel_visit(call: Call) -> Any:
 def no_show(call: Call) -> Any:
     """Mark a scheduled visit as a no-show."""
     return front_desk.transition(call.scope, call.path["visit_id"], "no_show", expected_version(call))
+
+
+@endpoint(bp, "PUT", BASE + "/{visit_id}/coding", tag="coding", permission="coding:write", body=coding_models.CodingIn,
+          response=coding_models.CodingOut, audit_entity="visit_coding")
+def code_visit(call: Call) -> Any:
+    """Code a checked-out visit: ICD-10-CM diagnoses in order and priced CPT/HCPCS lines (fee schedule unless
+    overridden). Replacing a coding needs the version read (If-Match or the body's version)."""
+    header = call.headers.get("if-match", "").strip().strip('"')
+    version = int(header) if header.isascii() and header.isdigit() and len(header) <= 12 else call.body.version
+    return coding.code(call.scope, call.path["visit_id"], call.body, version)
+
+
+@endpoint(bp, "GET", BASE + "/{visit_id}/coding", tag="coding", permission=READ, response=coding_models.CodingOut,
+          audit_entity="visit_coding")
+def get_visit_coding(call: Call) -> Any:
+    """A visit's coding: diagnoses, priced lines, total and warnings."""
+    return coding.get(call.scope, call.path["visit_id"])

@@ -26,7 +26,7 @@ MOVES = {
 }
 
 
-def _require_provider(scope: PracticeScope, provider_id: str) -> None:
+def require_provider(scope: PracticeScope, provider_id: str) -> None:
     try:
         provider = Provider.get(keys.practice_pk(scope.practice_id), keys.provider_sk(provider_id))
     except Provider.DoesNotExist:
@@ -57,7 +57,7 @@ def _require_coverage(scope: PracticeScope, patient_id: str, coverage_id: str) -
 
 def schedule(scope: PracticeScope, data: VisitCreate) -> VisitOut:
     patients.require(scope, data.patient_id)
-    _require_provider(scope, data.provider_id)
+    require_provider(scope, data.provider_id)
     coverage_id = data.coverage_id or primary_coverage_id(scope, data.patient_id)
     if data.coverage_id:
         _require_coverage(scope, data.patient_id, data.coverage_id)

@@ -40,6 +40,11 @@ def tenant_a(api):
         "patient_id": ids["patient_id"], "provider_id": ids["provider_id"],
         "scheduled_at": "2026-12-01T09:00:00-06:00"}, key=admin)[1]["id"]
     api.post(f"/practices/{practice}/stripe/account", {"account_id": f"acct_{practice}"}, key=admin)
+    visit_url = f"/practices/{practice}/visits/{ids['visit_id']}"
+    api.post(f"{visit_url}/check-in", {"version": 1}, key=admin)
+    api.post(f"{visit_url}/check-out", {"version": 2}, key=admin)
+    assert api.call("PUT", f"{visit_url}/coding", {"diagnoses": ["I10"], "lines": [
+        {"code": "99213", "diagnosis_pointers": [1]}]}, key=admin)[0] == 200
     sibling_key = world.key(admin, "firm_admin", [sibling])
     _, other_firm = world.firm("Tenant B")
     world.practice(other_firm)

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.integration
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
 
-def post(stack, path, body, key):
+def post(stack, path, body, key, status=201):
     answer = requests.post(stack.api + path, json=body, headers={"Authorization": f"Bearer {key}"}, timeout=10)
-    assert answer.status_code == 201, answer.text
+    assert answer.status_code == status, answer.text
     return answer.json()
 
 
@@ -53,6 +53,12 @@ def tenant(stack):
             "entity_type": "individual", "npi": "1003000126", "first_name": "Fuzz", "last_name": "Doctor",
             "taxonomy_code": "207Q00000X", "roles": ["rendering"]}, admin)["id"],
         "scheduled_at": "2026-12-01T09:00:00-06:00"}, admin)["id"]
+    visit = f"{base}/visits/{ids['visit_id']}"
+    post(stack, visit + "/check-in", {"version": 1}, admin, status=200)
+    post(stack, visit + "/check-out", {"version": 2}, admin, status=200)
+    coded = requests.put(stack.api + visit + "/coding", json={"diagnoses": ["I10"], "lines": [
+        {"code": "99213", "diagnosis_pointers": [1]}]}, headers={"Authorization": f"Bearer {admin}"}, timeout=10)
+    assert coded.status_code == 200, coded.text
     return {"key": admin, "ids": ids}
 
 
@@ -92,7 +98,7 @@ def fuzz(stack, tenant, operation, mode) -> None:
         for name in list(case.path_parameters or {}):
             case.path_parameters[name] = tenant["ids"].get(name, case.path_parameters[name])
         auth = {"Authorization": f"Bearer {tenant['key']}"}
-        if mode is GenerationMode.POSITIVE and case.method in {"PATCH", "DELETE"}:
+        if mode is GenerationMode.POSITIVE and case.method in {"PATCH", "PUT", "DELETE"}:
             # Send the object's current version, so updates get past 428/409 and reach the service.
             current = requests.get(stack.api + case.formatted_path, headers=auth, timeout=10)
             if current.ok:

@@ -1,6 +1,7 @@
 """Revcycle: the Chalice app. It only wires: middleware, blueprints, schedules and queues."""
 from chalice import Chalice, Cron
 
+from chalicelib.claims.routes import bp as claims
 from chalicelib.coding.routes import bp as coding
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.core.lazy import lazy_module
@@ -22,6 +23,7 @@ app.register_blueprint(patients)
 app.register_blueprint(visits)
 app.register_blueprint(ledger)
 app.register_blueprint(payments)
+app.register_blueprint(claims)
 
 jobs = lazy_module("chalicelib.jobs.worker")
 

@@ -19,13 +19,16 @@ PLATFORM = "platform"
 PERMISSIONS: dict[str, frozenset[str]] = {
     "firm_admin": frozenset({"practices:write", "keys:manage", "audit:read", "setup:read", "setup:write",
                              "patients:read", "patients:write", "visits:read", "visits:write", "payments:read",
-                             "payments:write", "coding:write"}),
+                             "payments:write", "coding:write", "claims:read", "claims:write",
+                             "claims:submit"}),
     "biller": frozenset({"setup:read", "setup:write", "patients:read", "patients:write", "visits:read",
-                         "visits:write", "payments:read", "payments:write", "coding:write"}),
-    "coder": frozenset({"setup:read", "patients:read", "visits:read", "payments:read", "coding:write"}),
+                         "visits:write", "payments:read", "payments:write", "coding:write", "claims:read",
+                         "claims:write", "claims:submit"}),
+    "coder": frozenset({"setup:read", "patients:read", "visits:read", "payments:read", "coding:write",
+                        "claims:read", "claims:write"}),
     "front_desk": frozenset({"setup:read", "patients:read", "patients:write", "visits:read", "visits:write",
                              "payments:read", "payments:write"}),
-    "viewer": frozenset({"setup:read", "patients:read", "visits:read", "payments:read"}),
+    "viewer": frozenset({"setup:read", "patients:read", "visits:read", "payments:read", "claims:read"}),
     PLATFORM: frozenset({"firms:create"}),
 }
 

@@ -33,6 +33,12 @@ class Settings(BaseModel):
     clearinghouse_url: str = ""
     clearinghouse_secret_id: str = ""
     usage_indicator: Literal["T", "P"] = "T"
+    # 837 submissions: the firm's submitter id at its clearinghouse (ISA06/GS02 and 1000A NM109, the ETIN),
+    # the contact the clearinghouse calls about a file (1000A PER), and the clearinghouse's receiver id.
+    submitter_id: str = Field(default="REVCYCLE01", min_length=2, max_length=15, pattern=r"^[A-Z0-9]+$")
+    submitter_contact_name: str = "BILLING OFFICE"
+    submitter_contact_phone: str = Field(default="8005550100", pattern=r"^\d{10}$")
+    clearinghouse_receiver_id: str = Field(default="SANDBOXCH", min_length=2, max_length=15, pattern=r"^[A-Z0-9]+$")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":

@@ -26,6 +26,7 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | every practice, for a scheduled job's dispatch | gsi1: PRACTICES, <practice id> (on practice items)   | Query     |
 | eligibility checks of a patient, newest first  | pk=PRACTICE#p, sk begins_with PATIENT#id#ELIG# (desc) | Query    |
 | visit by id                                    | pk=PRACTICE#p, sk=VISIT#id                           | GetItem   |
+| the coding (diagnoses, lines) of a visit       | pk=PRACTICE#p, sk=VISIT#id#CODING                    | GetItem   |
 | visits of one practice-local day, by time      | gsi1: PRACTICE#p#VISITS#<date>, <scheduled UTC>#id   | Query     |
 | ledger entries of a patient, oldest first      | pk=PRACTICE#p, sk begins_with LEDGER#<patient>#      | Query     |
 | a patient's balance (moved with each entry)    | pk=PRACTICE#p, sk=BALANCE#<patient>                  | GetItem   |
@@ -35,6 +36,14 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | co-pay by id / co-pays of a visit              | pk=PRACTICE#p, sk=COPAY#<visit>#<copay> / begins_with | GetItem / Query |
 | co-pay of a PaymentIntent (refund webhooks)    | gsi1: PAYMENT_INTENT#<pi id>, COPAY#<visit>#<copay>  | Query     |
 | a Stripe event already handled (dedupe)        | pk=PRACTICE#p, sk=STRIPE_EVENT#<event id>            | GetItem   |
+| claim by id / claims of many ids (submission)  | pk=PRACTICE#p, sk=CLAIM#id                           | GetItem / BatchGet |
+| a claim's history, oldest first                | pk=PRACTICE#p, sk begins_with CLAIM#id#EVENT#        | Query     |
+| the claim of a visit (one live claim each)     | pk=PRACTICE#p, sk=VISIT#id#CLAIM -> claim id         | GetItem   |
+| claims of a status (work lists: needs_fix ...) | gsi1: PRACTICE#p#CLAIMS#<status>, <updated>#id       | Query     |
+| claims with the same fingerprint (duplicates)  | gsi2: PRACTICE#p#CLAIMFP#<sha256>, <claim id>        | Query     |
+| claim by patient control number (999/277/835)  | pk=FIRM#f, sk=PCN#<number> -> practice, claim        | GetItem   |
+| claim batch by id / batches of a practice      | pk=PRACTICE#p, sk=BATCH#id / begins_with BATCH#      | GetItem / Query |
+| next 837 control number / claim number of a firm | pk=FIRM#f, sk=COUNTER#x12-837 / COUNTER#claim-pcn  | Update    |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
 by a Stripe id are the only index partitions that do not start with a tenant. They are read only after the
@@ -205,3 +214,39 @@ def eligibility_sk(patient_id: str, check_id: str) -> str:
 
 def eligibility_prefix(patient_id: str) -> str:
     return f"PATIENT#{_part(patient_id)}#ELIG#"
+
+
+def visit_coding_sk(visit_id: str) -> str:
+    return f"VISIT#{_part(visit_id)}#CODING"
+
+
+def claim_sk(claim_id: str) -> str:
+    return f"CLAIM#{_part(claim_id)}"
+
+
+def claim_event_sk(claim_id: str, sequence: int) -> str:
+    return f"CLAIM#{_part(claim_id)}#EVENT#{sequence:05d}"
+
+
+def claim_events_prefix(claim_id: str) -> str:
+    return f"CLAIM#{_part(claim_id)}#EVENT#"
+
+
+def visit_claim_sk(visit_id: str) -> str:
+    return f"VISIT#{_part(visit_id)}#CLAIM"
+
+
+def claims_of_status_pk(practice_id: str, status: str) -> str:
+    return f"PRACTICE#{_part(practice_id)}#CLAIMS#{_part(status)}"
+
+
+def claim_fingerprint_pk(practice_id: str, fingerprint: str) -> str:
+    return f"PRACTICE#{_part(practice_id)}#CLAIMFP#{_part(fingerprint)}"
+
+
+def pcn_sk(patient_control_number: str) -> str:
+    return f"PCN#{_part(patient_control_number)}"
+
+
+def batch_sk(batch_id: str) -> str:
+    return f"BATCH#{_part(batch_id)}"

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.coding import icd10cm
+from chalicelib.coding.institutional import is_revenue_code
 from chalicelib.coding.modifiers import modifier_problems
 from chalicelib.coding.procedures import is_procedure_code
 from chalicelib.core.auth import PracticeScope
@@ -44,6 +45,8 @@ def _line(scope: PracticeScope, i: int, line: LineIn, day: date, diagnosis_count
     errors += [field_error(f"lines.{i}.modifiers", p) for p in modifier_problems(line.modifiers)]
     if any(p > diagnosis_count for p in line.diagnosis_pointers):
         errors.append(field_error(f"lines.{i}.diagnosis_pointers", "points past the listed diagnoses"))
+    if line.revenue_code and not is_revenue_code(line.revenue_code):
+        errors.append(field_error(f"lines.{i}.revenue_code", "not a UB-04 revenue code"))
     unit = line.unit_charge_cents or fee_on(scope, line.code, day)
     if unit is None:
         errors.append(field_error(f"lines.{i}.unit_charge_cents",
@@ -51,7 +54,8 @@ def _line(scope: PracticeScope, i: int, line: LineIn, day: date, diagnosis_count
         unit = 0
     priced = {"code": line.code, "modifiers": line.modifiers, "units": line.units, "unit_charge_cents": unit,
               "charge_cents": unit * line.units, "diagnosis_pointers": line.diagnosis_pointers,
-              "charge_source": "override" if line.unit_charge_cents else "fee_schedule"}
+              "charge_source": "override" if line.unit_charge_cents else "fee_schedule",
+              "revenue_code": line.revenue_code}
     return priced, errors
 
 

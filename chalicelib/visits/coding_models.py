@@ -19,6 +19,8 @@ class LineIn(Schema):
     unit_charge_cents: Annotated[Cents, Field(gt=0)] | None = Field(
         default=None, description="Overrides the fee schedule's charge for one unit")
     diagnosis_pointers: list[int] = Field(min_length=1, max_length=4, description="1-based, into `diagnoses`")
+    revenue_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = Field(
+        default=None, description="UB-04 revenue code, for lines billed on an institutional claim")
 
     @field_validator("diagnosis_pointers")
     @classmethod
@@ -43,6 +45,7 @@ class LineOut(Out):
     charge_cents: int
     charge_source: str
     diagnosis_pointers: list[int]
+    revenue_code: str | None = None
 
 
 class CodingOut(Out):

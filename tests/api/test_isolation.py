@@ -40,11 +40,18 @@ def tenant_a(api):
         "patient_id": ids["patient_id"], "provider_id": ids["provider_id"],
         "scheduled_at": "2026-12-01T09:00:00-06:00"}, key=admin)[1]["id"]
     api.post(f"/practices/{practice}/stripe/account", {"account_id": f"acct_{practice}"}, key=admin)
-    visit_url = f"/practices/{practice}/visits/{ids['visit_id']}"
+    # The claim's visit is in the past: a date of service in the future is a scrubber error, not ready to send.
+    past_visit = api.post(f"/practices/{practice}/visits", {
+        "patient_id": ids["patient_id"], "provider_id": ids["provider_id"],
+        "scheduled_at": "2026-11-02T09:00:00-06:00"}, key=admin)[1]["id"]
+    visit_url = f"/practices/{practice}/visits/{past_visit}"
     api.post(f"{visit_url}/check-in", {"version": 1}, key=admin)
     api.post(f"{visit_url}/check-out", {"version": 2}, key=admin)
     assert api.call("PUT", f"{visit_url}/coding", {"diagnoses": ["I10"], "lines": [
         {"code": "99213", "diagnosis_pointers": [1]}]}, key=admin)[0] == 200
+    ids["claim_id"], ids["visit_id"] = api.post(f"{visit_url}/claim", {}, key=admin)[1]["id"], past_visit
+    ids["batch_id"] = api.post(f"/practices/{practice}/claim-batches", {"claim_ids": [ids["claim_id"]]},
+                               key=admin)[1]["batches"][0]["id"]
     sibling_key = world.key(admin, "firm_admin", [sibling])
     _, other_firm = world.firm("Tenant B")
     world.practice(other_firm)

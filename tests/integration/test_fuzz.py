@@ -32,7 +32,7 @@ def tenant(stack):
     admin = post(stack, "/admin/firms", {"name": "Fuzz Billing"}, stack.root_key)["api_key"]
     practice = post(stack, "/practices", {"name": "Fuzz Clinic", "npi": "1245319599", "tax_id": "12-3456789",
                                           "address": {"line1": "1 Main St", "city": "Springfield", "state": "IL",
-                                                      "zip": "62701"}}, admin)["id"]
+                                                      "zip": "627011234"}}, admin)["id"]
     base = f"/practices/{practice}"
     ids = {"practice_id": practice,
            "payer_id": post(stack, base + "/payers", {"name": "Aetna", "payer_id": "60054"}, admin)["id"],
@@ -48,17 +48,24 @@ def tenant(stack):
     ids["coverage_id"] = post(stack, f"{base}/patients/{ids['patient_id']}/coverages", {
         "payer_id": ids["payer_id"], "member_id": "FUZZ123", "effective_from": "2026-01-01"}, admin)["id"]
     ids["check_id"] = post(stack, f"{base}/patients/{ids['patient_id']}/eligibility-checks", {}, admin)["id"]
+    doctor = post(stack, base + "/providers", {
+        "entity_type": "individual", "npi": "1003000126", "first_name": "Fuzz", "last_name": "Doctor",
+        "taxonomy_code": "207Q00000X", "roles": ["rendering"]}, admin)["id"]
     ids["visit_id"] = post(stack, base + "/visits", {
-        "patient_id": ids["patient_id"], "provider_id": post(stack, base + "/providers", {
-            "entity_type": "individual", "npi": "1003000126", "first_name": "Fuzz", "last_name": "Doctor",
-            "taxonomy_code": "207Q00000X", "roles": ["rendering"]}, admin)["id"],
-        "scheduled_at": "2026-12-01T09:00:00-06:00"}, admin)["id"]
-    visit = f"{base}/visits/{ids['visit_id']}"
+        "patient_id": ids["patient_id"], "provider_id": doctor, "scheduled_at": "2026-12-01T09:00:00-06:00"},
+        admin)["id"]
+    # The claim's visit is in the past: a date of service in the future is a scrubber error, not ready to send.
+    visit = base + "/visits/" + post(stack, base + "/visits", {
+        "patient_id": ids["patient_id"], "provider_id": doctor, "scheduled_at": "2026-11-02T09:00:00-06:00"},
+        admin)["id"]
     post(stack, visit + "/check-in", {"version": 1}, admin, status=200)
     post(stack, visit + "/check-out", {"version": 2}, admin, status=200)
     coded = requests.put(stack.api + visit + "/coding", json={"diagnoses": ["I10"], "lines": [
         {"code": "99213", "diagnosis_pointers": [1]}]}, headers={"Authorization": f"Bearer {admin}"}, timeout=10)
     assert coded.status_code == 200, coded.text
+    ids["claim_id"] = post(stack, visit + "/claim", {}, admin)["id"]
+    submitted = post(stack, base + "/claim-batches", {"claim_ids": [ids["claim_id"]]}, admin)
+    ids["batch_id"] = submitted["batches"][0]["id"]
     return {"key": admin, "ids": ids}
 
 

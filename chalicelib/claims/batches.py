@@ -1,0 +1,141 @@
+"""Submission: ready claims become one 837P or 837I file per (payer, claim type) in the clearinghouse outbox.
+
+DynamoDB calls grow with the number of batches, not claims: claims are read with BatchGetItem (100 keys a
+call) or one Query of the `ready` work list, and moved to `submitted` with their events in transactions of
+`CLAIMS_PER_TRANSACTION` claims (two items each; DynamoDB allows 100 per transaction).
+
+Order of writes, so a crash never sends a file whose claims are not marked: (1) the batch item, `pending`;
+(2) the claims, each conditional on the version read and on still being `ready`; (3) the file, from the claims
+that moved; (4) the batch, `sent`. A claim changed by someone else between (1) and (2) stays out of the batch.
+A batch left `pending` (a crash between 2 and 4) lists exactly the claims marked for it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, Callable, Iterable
+
+
+from chalicelib.claims import codec, lifecycle
+from chalicelib.claims.document import Batch, Party
+from chalicelib.claims.items import ClaimBatch, ClaimItem
+from chalicelib.claims.models import BatchCreate, BatchOut, SubmissionOut
+from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, outbox_key
+from chalicelib.core.auth import PracticeScope
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import Conflict, ValidationFailed, field_error
+from chalicelib.core.ids import new_id
+from chalicelib.core.settings import get_settings
+from chalicelib.db import counters, keys, pages, store
+from chalicelib.db.models import Firm
+from chalicelib.edi.claim_837 import write_837
+from chalicelib.edi.writer import ControlNumbers
+
+CLAIMS_PER_TRANSACTION = 50
+MAX_CLAIMS = 5000  # one request; the 837 guides advise at most 5000 claims per transaction set
+Page = tuple[list[Any], "str | None"]
+
+
+def _by_ids(scope: PracticeScope, claim_ids: list[str]) -> list[ClaimItem]:
+    pk = keys.practice_pk(scope.practice_id)
+    found = {item.id: item for item in ClaimItem.batch_get([(pk, keys.claim_sk(i)) for i in claim_ids])
+             if isinstance(item, ClaimItem)}
+    problems = [field_error(f"claim_ids.{n}", "no such claim" if i not in found else f"the claim is {found[i].status}")
+                for n, i in enumerate(claim_ids) if i not in found or found[i].status != "ready"]
+    if problems:
+        raise ValidationFailed("Only ready claims are submitted; nothing was sent.", problems)
+    return [found[i] for i in claim_ids]
+
+
+def _all_ready(scope: PracticeScope) -> list[ClaimItem]:
+    ready = ClaimItem.gsi1.query(keys.claims_of_status_pk(scope.practice_id, "ready"), limit=MAX_CLAIMS,
+                                 page_size=1000)
+    return [item for item in ready if item.status == "ready"]  # the index is eventually consistent
+
+
+def _parties(scope: PracticeScope) -> tuple[Party, Party]:
+    settings = get_settings()
+    firm = store.get(Firm, keys.firm_pk(scope.principal.firm_id), keys.FIRM_SK, "firm")
+    submitter = Party(firm.name.upper()[:60], settings.submitter_id, settings.submitter_contact_name,
+                      settings.submitter_contact_phone)
+    return submitter, Party("CLEARINGHOUSE", settings.clearinghouse_receiver_id)
+
+
+def _chunks(items: list[ClaimItem], size: int) -> Iterable[list[ClaimItem]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _mark(scope: PracticeScope, claims: list[ClaimItem], batch_id: str, now: str) -> list[ClaimItem]:
+    """Move claims to `submitted`, a transaction per chunk; a chunk that meets a concurrent change is left out."""
+    moved: list[ClaimItem] = []
+    for chunk in _chunks(claims, CLAIMS_PER_TRANSACTION):
+        saves: list[Any] = []
+        for claim in chunk:
+            event = lifecycle.stage(claim, {"status": "submitted", "batch_id": batch_id, "submitted_at": now},
+                                    "submitted", scope.principal.key_id, {"batch_id": batch_id}, now)
+            saves += [claim, event]
+        try:
+            lifecycle.write(saves)
+        except Conflict:
+            continue
+        moved += chunk
+    return moved
+
+
+def _send(scope: PracticeScope, claim_type: str, claims: list[ClaimItem], parties: tuple[Party, Party],
+          mailbox: Mailbox, now: datetime) -> ClaimBatch:
+    batch_id, stamp = new_id(), iso(now)
+    number = (counters.next_value(keys.firm_pk(scope.principal.firm_id), "x12-837") - 1) % 999_999_999 + 1
+    batch = ClaimBatch(keys.practice_pk(scope.practice_id), keys.batch_sk(batch_id), id=batch_id, created_at=stamp,
+                       practice_id=scope.practice_id, payer_ref=claims[0].payer_ref, claim_type=claim_type,
+                       claim_ids=[c.id for c in claims], claim_count=len(claims),
+                       total_charge_cents=sum(int(c.total_charge_cents) for c in claims),
+                       interchange_control_number=number, file_key=outbox_key(scope.practice_id, batch_id),
+                       file_bytes=0, status="pending")
+    store.create(batch, "claim batch")
+    moved = _mark(scope, claims, batch_id, stamp)
+    changes: dict[str, Any] = {"claim_ids": [c.id for c in moved], "claim_count": len(moved),
+                               "total_charge_cents": sum(int(c.total_charge_cents) for c in moved)}
+    if moved:
+        documents = tuple(codec.loads(c.document) for c in moved)
+        text = write_837(Batch(claim_type, *parties, documents, batch_id),  # type: ignore[arg-type]
+                         ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=now)
+        mailbox.send(batch.file_key, text)
+        changes.update(file_bytes=len(text), status="sent")
+    else:
+        changes["status"] = "empty"  # every claim changed under us: nothing was sent
+    return store.update(batch, changes, batch.version, "claim batch")
+
+
+def submit(scope: PracticeScope, data: BatchCreate, *, clock: Callable[[], datetime] = utcnow,
+           mailbox: Mailbox | None = None) -> SubmissionOut:
+    claims = _by_ids(scope, data.claim_ids) if data.claim_ids else _all_ready(scope)
+    if not claims:
+        raise Conflict("No claim is ready to submit.")
+    groups: dict[tuple[str, str], list[ClaimItem]] = defaultdict(list)
+    for claim in claims:
+        groups[(claim.payer_ref, claim.claim_type)].append(claim)
+    parties, now, box = _parties(scope), clock(), mailbox or get_mailbox()
+    batches = [_send(scope, claim_type, group, parties, box, now) for (_, claim_type), group in groups.items()]
+    return SubmissionOut(batches=[batch_out(b) for b in batches], claim_count=sum(int(b.claim_count) for b in batches))
+
+
+def batch_out(item: ClaimBatch) -> BatchOut:
+    return BatchOut(id=item.id, version=item.version, created_at=item.created_at, updated_at=item.updated_at,
+                    practice_id=item.practice_id, payer_id=item.payer_ref, claim_type=item.claim_type,
+                    claim_ids=list(item.claim_ids), claim_count=int(item.claim_count),
+                    total_charge_cents=int(item.total_charge_cents),
+                    interchange_control_number=int(item.interchange_control_number), file_key=item.file_key,
+                    file_bytes=int(item.file_bytes), status=item.status)
+
+
+def get(scope: PracticeScope, batch_id: str) -> BatchOut:
+    return batch_out(store.get(ClaimBatch, keys.practice_pk(scope.practice_id), keys.batch_sk(batch_id),
+                               "claim batch"))
+
+
+def list_batches(scope: PracticeScope, query: Any) -> Page:
+    page = pages.query_page(ClaimBatch, keys.practice_pk(scope.practice_id), "BATCH#", limit=query.limit,
+                            cursor=query.cursor, newest_first=True)
+    return [batch_out(item) for item in page.items], page.next_cursor

@@ -1,0 +1,160 @@
+"""API schemas of claims, their history and submission batches."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from chalicelib.core.types import Cents, Id, Out, Patch, PageQuery, Schema, Versioned
+from chalicelib.visits.coding_models import Code, Diagnosis, ModifierCode
+
+# REF02 of prior authorization (G1), referral (9F) and payer claim control number (F8): 1 to 50 characters.
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9\-]+$")]
+RevenueCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+Status = Literal["draft", "ready", "needs_fix", "submitted", "accepted", "rejected", "paid", "partial", "denied",
+                 "corrected", "appealed", "closed"]
+Hour = Annotated[int, Field(ge=0, le=23)]
+UbCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{1,2}$")]
+
+
+class InstitutionalIn(Schema):
+    """UB-04 facts of an institutional (837I) claim."""
+
+    type_of_bill: Annotated[str, StringConstraints(pattern=r"^\d{3}$")] = Field(
+        description="Facility type, classification, frequency (e.g. 131 hospital outpatient, 111 inpatient)")
+    statement_from: date | None = Field(default=None, description="Defaults to the first date of service")
+    statement_to: date | None = Field(default=None, description="Defaults to the last date of service")
+    admission_type: UbCode | None = None
+    admission_source: UbCode | None = None
+    patient_status: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = None
+    admission_date: date | None = None
+    admission_hour: Hour | None = None
+    discharge_hour: Hour | None = None
+    admitting_diagnosis: Diagnosis | None = Field(default=None, description="ICD-10-CM; required on inpatient bills")
+    attending_provider_id: Id = Field(description="The attending provider (837I loop 2310A)")
+
+
+class ClaimCreate(Schema):
+    claim_type: Literal["professional", "institutional"] | None = Field(
+        default=None, description="Defaults to the payer's claim type; institutional needs `institutional`")
+    prior_authorization: Reference | None = None
+    referral_number: Reference | None = None
+    referring_provider_id: Id | None = None
+    institutional: InstitutionalIn | None = None
+
+
+class ClaimLineIn(Schema):
+    code: Code
+    modifiers: list[ModifierCode] = Field(default=[], max_length=4)
+    units: int = Field(default=1, ge=1, le=999)
+    charge_cents: Cents = Field(description="The line's total charge")
+    diagnosis_pointers: list[int] = Field(default=[], max_length=4)
+    revenue_code: RevenueCode | None = Field(default=None, description="Institutional lines")
+    service_date: date | None = Field(default=None, description="Defaults to the claim's first date of service")
+
+
+class ClaimUpdate(Patch):
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"prior_authorization", "referral_number"})
+
+    diagnoses: list[Diagnosis] | None = Field(default=None, min_length=1, max_length=12)
+    lines: list[ClaimLineIn] | None = Field(default=None, min_length=1, max_length=50)
+    prior_authorization: Reference | None = None
+    referral_number: Reference | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class PriorClaimIn(Schema):
+    payer_claim_control_number: Reference | None = Field(
+        default=None, description="The payer's claim number (ICN/DCN), when the claim does not know it yet")
+
+
+class ClaimQuery(PageQuery):
+    status: Status = "needs_fix"
+
+
+class FindingOut(Out):
+    rule_id: str
+    severity: Literal["error", "warning"]
+    message: str
+    field: str
+
+
+class LineOut(Out):
+    number: int
+    code: str
+    modifiers: list[str]
+    units: int
+    charge_cents: int
+    diagnosis_pointers: list[int]
+    revenue_code: str | None = None
+    service_date: str
+
+
+class ClaimOut(Versioned):
+    practice_id: str
+    visit_id: str
+    patient_id: str
+    coverage_id: str
+    payer_id: str
+    claim_type: str
+    status: Status
+    frequency_code: str
+    patient_control_number: str
+    total_charge_cents: int
+    service_from: str
+    service_to: str
+    diagnoses: list[str]
+    lines: list[LineOut]
+    prior_authorization: str | None = None
+    referral_number: str | None = None
+    type_of_bill: str | None = None
+    findings: list[FindingOut]
+    error_count: int
+    warning_count: int
+    replaces_claim_id: str | None = None
+    replaced_by_claim_id: str | None = None
+    payer_claim_control_number: str | None = None
+    batch_id: str | None = None
+    submitted_at: str | None = None
+
+
+class ClaimEventOut(Out):
+    sequence: int
+    event: str
+    from_status: str | None = None
+    to_status: str
+    actor: str
+    at: str
+    detail: dict[str, object] | None = None
+
+
+class BatchCreate(Schema):
+    claim_ids: list[Id] | None = Field(default=None, min_length=1, max_length=1000)
+    all_ready: bool = Field(default=False, description="Submit every ready claim of the practice")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "BatchCreate":
+        if (self.claim_ids is None) == (not self.all_ready):
+            raise ValueError("give claim_ids or all_ready=true, not both")
+        if self.claim_ids is not None and len(set(self.claim_ids)) != len(self.claim_ids):
+            raise ValueError("claim_ids lists a claim twice")
+        return self
+
+
+class BatchOut(Versioned):
+    practice_id: str
+    payer_id: str
+    claim_type: str
+    claim_ids: list[str]
+    claim_count: int
+    total_charge_cents: int
+    interchange_control_number: int
+    file_key: str
+    file_bytes: int
+    status: str
+
+
+class SubmissionOut(Out):
+    batches: list[BatchOut]
+    claim_count: int

@@ -1,0 +1,277 @@
+"""Claims: build one from a coded visit, read it and its history, edit it, replace or void it.
+
+Every change runs the scrubber again and saves the claim with its findings and its event in one transaction
+(lifecycle.py). A claim with an error finding is `needs_fix` and cannot be submitted; one without is `ready`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from typing import Any, Callable
+
+from chalicelib.claims import builder, codec, lifecycle, reference
+from chalicelib.claims.document import ClaimDocument, Line
+from chalicelib.claims.items import ClaimEvent, ClaimItem, ClaimNumber, VisitClaim
+from chalicelib.claims.models import (
+    ClaimCreate,
+    ClaimEventOut,
+    ClaimOut,
+    ClaimQuery,
+    ClaimUpdate,
+    PriorClaimIn,
+)
+from chalicelib.claims.scrub import ScrubContext, fingerprint, scrub
+from chalicelib.coding import icd10cm
+from chalicelib.core.auth import PracticeScope
+from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import AlreadyExists, Conflict, NotFound, ValidationFailed, field_error
+from chalicelib.core.ids import new_id
+from chalicelib.core.secrets import get_app_secret
+from chalicelib.db import counters, keys, pages, store
+from chalicelib.db.models import Payer, Practice, Provider
+from chalicelib.patients.items import Coverage, Patient
+from chalicelib.visits import service as visits
+from chalicelib.visits.items import VisitCoding
+
+Page = tuple[list[Any], "str | None"]
+Clock = Callable[[], Any]
+
+
+def _get(model: Any, scope: PracticeScope, sk: str, what: str) -> Any:
+    return store.get(model, keys.practice_pk(scope.practice_id), sk, what)
+
+
+def require(scope: PracticeScope, claim_id: str) -> ClaimItem:
+    return _get(ClaimItem, scope, keys.claim_sk(claim_id), "claim")
+
+
+def out(item: ClaimItem) -> ClaimOut:
+    document = codec.loads(item.document)
+    claim = document.claim
+    lines = [{"number": line.number, "code": line.procedure_code, "modifiers": list(line.modifiers),
+              "units": line.units, "charge_cents": line.charge_cents, "diagnosis_pointers": list(line.diagnosis_pointers),
+              "revenue_code": line.revenue_code or None, "service_date": line.service_date.isoformat()}
+             for line in claim.lines]
+    return ClaimOut(
+        id=item.id, version=item.version, created_at=item.created_at, updated_at=item.updated_at,
+        practice_id=item.practice_id, visit_id=item.visit_id, patient_id=item.patient_id,
+        coverage_id=item.coverage_id, payer_id=item.payer_ref, claim_type=item.claim_type, status=item.status,
+        frequency_code=item.frequency_code, patient_control_number=item.patient_control_number,
+        total_charge_cents=int(item.total_charge_cents), service_from=item.service_from, service_to=item.service_to,
+        diagnoses=list(claim.diagnoses), lines=lines, prior_authorization=claim.prior_authorization or None,
+        referral_number=claim.referral_number or None,
+        type_of_bill=claim.institutional.type_of_bill if claim.institutional else None,
+        findings=json.loads(item.findings), error_count=int(item.error_count),
+        warning_count=int(item.warning_count), replaces_claim_id=item.replaces_claim_id,
+        replaced_by_claim_id=item.replaced_by_claim_id, payer_claim_control_number=item.payer_claim_control_number,
+        batch_id=item.batch_id, submitted_at=item.submitted_at)
+
+
+def _fingerprint_key(practice_id: str) -> bytes:
+    return get_app_secret().signing_key + b"|claims|" + practice_id.encode()
+
+
+def _duplicates(scope: PracticeScope, print_: str, claim_id: str, replaces: str | None) -> tuple[str, ...]:
+    found = ClaimItem.gsi2.query(keys.claim_fingerprint_pk(scope.practice_id, print_), limit=20)
+    return tuple(sorted(other.id for other in found if other.id not in {claim_id, replaces}
+                        and other.status in lifecycle.LIVE))
+
+
+def judge(scope: PracticeScope, document: ClaimDocument, payer: Payer, claim_id: str, replaces: str | None,
+          today: date) -> dict[str, Any]:
+    """The scrubber's verdict as the claim item's fields: findings, counts, status and fingerprint."""
+    print_ = fingerprint(document, key=_fingerprint_key(scope.practice_id))
+    duplicates = () if document.claim.frequency_code in {"7", "8"} else _duplicates(scope, print_, claim_id,
+                                                                                    replaces)
+    tables = reference.tables(document.claim.claim_type)
+    context = ScrubContext(today=today, timely_filing_days=int(payer.timely_filing_days), duplicate_of=duplicates,
+                           ptp=tables.ptp, mue=tables.mue)
+    findings = [finding.to_dict() for finding in scrub(document, context)]
+    errors = sum(1 for finding in findings if finding["severity"] == "error")
+    return {"findings": json.dumps(findings), "error_count": errors, "warning_count": len(findings) - errors,
+            "status": "needs_fix" if errors else "ready", "fingerprint": print_,
+            "total_charge_cents": document.claim.total_charge_cents,
+            "service_from": document.claim.service_from.isoformat(),
+            "service_to": document.claim.service_to.isoformat(), "document": codec.dumps(document)}
+
+
+def _new_number(scope: PracticeScope) -> str:
+    """CLM01: unique across the firm (one submitter id), so a 999, 277CA or 835 finds its claim."""
+    return f"{counters.next_value(keys.firm_pk(scope.principal.firm_id), 'claim-pcn'):09d}"
+
+
+def _optional_provider(scope: PracticeScope, provider_id: str | None, field: str) -> Provider | None:
+    if provider_id is None:
+        return None
+    try:
+        return _get(Provider, scope, keys.provider_sk(provider_id), "provider")
+    except NotFound:
+        raise ValidationFailed("No such provider.", [field_error(field, "no such provider")]) from None
+
+
+def _inputs(scope: PracticeScope, visit_id: str, data: ClaimCreate) -> builder.BuildInput:
+    visit = visits.require(scope, visit_id)
+    if visit.status != "checked_out":
+        raise Conflict(f"A claim is built for a checked-out visit; this one is {visit.status}.")
+    try:
+        coding = _get(VisitCoding, scope, keys.visit_coding_sk(visit_id), "coding")
+    except NotFound:
+        raise Conflict("Code the visit before building its claim.") from None
+    coverage_id = visit.coverage_id or visits.primary_coverage_id(scope, visit.patient_id)
+    if coverage_id is None:
+        raise ValidationFailed("The visit has no coverage to bill.", [field_error("coverage_id", "none")])
+    coverage = _get(Coverage, scope, keys.coverage_sk(visit.patient_id, coverage_id), "coverage")
+    payer = _get(Payer, scope, keys.payer_sk(coverage.payer_id), "payer")
+    claim_type = data.claim_type or payer.claim_type
+    if claim_type == "institutional" and data.institutional is None:
+        raise ValidationFailed("An institutional claim needs its UB-04 facts.",
+                               [field_error("institutional", "required for an institutional claim")])
+    practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
+                         "practice")
+    return builder.BuildInput(
+        new_id(), _new_number(scope), claim_type, practice, payer,
+        _get(Patient, scope, keys.patient_sk(visit.patient_id), "patient"), coverage, visit, coding,
+        _get(Provider, scope, keys.provider_sk(coding.rendering_provider_id), "provider"),
+        _optional_provider(scope, data.referring_provider_id, "referring_provider_id"),
+        _optional_provider(scope, data.institutional.attending_provider_id if data.institutional else None,
+                           "institutional.attending_provider_id"),
+        data.institutional if claim_type == "institutional" else None, data.prior_authorization,
+        data.referral_number)
+
+
+def build(scope: PracticeScope, visit_id: str, data: ClaimCreate, *, clock: Clock = utcnow) -> ClaimOut:
+    given = _inputs(scope, visit_id, data)
+    document = builder.build(given)
+    verdict = judge(scope, document, given.payer, given.claim_id, None, clock().date())
+    claim = ClaimItem(keys.practice_pk(scope.practice_id), keys.claim_sk(given.claim_id), id=given.claim_id,
+                      created_at="", practice_id=scope.practice_id, visit_id=visit_id,
+                      patient_id=given.visit.patient_id, coverage_id=given.coverage.id, payer_ref=given.payer.id,
+                      claim_type=given.claim_type, frequency_code=document.claim.frequency_code,
+                      patient_control_number=given.patient_control_number, event_count=0, status="draft",
+                      fingerprint="")
+    event = lifecycle.stage(claim, verdict, "built", scope.principal.key_id, {"visit_id": visit_id})
+    _create(scope, claim, event, visit_id)
+    return out(claim)
+
+
+def _pointers(scope: PracticeScope, claim: ClaimItem, visit_id: str) -> list[Any]:
+    now = claim.updated_at
+    return [VisitClaim(keys.practice_pk(scope.practice_id), keys.visit_claim_sk(visit_id), id=visit_id,
+                       created_at=now, updated_at=now, claim_id=claim.id),
+            ClaimNumber(keys.firm_pk(scope.principal.firm_id), keys.pcn_sk(claim.patient_control_number),
+                        id=claim.patient_control_number, created_at=now, updated_at=now,
+                        practice_id=scope.practice_id, claim_id=claim.id)]
+
+
+def _create(scope: PracticeScope, claim: ClaimItem, event: ClaimEvent, visit_id: str) -> None:
+    try:
+        lifecycle.write([claim, event, *_pointers(scope, claim, visit_id)])
+    except Conflict:
+        existing = VisitClaim.get(keys.practice_pk(scope.practice_id), keys.visit_claim_sk(visit_id))
+        raise AlreadyExists(f"The visit has a claim already: {existing.claim_id}.") from None
+
+
+def get(scope: PracticeScope, claim_id: str) -> ClaimOut:
+    return out(require(scope, claim_id))
+
+
+def list_by_status(scope: PracticeScope, query: ClaimQuery) -> Page:
+    page = pages.query_index_page(ClaimItem, "gsi1", keys.claims_of_status_pk(scope.practice_id, query.status), "",
+                                  limit=query.limit, cursor=query.cursor)
+    return [out(item) for item in page.items], page.next_cursor
+
+
+def history(scope: PracticeScope, claim_id: str, query: Any) -> Page:
+    require(scope, claim_id)
+    page = pages.query_page(ClaimEvent, keys.practice_pk(scope.practice_id), keys.claim_events_prefix(claim_id),
+                            limit=query.limit, cursor=query.cursor)
+    return [ClaimEventOut(sequence=int(e.sequence), event=e.event, from_status=e.from_status, to_status=e.to_status,
+                          actor=e.actor, at=e.created_at, detail=json.loads(e.detail) if e.detail else None)
+            for e in page.items], page.next_cursor
+
+
+def _edited_lines(data: ClaimUpdate, first_day: date, pcn: str) -> tuple[Line, ...]:
+    assert data.lines is not None
+    return tuple(Line(n, line.code, line.charge_cents, line.units, line.service_date or first_day,
+                      tuple(line.diagnosis_pointers), tuple(line.modifiers), line.revenue_code or "",
+                      control_number=f"{pcn}-{n}") for n, line in enumerate(data.lines, start=1))
+
+
+def _edited(document: ClaimDocument, data: ClaimUpdate, pcn: str) -> ClaimDocument:
+    claim, changes = document.claim, {}
+    if data.diagnoses is not None:
+        normalized = [icd10cm.normalize(code) or code.replace(".", "").upper() for code in data.diagnoses]
+        changes["diagnoses"] = tuple(normalized)
+    if data.lines is not None:
+        lines = _edited_lines(data, claim.service_from, pcn)
+        days = [line.service_date for line in lines]
+        changes.update(lines=lines, total_charge_cents=sum(line.charge_cents for line in lines),
+                       service_from=min(days), service_to=max(days))
+    for name in ("prior_authorization", "referral_number"):
+        if name in data.model_fields_set:
+            changes[name] = getattr(data, name) or ""
+    return dataclasses.replace(document, claim=dataclasses.replace(claim, **changes))
+
+
+def edit(scope: PracticeScope, claim_id: str, data: ClaimUpdate, version: int, *, clock: Clock = utcnow
+         ) -> ClaimOut:
+    claim = require(scope, claim_id)
+    lifecycle.require_editable(claim)
+    store.check_version(claim, version, "claim")
+    document = _edited(codec.loads(claim.document), data, claim.patient_control_number)
+    payer = _get(Payer, scope, keys.payer_sk(claim.payer_ref), "payer")
+    verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date())
+    edited = sorted(data.model_fields_set - {"version"})
+    return out(lifecycle.move(claim, version, verdict, "edited", scope.principal.key_id, {"fields": edited}))
+
+
+def _prior(scope: PracticeScope, claim_id: str, data: PriorClaimIn) -> tuple[ClaimItem, str]:
+    claim = require(scope, claim_id)
+    if claim.status not in lifecycle.AT_PAYER:
+        raise Conflict(f"A {claim.status} claim is not at the payer: fix and submit it instead.")
+    number = claim.payer_claim_control_number or data.payer_claim_control_number
+    if not number:
+        raise ValidationFailed("The payer's claim number is needed to refer to this claim.",
+                               [field_error("payer_claim_control_number", "required until the payer reports it")])
+    return claim, number
+
+
+def follow_up_claim(scope: PracticeScope, claim_id: str, data: PriorClaimIn, frequency: str, *,
+                    clock: Clock = utcnow) -> ClaimOut:
+    """A replacement (7) or void (8) of a claim at the payer: a new claim that refers to the payer's number
+    (REF*F8); the original moves to `corrected` (replaced) or `closed` (voided)."""
+    original, number = _prior(scope, claim_id, data)
+    document = codec.loads(original.document)
+    new_claim_id, pcn = new_id(), _new_number(scope)
+    claim = _frequency_document(document, frequency, number, pcn, new_claim_id)
+    payer = _get(Payer, scope, keys.payer_sk(original.payer_ref), "payer")
+    verdict = judge(scope, claim, payer, new_claim_id, original.id, clock().date())
+    item = ClaimItem(original.pk, keys.claim_sk(new_claim_id), id=new_claim_id, created_at="",
+                     practice_id=scope.practice_id, visit_id=original.visit_id, patient_id=original.patient_id,
+                     coverage_id=original.coverage_id, payer_ref=original.payer_ref,
+                     claim_type=original.claim_type, frequency_code=frequency, patient_control_number=pcn,
+                     replaces_claim_id=original.id, payer_claim_control_number=number, event_count=0,
+                     status="draft", fingerprint="")
+    event = "replaced" if frequency == "7" else "voided"
+    new_event = lifecycle.stage(item, verdict, "built", scope.principal.key_id, {event: original.id})
+    old_event = lifecycle.stage(original, {"status": "corrected" if frequency == "7" else "closed",
+                                           "replaced_by_claim_id": new_claim_id,
+                                           "payer_claim_control_number": number},
+                                event, scope.principal.key_id, {"by": new_claim_id})
+    pointers = _pointers(scope, item, original.visit_id)
+    pointers[0].version = VisitClaim.get(original.pk, keys.visit_claim_sk(original.visit_id)).version
+    lifecycle.write([item, new_event, original, old_event, *pointers])
+    return out(item)
+
+
+def _frequency_document(document: ClaimDocument, frequency: str, number: str, pcn: str, claim_id: str
+                        ) -> ClaimDocument:
+    claim = document.claim
+    lines = tuple(dataclasses.replace(line, control_number=f"{pcn}-{line.number}") for line in claim.lines)
+    institutional = claim.institutional
+    if institutional is not None:
+        institutional = dataclasses.replace(institutional, type_of_bill=institutional.type_of_bill[:2] + frequency)
+    changed = dataclasses.replace(claim, frequency_code=frequency, payer_claim_control_number=number,
+                                  patient_control_number=pcn, lines=lines, institutional=institutional)
+    return dataclasses.replace(document, claim=changed, claim_id=claim_id)

@@ -1,0 +1,36 @@
+"""The clearinghouse mailbox: 837 files go to the EDI bucket's outbox, where the clearinghouse (production:
+AWS Transfer Family SFTP in front of the bucket; locally and in tests: the sandbox) picks them up.
+
+Keys: `outbox/<practice id>/<batch id>.837`. A file is written once under its batch's id, so putting it again
+after a retry replaces it with the same bytes rather than sending a second file.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Protocol
+
+
+class Mailbox(Protocol):
+    def send(self, key: str, text: str) -> None: ...
+
+
+class S3Mailbox:
+    def __init__(self, bucket: str) -> None:
+        self.bucket = bucket
+
+    def send(self, key: str, text: str) -> None:
+        import boto3  # first use only
+
+        boto3.client("s3").put_object(Bucket=self.bucket, Key=key, Body=text.encode("ascii"),
+                                      ContentType="application/edi-x12")  # the bucket encrypts with its KMS key
+
+
+def outbox_key(practice_id: str, batch_id: str) -> str:
+    return f"outbox/{practice_id}/{batch_id}.837"
+
+
+@lru_cache(maxsize=1)
+def get_mailbox() -> Mailbox:
+    from chalicelib.core.settings import get_settings
+
+    return S3Mailbox(get_settings().edi_bucket)

@@ -1,0 +1,105 @@
+"""Submitting claims: one 837 per payer and claim type in the outbox, valid to pyx12, claims moved once."""
+import boto3
+import pytest
+
+from chalicelib.core.settings import get_settings
+from chalicelib.edi.claim_837_reader import read_837
+from tests.api.test_claims import Practice
+from tests.x12_validate import pyx12_errors
+
+
+@pytest.fixture
+def practice(world, api):
+    return Practice(world, api)
+
+
+def outbox_text(batch):
+    body = boto3.client("s3").get_object(Bucket=get_settings().edi_bucket, Key=batch["file_key"])["Body"]
+    return body.read().decode()
+
+
+def test_ready_claims_go_out_as_one_valid_837p(practice, api):
+    claims = [practice.claim(), practice.claim(at="2026-03-11T09:00:00-06:00")]
+    submitted = practice.post("/claim-batches", {"claim_ids": [c["id"] for c in claims]})
+    assert submitted["claim_count"] == 2 and len(submitted["batches"]) == 1
+    batch = submitted["batches"][0]
+    assert batch["status"] == "sent" and batch["claim_type"] == "professional"
+    assert batch["file_key"] == f"outbox/{practice.id}/{batch['id']}.837"
+    text = outbox_text(batch)
+    assert pyx12_errors(text) == []
+    assert len(text) == batch["file_bytes"]
+    assert sorted(c.patient_control_number for c in read_837(text)) == sorted(
+        c["patient_control_number"] for c in claims)
+    for claim in claims:
+        now = api.get(f"{practice.base}/claims/{claim['id']}", key=practice.admin)[1]
+        assert now["status"] == "submitted" and now["batch_id"] == batch["id"] and now["submitted_at"]
+
+
+def test_all_ready_claims_go_out_one_file_per_payer(practice, api):
+    first = practice.claim()
+    other_payer = practice.post("/payers", {"name": "Cigna", "payer_id": "62308"})["id"]
+    second_patient = practice.post("/patients", {**{"first_name": "Ada", "last_name": "Park",
+                                                    "birth_date": "1980-02-02", "sex": "F"},
+                                                 "address": {"line1": "9 Oak St", "city": "Springfield",
+                                                             "state": "IL", "zip": "62704"}})["id"]
+    practice.post(f"/patients/{second_patient}/coverages", {"payer_id": other_payer, "member_id": "CIG998877",
+                                                            "effective_from": "2026-01-01"})
+    practice.patient = second_patient
+    second = practice.claim()
+    submitted = practice.post("/claim-batches", {"all_ready": True})
+    assert sorted(b["payer_id"] for b in submitted["batches"]) == sorted([practice.payer, other_payer])
+    assert sorted(i for b in submitted["batches"] for i in b["claim_ids"]) == sorted([first["id"], second["id"]])
+    numbers = [b["interchange_control_number"] for b in submitted["batches"]]
+    assert len(set(numbers)) == 2  # ISA13 never repeats
+    assert practice.post("/claim-batches", {"all_ready": True}, status=409)["status"] == 409
+
+
+def test_a_claim_that_is_not_ready_refuses_the_submission_and_nothing_moves(practice, api):
+    ready = practice.claim()
+    broken = practice.claim(at="2026-03-12T09:00:00-06:00")
+    api.patch(f"{practice.base}/claims/{broken['id']}", {"lines": [
+        {"code": "99213", "charge_cents": 0, "diagnosis_pointers": [1]}]}, key=practice.admin,
+        headers={"If-Match": "1"})
+    refused = practice.post("/claim-batches", {"claim_ids": [ready["id"], broken["id"]]}, status=422)
+    assert [e["field"] for e in refused["errors"]] == ["claim_ids.1"]
+    assert api.get(f"{practice.base}/claims/{ready['id']}", key=practice.admin)[1]["status"] == "ready"
+    assert api.get(f"{practice.base}/claim-batches", key=practice.admin)[1]["data"] == []
+
+
+def test_a_submitted_claim_is_not_submitted_again(practice):
+    claim = practice.claim()
+    practice.post("/claim-batches", {"claim_ids": [claim["id"]]})
+    again = practice.post("/claim-batches", {"claim_ids": [claim["id"]]}, status=422)
+    assert "submitted" in again["errors"][0]["message"]
+
+
+def test_an_institutional_batch_is_a_valid_837i(world, api):
+    practice = Practice(world, api, claim_type="institutional")
+    coding = {"diagnoses": ["I10"], "lines": [
+        {"code": "99283", "revenue_code": "0450", "diagnosis_pointers": [1], "unit_charge_cents": 52000}]}
+    visit = practice.coded_visit(coding=coding)
+    claim = practice.post(f"/visits/{visit}/claim", {"institutional": {
+        "type_of_bill": "131", "attending_provider_id": practice.provider, "admission_type": "1",
+        "admission_source": "1", "patient_status": "01"}})
+    batch = practice.post("/claim-batches", {"claim_ids": [claim["id"]]})["batches"][0]
+    text = outbox_text(batch)
+    assert "005010X223A2" in text and pyx12_errors(text) == []
+    assert api.get(f"{practice.base}/claim-batches/{batch['id']}", key=practice.admin)[1]["claim_count"] == 1
+
+
+def test_an_inpatient_claim_needs_its_admission_facts_and_then_goes_out_valid(world, api):
+    practice = Practice(world, api, claim_type="institutional")
+    coding = {"diagnoses": ["I10"], "lines": [
+        {"code": "99223", "revenue_code": "0120", "diagnosis_pointers": [1], "unit_charge_cents": 150000}]}
+    visit = practice.coded_visit(coding=coding)
+    inpatient = {"type_of_bill": "111", "attending_provider_id": practice.provider}
+    claim = practice.post(f"/visits/{visit}/claim", {"institutional": inpatient})
+    assert claim["status"] == "needs_fix"
+    assert {"inpatient-admission", "admitting-diagnosis"} <= {f["rule_id"] for f in claim["findings"]}
+    visit = practice.coded_visit(at="2026-03-11T09:00:00-06:00", coding=coding)
+    claim = practice.post(f"/visits/{visit}/claim", {"institutional": {
+        **inpatient, "admission_type": "1", "admission_source": "7", "patient_status": "01",
+        "admission_date": "2026-03-11", "admission_hour": 8, "discharge_hour": 17, "admitting_diagnosis": "R07.9"}})
+    assert claim["status"] == "ready", claim["findings"]
+    batch = practice.post("/claim-batches", {"claim_ids": [claim["id"]]})["batches"][0]
+    assert pyx12_errors(outbox_text(batch)) == []

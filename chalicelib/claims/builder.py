@@ -137,6 +137,9 @@ def build(data: BuildInput) -> ClaimDocument:
                   rendering=None if institutional or rendering.npi == data.practice.npi else rendering,
                   referring=provider(data.referring) if data.referring else None, institutional=institutional)
     subscriber, patient = parties(data.patient, data.coverage)
-    payer = Payer(x12_text(data.payer.name) or "PAYER", data.payer.payer_id,
-                  address(data.payer.address) if data.payer.address else None)
-    return ClaimDocument(billing_provider(data.practice), payer, subscriber, claim, patient, claim_id=data.claim_id)
+    return ClaimDocument(billing_provider(data.practice), payer_of(data.payer), subscriber, claim, patient,
+                         claim_id=data.claim_id)
+
+
+def payer_of(item: PayerItem) -> Payer:
+    return Payer(x12_text(item.name) or "PAYER", item.payer_id, address(item.address) if item.address else None)

@@ -64,6 +64,10 @@ class ClaimUpdate(Patch):
     version: int | None = Field(default=None, ge=1)
 
 
+class ClaimRefresh(Schema):
+    version: int | None = Field(default=None, ge=1, description="The version read (or send If-Match)")
+
+
 class PriorClaimIn(Schema):
     payer_claim_control_number: Reference | None = Field(
         default=None, description="The payer's claim number (ICN/DCN), when the claim does not know it yet")

@@ -49,6 +49,13 @@ def edit_claim(call: Call) -> Any:
     return claims.edit(call.scope, call.path["claim_id"], call.body, expected_version(call))
 
 
+@endpoint(bp, "POST", BASE + "/{claim_id}/refresh", tag="claims", permission=WRITE, body=models.ClaimRefresh,
+          response=models.ClaimOut, audit_entity="claim")
+def refresh_claim(call: Call) -> Any:
+    """Read the practice, payer, patient and coverage into a claim not yet at the payer again, and re-scrub."""
+    return claims.refresh(call.scope, call.path["claim_id"], expected_version(call))
+
+
 @endpoint(bp, "GET", BASE + "/{claim_id}/events", tag="claims", permission=READ, query=types.PageQuery,
           response=models.ClaimEventOut, list_response=True, audit_entity="claim")
 def claim_history(call: Call) -> Page:

@@ -226,6 +226,25 @@ def edit(scope: PracticeScope, claim_id: str, data: ClaimUpdate, version: int, *
     return out(lifecycle.move(claim, version, verdict, "edited", scope.principal.key_id, {"fields": edited}))
 
 
+def refresh(scope: PracticeScope, claim_id: str, version: int, *, clock: Clock = utcnow) -> ClaimOut:
+    """Read the practice, payer, patient and coverage into the claim again: after a biller fixes a member id,
+    an address or the practice's ZIP+4, the claim says what the records now say, and is scrubbed again."""
+    claim = require(scope, claim_id)
+    lifecycle.require_editable(claim)
+    store.check_version(claim, version, "claim")
+    coverage = _get(Coverage, scope, keys.coverage_sk(claim.patient_id, claim.coverage_id), "coverage")
+    payer = _get(Payer, scope, keys.payer_sk(coverage.payer_id), "payer")
+    practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
+                         "practice")
+    subscriber, patient = builder.parties(_get(Patient, scope, keys.patient_sk(claim.patient_id), "patient"),
+                                          coverage)
+    document = dataclasses.replace(codec.loads(claim.document), billing=builder.billing_provider(practice),
+                                   payer=builder.payer_of(payer), subscriber=subscriber, patient=patient)
+    verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date())
+    return out(lifecycle.move(claim, version, {**verdict, "payer_ref": payer.id}, "refreshed",
+                              scope.principal.key_id))
+
+
 def _prior(scope: PracticeScope, claim_id: str, data: PriorClaimIn) -> tuple[ClaimItem, str]:
     claim = require(scope, claim_id)
     if claim.status not in lifecycle.AT_PAYER:

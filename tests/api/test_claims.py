@@ -152,3 +152,18 @@ def test_a_front_desk_key_cannot_read_claims(practice, world, api):
     claim = practice.claim()
     desk = world.key(practice.admin, "front_desk", [practice.id])
     assert api.get(f"{practice.base}/claims/{claim['id']}", key=desk)[0] == 403
+
+
+def test_fixing_the_practice_record_and_refreshing_makes_the_claim_ready(world, api):
+    practice = Practice(world, api)
+    address = {"line1": "100 Main St", "city": "Springfield", "state": "IL", "zip": "62701"}
+    api.patch(f"{practice.base}", {"address": address}, key=practice.admin, headers={"If-Match": "1"})
+    claim = practice.claim()
+    assert claim["status"] == "needs_fix"
+    assert [f["rule_id"] for f in claim["findings"] if f["severity"] == "error"] == ["billing-zip-plus-four"]
+    api.patch(f"{practice.base}", {"address": {**address, "zip": "627011234"}}, key=practice.admin,
+              headers={"If-Match": "2"})
+    refreshed = practice.post(f"/claims/{claim['id']}/refresh", {"version": claim["version"]}, status=200)
+    assert refreshed["status"] == "ready" and refreshed["version"] == claim["version"] + 1
+    events = api.get(f"{practice.base}/claims/{claim['id']}/events", key=practice.admin)[1]["data"]
+    assert [e["event"] for e in events] == ["built", "refreshed"]

@@ -1,0 +1,266 @@
+"""The 005010X212 276 rules, as a checker: pyx12 ships no 5010 map for 276/277, so these stand in.
+
+`check_276(text)` returns every rule a 276 breaks (an empty list for a good one). What it checks:
+- the envelope (reader.py, strict) and ISA widths/ISA12 as for the 270; GS01 HR, GS08 and ST03 005010X212;
+- segment order, required segments and repeat limits per loop (X212 section 2.4, Table 2): 2000A payer,
+  2000B information receiver, 2000C service provider, 2000D subscriber (DMG, 2100D, 2200D claims with
+  2210D lines) and 2000E dependent (DMG required, 2100E, 2200E);
+- the HL hierarchy: HL01 counts up from 1; HL02 names a level above (none for 20, a 20 for 21, a 21 for 19,
+  a 19 for 22, a 22 for 23); HL04 is 1 under 20/21/19, 1 at 22 exactly when a 23 follows, absent at 23;
+- the claim at the patient's level: a 2000D whose subscriber is the patient (HL04 0) asks about at least one
+  claim (2200D), a 2000D with dependents asks none, and each 2000E asks at least one (2200E TRN required);
+- code values (BHT, NM101/102/108 per loop, TRN01, DMG, REF01 per loop and once each, AMT01, DTP01/02,
+  SVC01-1), dates and amounts. Messages carry positions and rule names, never values (a 276 holds patient data).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from chalicelib.edi.reader import Interchange, TransactionSet, read_interchange
+from chalicelib.edi.rules_270 import ISA_WIDTHS, Item, Loop, Seg, Violation
+from chalicelib.edi.segments import Segment, X12Error
+
+VERSION = "005010X212"
+__all__ = ["VERSION", "Violation", "check_276"]
+
+
+def _claim_loop(letter: str, minimum: int) -> Loop:
+    line = Loop(f"2210{letter}", 10_000, 0, (Seg("SVC", 1, 1), Seg("REF", 1), Seg("DTP", 1, 1)))
+    # Seven REFs are allowed, one per qualifier (1K, BLT, LU, 6P, EJ, XZ, D9): REF01 is checked below.
+    return Loop(f"2200{letter}", 10_000, minimum, (Seg("TRN", 1, 1), Seg("REF", 7), Seg("AMT", 1), Seg("DTP", 1),
+                                                   line))
+
+
+LEVELS: dict[str, Loop] = {
+    "20": Loop("2000A", 1, 1, (Seg("HL", 1, 1, "20"), Loop("2100A", 1, 1, (Seg("NM1", 1, 1),)))),
+    "21": Loop("2000B", 1, 1, (Seg("HL", 1, 1, "21"), Loop("2100B", 1, 1, (Seg("NM1", 1, 1),)))),
+    "19": Loop("2000C", 1, 1, (Seg("HL", 1, 1, "19"), Loop("2100C", 2, 1, (Seg("NM1", 1, 1),)))),
+    "22": Loop("2000D", 1, 1, (Seg("HL", 1, 1, "22"), Seg("DMG", 1), Loop("2100D", 1, 1, (Seg("NM1", 1, 1),)),
+                               _claim_loop("D", 0))),
+    "23": Loop("2000E", 1, 1, (Seg("HL", 1, 1, "23"), Seg("DMG", 1, 1), Loop("2100E", 1, 1, (Seg("NM1", 1, 1),)),
+                               _claim_loop("E", 1))),
+}
+PARENT_LEVEL = {"20": "", "21": "20", "19": "21", "22": "19", "23": "22"}
+
+_CLAIM_REFS = {"1K", "BLT", "LU", "6P", "EJ", "XZ", "D9"}  # X212 2200D/2200E REF01
+CODES: dict[tuple[str, str, int], frozenset[str]] = {k: frozenset(v) for k, v in {
+    ("BHT", "*", 1): {"0010"}, ("BHT", "*", 2): {"13"}, ("BHT", "*", 6): {""},  # BHT06 not used in a 276
+    ("NM1", "2100A", 1): {"PR"}, ("NM1", "2100A", 2): {"2"}, ("NM1", "2100A", 8): {"PI", "XV"},
+    ("NM1", "2100B", 1): {"41"}, ("NM1", "2100B", 2): {"1", "2"}, ("NM1", "2100B", 8): {"46"},
+    ("NM1", "2100C", 1): {"1P"}, ("NM1", "2100C", 2): {"1", "2"}, ("NM1", "2100C", 8): {"FI", "SV", "XX"},
+    ("NM1", "2100D", 1): {"IL"}, ("NM1", "2100D", 2): {"1", "2"}, ("NM1", "2100D", 8): {"24", "II", "MI"},
+    ("NM1", "2100E", 1): {"QC"}, ("NM1", "2100E", 2): {"1"}, ("NM1", "2100E", 8): {""},  # 2100E NM108 not used
+    ("TRN", "*", 1): {"1"}, ("DMG", "*", 1): {"D8"}, ("DMG", "*", 3): {"", "F", "M"},
+    ("REF", "2200D", 1): _CLAIM_REFS, ("REF", "2200E", 1): _CLAIM_REFS,
+    ("REF", "2210D", 1): {"FJ"}, ("REF", "2210E", 1): {"FJ"},
+    ("AMT", "*", 1): {"T3"}, ("DTP", "*", 1): {"472"}, ("DTP", "*", 2): {"D8", "RD8"},
+}.items()}
+LENGTHS: dict[tuple[str, int], tuple[int, int]] = {
+    ("BHT", 3): (1, 50), ("NM1", 3): (1, 60), ("NM1", 4): (1, 35), ("NM1", 5): (1, 25), ("NM1", 9): (2, 80),
+    ("TRN", 2): (1, 50), ("REF", 2): (1, 50), ("HL", 1): (1, 12), ("HL", 2): (1, 12), ("AMT", 2): (1, 18),
+}
+REQUIRED: dict[str, tuple[int, ...]] = {
+    "BHT": (1, 2, 3, 4, 5), "HL": (1, 3), "NM1": (1, 2, 3), "TRN": (1, 2), "DMG": (1, 2), "DTP": (1, 2, 3),
+    "REF": (1, 2), "AMT": (1, 2), "SVC": (1, 2),
+}
+_SVC_QUALIFIERS = {"AD", "ER", "HC", "HP", "IV", "N4", "NU", "WK"}  # X212 2210D SVC01-1
+_AMOUNT = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+
+
+def check_276(text: str) -> list[Violation]:
+    try:
+        interchange = read_interchange(text)
+    except X12Error as error:
+        return [Violation(error.position, "envelope", str(error))]
+    found = _envelope(interchange)
+    for transaction in interchange.transactions():
+        found += _transaction(transaction)
+    return found
+
+
+def _envelope(interchange: Interchange) -> list[Violation]:
+    isa, found = interchange.header, list[Violation]()
+    if any(len(isa.element(n)) != width for n, width in enumerate(ISA_WIDTHS, start=1)):
+        found.append(Violation(isa.position, "ISA", "an ISA element is not at its fixed width"))
+    for ok, message in ((isa.element(12) == "00501", "ISA12 must be 00501"),
+                        (isa.element(15) in ("T", "P"), "ISA15 must be T or P"),
+                        (interchange.delimiters.repetition is not None, "ISA11 must be a repetition separator")):
+        if not ok:
+            found.append(Violation(isa.position, "ISA", message))
+    for group in interchange.groups:
+        if group.functional_id != "HR" or group.version != VERSION:
+            found.append(Violation(group.header.position, "GS", f"GS01 must be HR and GS08 {VERSION}"))
+    return found
+
+
+def _transaction(transaction: TransactionSet) -> list[Violation]:
+    st, body = transaction.header, transaction.body
+    found: list[Violation] = []
+    if transaction.set_id != "276" or transaction.convention != VERSION:
+        found.append(Violation(st.position, "ST", f"ST01 must be 276 and ST03 {VERSION}"))
+    first_hl = next((i for i, s in enumerate(body) if s.id == "HL"), len(body))
+    if [s.id for s in body[:first_hl]] != ["BHT"]:
+        found.append(Violation(st.position, "X212 header", "the header must be exactly one BHT"))
+    loops: dict[int, str] = {s.position: "header" for s in body[:first_hl]}
+    blocks = _blocks(body[first_hl:])
+    for block in blocks:
+        found += _structure(block, loops)
+    found += _hierarchy([block[0] for block in blocks])
+    for segment in body:
+        found += _elements(segment, loops.get(segment.position, ""))
+    return found
+
+
+def _blocks(segments: list[Segment]) -> list[list[Segment]]:
+    blocks: list[list[Segment]] = []
+    for segment in segments:
+        if segment.id == "HL" or not blocks:
+            blocks.append([])
+        blocks[-1].append(segment)
+    return blocks
+
+
+def _structure(block: list[Segment], loops: dict[int, str]) -> list[Violation]:
+    spec = LEVELS.get(block[0].element(3))
+    if spec is None:
+        return [Violation(block[0].position, "X212 HL03", "HL03 must be 20, 21, 19, 22 or 23")]
+    found = _claim_rule(block)
+    end = _match(spec, block, 0, loops, found)
+    if end < len(block):
+        found.append(Violation(block[end].position, f"X212 {loops.get(block[end - 1].position, spec.name)}",
+                               f"{block[end].id} is out of order or not allowed here"))
+    found += _once_per_claim(block, loops)
+    return found
+
+
+def _claim_rule(block: list[Segment]) -> list[Violation]:
+    """X212 2200D: the claim is asked at the patient's level, so a subscriber level asks about claims exactly
+    when the subscriber is the patient (HL04 0, no 2000E below it)."""
+    hl = block[0]
+    if hl.element(3) != "22":
+        return []
+    if any(s.id == "TRN" for s in block) != (hl.element(4) == "0"):
+        return [Violation(hl.position, "X212 2200D", "a subscriber level holds a claim (TRN) exactly when the "
+                                                    "subscriber is the patient")]
+    return []
+
+
+def _once_per_claim(block: list[Segment], loops: dict[int, str]) -> list[Violation]:
+    """Each 2200 REF qualifier at most once (X212 lists each REF of 2200D/E with a repeat of 1)."""
+    found: list[Violation] = []
+    seen: set[tuple[int, str]] = set()
+    claim = 0
+    for segment in block:
+        if segment.id == "TRN":
+            claim = segment.position
+        elif segment.id == "REF" and loops.get(segment.position, "").startswith("2200"):
+            key = (claim, segment.element(1))
+            if key in seen:
+                found.append(Violation(segment.position, f"X212 {loops[segment.position]} REF01",
+                                       "each REF qualifier appears at most once per claim"))
+            seen.add(key)
+    return found
+
+
+def _opens(item: Item, segment: Segment) -> bool:
+    first = item
+    while isinstance(first, Loop):
+        first = first.items[0]
+    return segment.id == first.id and (not first.hl_code or segment.element(3) == first.hl_code)
+
+
+def _match(loop: Loop, block: list[Segment], i: int, loops: dict[int, str], found: list[Violation]) -> int:
+    """Consume one iteration of `loop` from block[i] (which opens it); return the index after it."""
+    loops[block[i].position] = loop.name
+    i += 1
+    for item in loop.items[1:]:
+        count = 0
+        while i < len(block) and _opens(item, block[i]):
+            if count == item.max:
+                found.append(Violation(block[i].position, f"X212 {loop.name}",
+                                       f"{_label(item)} repeats more than {item.max} times"))
+            if isinstance(item, Seg):
+                loops[block[i].position] = loop.name
+                i += 1
+            else:
+                i = _match(item, block, i, loops, found)
+            count += 1
+        if count < item.min:
+            at = block[min(i, len(block) - 1)].position
+            found.append(Violation(at, f"X212 {loop.name}", f"required {_label(item)} is missing"))
+    return i
+
+
+def _label(item: Item) -> str:
+    return f"loop {item.name}" if isinstance(item, Loop) else f"segment {item.id}"
+
+
+def _hierarchy(headers: list[Segment]) -> list[Violation]:
+    found: list[Violation] = []
+    levels: dict[str, str] = {}
+    parents = {hl.element(2) for hl in headers}
+    for expected, hl in enumerate(headers, start=1):
+        number, parent, code, child = hl.element(1), hl.element(2), hl.element(3), hl.element(4)
+        if number != str(expected):
+            found.append(Violation(hl.position, "X212 HL", "HL01 must count up by one from 1"))
+        if levels.get(parent, "") != PARENT_LEVEL.get(code, "?") or (code == "20") != (parent == ""):
+            found.append(Violation(hl.position, "X212 HL", "HL02 must name an earlier HL of the level above"))
+        wanted = "" if code == "23" else ("1" if number in parents else "0")
+        if child != wanted:
+            found.append(Violation(hl.position, "X212 HL", "HL04 must be 1 exactly when a child level follows "
+                                                          "(and is not used at 23)"))
+        levels[number] = code
+    if not headers or headers[0].element(3) != "20":
+        found.append(Violation(headers[0].position if headers else None, "X212 HL",
+                               "the first level must be the information source (HL03 20)"))
+    return found
+
+
+def _elements(segment: Segment, loop: str) -> list[Violation]:
+    sid, found = segment.id, list[Violation]()
+    rule = f"X212 {loop} {sid}"
+    for n in REQUIRED.get(sid, ()):
+        if not segment.element(n):
+            found.append(Violation(segment.position, rule + f"{n:02d}", "required element is missing"))
+    for n in range(1, max(len(segment.elements), 8) + 1):
+        codes = CODES.get((sid, loop, n), CODES.get((sid, "*", n)))
+        value = segment.element(n)
+        if codes is not None and (value or n == 8 and sid == "NM1") and value not in codes:
+            found.append(Violation(segment.position, rule + f"{n:02d}", "code value not allowed here"))
+        low, high = LENGTHS.get((sid, n), (0, 10_000))
+        if value and not low <= len(value) <= high:
+            found.append(Violation(segment.position, rule + f"{n:02d}", f"length must be {low} to {high}"))
+    found += [Violation(segment.position, rule, message) for ok, message in _special(segment) if not ok]
+    return found
+
+
+def _special(segment: Segment) -> list[tuple[bool, str]]:
+    """Rules that are not a code list or a length: dates, amounts, paired elements, the SVC qualifier."""
+    sid = segment.id
+    if sid == "BHT":
+        return [(_is_date(segment.element(4)), "BHT04 must be a CCYYMMDD date"),
+                (bool(re.fullmatch(r"\d{4}(\d{2}){0,2}", segment.element(5))), "BHT05 must be HHMM[SS[DD]]")]
+    if sid == "DMG":
+        return [(_is_date(segment.element(2)), "DMG02 must be a CCYYMMDD date")]
+    if sid == "DTP":
+        parts = segment.element(3).split("-")
+        return [(len(parts) == (2 if segment.element(2) == "RD8" else 1) and all(map(_is_date, parts))
+                 and parts == sorted(parts), "DTP03 must be a date (D8) or a date range (RD8)")]
+    if sid == "NM1":  # NM108 and NM109 come together (X12 syntax note P0809)
+        return [(bool(segment.element(8)) == bool(segment.element(9)), "NM108 and NM109 go together")]
+    if sid == "AMT":
+        return [(bool(_AMOUNT.match(segment.element(2))), "AMT02 must be an amount")]
+    if sid == "SVC":
+        return [(segment.component(1, 1) in _SVC_QUALIFIERS and bool(segment.component(1, 2)),
+                 "SVC01 must be a product qualifier and code"),
+                (bool(_AMOUNT.match(segment.element(2))), "SVC02 must be an amount")]
+    return []
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.strptime(text, "%Y%m%d")
+    except ValueError:
+        return False
+    return len(text) == 8

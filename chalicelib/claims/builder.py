@@ -66,7 +66,8 @@ def _person(first: str, last: str, birth_date: str, sex: str | None, home: Addre
                   sex if sex in ("F", "M") else "U", home, x12_text(middle))  # type: ignore[arg-type]
 
 
-def parties(patient: Patient, coverage: Coverage) -> tuple[Subscriber, PatientOfSubscriber | None]:
+def parties(patient: Patient, coverage: Coverage, filing_indicator: str = "CI"
+            ) -> tuple[Subscriber, PatientOfSubscriber | None]:
     """2000B names the policy holder; 2000C the patient, only when someone else holds the policy."""
     home = address(patient.address)
     patient_person = _person(patient.first_name, patient.last_name, patient.birth_date, patient.sex, home,
@@ -80,7 +81,8 @@ def parties(patient: Patient, coverage: Coverage) -> tuple[Subscriber, PatientOf
         dependent = PatientOfSubscriber(patient_person, RELATIONSHIP_CODES.get(coverage.relationship, "G8"))
     subscriber = Subscriber(holder, coverage.member_id, order,  # type: ignore[arg-type]
                             group_number=coverage.group_number or "",
-                            group_name="" if coverage.group_number else x12_text(coverage.plan_name, 60))
+                            group_name="" if coverage.group_number else x12_text(coverage.plan_name, 60),
+                            claim_filing_indicator=filing_indicator)
     return subscriber, dependent
 
 
@@ -136,7 +138,7 @@ def build(data: BuildInput) -> ClaimDocument:
                   prior_authorization=data.prior_authorization or "", referral_number=data.referral_number or "",
                   rendering=None if institutional or rendering.npi == data.practice.npi else rendering,
                   referring=provider(data.referring) if data.referring else None, institutional=institutional)
-    subscriber, patient = parties(data.patient, data.coverage)
+    subscriber, patient = parties(data.patient, data.coverage, data.payer.claim_filing_indicator or "CI")
     return ClaimDocument(billing_provider(data.practice), payer_of(data.payer), subscriber, claim, patient,
                          claim_id=data.claim_id)
 

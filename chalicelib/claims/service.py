@@ -237,7 +237,7 @@ def refresh(scope: PracticeScope, claim_id: str, version: int, *, clock: Clock =
     practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
                          "practice")
     subscriber, patient = builder.parties(_get(Patient, scope, keys.patient_sk(claim.patient_id), "patient"),
-                                          coverage)
+                                          coverage, payer.claim_filing_indicator or "CI")
     document = dataclasses.replace(codec.loads(claim.document), billing=builder.billing_provider(practice),
                                    payer=builder.payer_of(payer), subscriber=subscriber, patient=patient)
     verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date())

@@ -119,6 +119,7 @@ class Payer(Item, discriminator="payer"):
     payer_id = UnicodeAttribute()
     claim_type = UnicodeAttribute()
     timely_filing_days = NumberAttribute()
+    claim_filing_indicator = UnicodeAttribute(null=True)  # SBR09; payers made before it existed bill as CI
     address = Address(null=True)
     active = BooleanAttribute()
 

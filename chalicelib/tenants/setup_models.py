@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from chalicelib.coding.npi import is_valid_taxonomy
 from chalicelib.core.types import AddressIn, AddressOut, Cents, PageQuery, Patch, Schema, Versioned, X12Text
@@ -66,11 +66,19 @@ class ProviderOut(Versioned):
     active: bool
 
 
+# SBR09, claim filing indicator (X12 element 1032, as the 837 guides list it): how the payer is billed.
+FilingIndicator = Literal["11", "12", "13", "14", "15", "16", "17", "AM", "BL", "CH", "CI", "DS", "FI", "HM", "LM",
+                          "MA", "MB", "MC", "OF", "TV", "VA", "WC", "ZZ"]
+
+
 class PayerCreate(Schema):
     name: X12Text
     payer_id: PayerCode
     claim_type: Literal["professional", "institutional"] = "professional"
     timely_filing_days: int = Field(default=365, ge=1, le=3650)
+    claim_filing_indicator: FilingIndicator = Field(
+        default="CI", description="837 SBR09: CI commercial, MB Medicare Part B, MA Part A, MC Medicaid, BL Blue "
+                                  "Cross Blue Shield, HM HMO, CH TRICARE, VA, WC workers' compensation ...")
     address: AddressIn | None = None
 
 
@@ -81,6 +89,7 @@ class PayerUpdate(Patch):
     payer_id: PayerCode | None = None
     claim_type: Literal["professional", "institutional"] | None = None
     timely_filing_days: int | None = Field(default=None, ge=1, le=3650)
+    claim_filing_indicator: FilingIndicator | None = None
     address: AddressIn | None = None
     active: bool | None = None
     version: int | None = Field(default=None, ge=1)
@@ -92,8 +101,14 @@ class PayerOut(Versioned):
     payer_id: str
     claim_type: str
     timely_filing_days: int
+    claim_filing_indicator: str = "CI"
     address: AddressOut | None = None
     active: bool
+
+    @field_validator("claim_filing_indicator", mode="before")
+    @classmethod
+    def _commercial_when_unset(cls, value: str | None) -> str:
+        return value or "CI"  # payers stored before the field existed are billed as commercial
 
 
 class FeeCreate(Schema):

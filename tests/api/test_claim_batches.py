@@ -103,3 +103,14 @@ def test_an_inpatient_claim_needs_its_admission_facts_and_then_goes_out_valid(wo
     assert claim["status"] == "ready", claim["findings"]
     batch = practice.post("/claim-batches", {"claim_ids": [claim["id"]]})["batches"][0]
     assert pyx12_errors(outbox_text(batch)) == []
+
+
+def test_a_medicare_payer_is_billed_with_its_claim_filing_indicator(practice, api):
+    url = f"{practice.base}/payers/{practice.payer}"
+    status, payer, _ = api.patch(url, {"claim_filing_indicator": "MB"}, key=practice.admin, headers={"If-Match": "1"})
+    assert status == 200 and payer["claim_filing_indicator"] == "MB"
+    batch = practice.post("/claim-batches", {"claim_ids": [practice.claim()["id"]]})["batches"][0]
+    text = outbox_text(batch)
+    (sbr,) = [segment.split("*") for segment in text.split("~") if segment.startswith("SBR*")]
+    assert sbr[9] == "MB" and pyx12_errors(text) == []
+    assert api.patch(url, {"claim_filing_indicator": "XX"}, key=practice.admin, headers={"If-Match": "2"})[0] == 422

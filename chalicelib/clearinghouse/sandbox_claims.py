@@ -1,0 +1,67 @@
+"""The sandbox clearinghouse's answers to an 837: a 999 for each file, then a 277CA for each accepted file.
+
+Documented rules (docs/x12.md), so tests and `make run` can drive every path of the tracking loop:
+
+- 999: a transaction set holding a claim whose total charge is exactly $999.99 is rejected (IK5 R), its CLM
+  reported with CLM02 "invalid code value"; every other set is accepted. A file with a rejected set gets no
+  277CA (the clearinghouse did not take it in).
+- 277CA: a claim whose patient control number ends in 9 is rejected (A7:164:IL, the subscriber's member id is
+  invalid); one ending in 8 is rejected for missing information (A6:21); every other claim is accepted
+  (A1:19 and A2:20) with the payer's claim control number `SBX<patient control number>`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from chalicelib.edi.ack_999 import ElementError, SegmentError, build_999
+from chalicelib.edi.claim_837_reader import read_837
+from chalicelib.edi.claim_837_values import parse_cents
+from chalicelib.edi.claim_ack_277ca import Decision, Status, build_277ca
+from chalicelib.edi.claim_ack_277ca_build import reject
+from chalicelib.edi.reader import read_interchange
+from chalicelib.edi.writer import ControlNumbers
+
+REJECTED_TOTAL_CENTS = 99_999  # a claim of $999.99 makes the 999 reject its transaction set
+MEMBER_ID_INVALID = Status("A7", "164", "IL")
+MISSING_INFORMATION = Status("A6", "21")
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    text_999: str
+    text_277ca: str | None  # None when the 999 rejected a set
+
+
+def _rejected_sets(text_837: str) -> dict[str, list[SegmentError]]:
+    """Each set holding a $999.99 claim, with its CLM (position counted from ST, which is 1)."""
+    rejected: dict[str, list[SegmentError]] = {}
+    for transaction in read_interchange(text_837).transactions("837"):
+        for position, segment in enumerate(transaction.segments, start=1):
+            if segment.id == "CLM" and parse_cents(segment.element(2)) == REJECTED_TOTAL_CENTS:
+                error = SegmentError("CLM", position, "2300", "8", (ElementError(2, "782", "7"),))
+                rejected.setdefault(transaction.control_number, []).append(error)
+    return rejected
+
+
+def _decision(patient_control_number: str) -> Decision:
+    if patient_control_number.endswith("9"):
+        return reject(MEMBER_ID_INVALID)
+    if patient_control_number.endswith("8"):
+        return reject(MISSING_INFORMATION)
+    return Decision()
+
+
+def answer(text_837: str, controls_999: ControlNumbers, controls_277ca: ControlNumbers, *, created: datetime,
+           usage: Literal["T", "P"] = "T") -> Answers:
+    rejected = _rejected_sets(text_837)
+    text_999 = build_999(text_837, controls_999, usage=usage, created=created, rejected=rejected)
+    if rejected:
+        return Answers(text_999, None)
+    numbers = [c.patient_control_number for c in read_837(text_837)]
+    decisions = {number: _decision(number) for number in numbers}
+    payer_numbers = {number: f"SBX{number}" for number, decision in decisions.items() if decision.accepted}
+    text_277ca = build_277ca(text_837, decisions=decisions, controls=controls_277ca, created=created, usage=usage,
+                             payer_claim_numbers=payer_numbers)
+    return Answers(text_999, text_277ca)

@@ -11,8 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Claim Status Category Codes (source 507), the acknowledgment ("A") family a 277CA uses.
+# Claim Status Category Codes (source 507): the acknowledgment ("A") family a 277CA uses, and the finalized
+# (F), pending (P), request (R) and data search (D) families a claim status response (277, X212) mostly uses.
 CATEGORIES: dict[str, str] = {
+    "F0": "finalized", "F1": "finalized: payment", "F2": "finalized: denial", "F3": "finalized: revised",
+    "F3F": "finalized: forwarded", "F3N": "finalized: not forwarded",
+    "F4": "finalized: adjudication complete, no payment forthcoming", "P0": "pending: adjudication/details",
+    "P1": "pending: in process", "P2": "pending: payer review", "P3": "pending: provider requested information",
+    "P4": "pending: patient requested information", "P5": "pending: payer administrative/system hold",
+    "R0": "requests for additional information: general", "D0": "data search unsuccessful",
     "A0": "forwarded to another entity", "A1": "received", "A2": "accepted into adjudication",
     "A3": "returned as unprocessable", "A4": "not found", "A5": "split upon acceptance into adjudication",
     "A6": "rejected for missing information", "A7": "rejected for invalid information",

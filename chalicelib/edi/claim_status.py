@@ -24,18 +24,6 @@ from chalicelib.edi.writer import ControlNumbers, Envelope, Parties, SegmentSpec
 
 VERSION = "005010X212"
 
-# Claim status categories of the 277 (external code source 507) that the 277CA module does not name: the
-# X212 answer is mostly about finalized (F) and pending (P) claims, not acknowledgments.
-STATUS_CATEGORIES: dict[str, str] = {
-    "F0": "finalized", "F1": "finalized: payment", "F2": "finalized: denial", "F3": "finalized: revised",
-    "F3F": "finalized: forwarded", "F3N": "finalized: not forwarded", "F4": "finalized: adjudication complete, "
-    "no payment forthcoming", "P0": "pending: adjudication/details", "P1": "pending: in process",
-    "P2": "pending: payer review", "P3": "pending: provider requested information",
-    "P4": "pending: patient requested information", "P5": "pending: payer administrative/system hold",
-    "R0": "requests for additional information: general", "D0": "data search unsuccessful",
-}
-
-
 def build_276(document: ClaimDocument, trace_number: str, parties: Parties, controls: ControlNumbers, *,
               usage: Literal["T", "P"], created: datetime) -> str:
     """One 276 asking the status of one claim; `trace_number` (TRN02) is what the 277 echoes back."""
@@ -155,10 +143,7 @@ class ClaimStatus:
 
 
 def _words(status: Status) -> str:
-    words = describe(status.category, status.code, status.entity)
-    if status.category in STATUS_CATEGORIES:
-        words = words.replace(f"status category (code {status.category})", STATUS_CATEGORIES[status.category], 1)
-    return words
+    return describe(status.category, status.code, status.entity)
 
 
 def parse_277(text: str) -> list[ClaimStatus]:

@@ -88,14 +88,23 @@ def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str
     return decorate
 
 
-def expected_version(call: Call) -> int:
-    """The version an update is based on: `If-Match` (an ETag or a bare number) or the body's `version`."""
+def given_version(call: Call) -> int | None:
+    """The version a change is based on, if the caller sent one: `If-Match` (an ETag or a bare number) or the
+    body's `version`. A create-or-replace (PUT) needs none the first time."""
     header = call.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
     if header.isascii() and header.isdigit() and len(header) <= 12:
         return int(header)
     if call.body is not None and getattr(call.body, "version", None):
         return int(call.body.version)
-    raise PreconditionRequired("Send the version you read, in If-Match or the body's `version`.")
+    return None
+
+
+def expected_version(call: Call) -> int:
+    """The version an update is based on; 428 when the caller sent none."""
+    version = given_version(call)
+    if version is None:
+        raise PreconditionRequired("Send the version you read, in If-Match or the body's `version`.")
+    return version
 
 
 def _request_id(bp: Blueprint) -> str:

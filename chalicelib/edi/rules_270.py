@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Union
+from typing import Callable, Union
 
 from chalicelib.edi.reader import Interchange, TransactionSet, read_interchange
 from chalicelib.edi.segments import Segment, X12Error
@@ -102,17 +102,23 @@ ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)  # X12.5: ISA 
 
 
 def check_270(text: str) -> list[Violation]:
+    return check_document(text, "HS", VERSION, _transaction)
+
+
+def check_document(text: str, functional_id: str, version: str,
+                   check_transaction: Callable[[TransactionSet], list[Violation]]) -> list[Violation]:
+    """The envelope rules every guide shares, then each transaction set's own rules (270 here, 276 too)."""
     try:
         interchange = read_interchange(text)
     except X12Error as error:
         return [Violation(error.position, "envelope", str(error))]
-    found = _envelope(interchange)
+    found = _envelope(interchange, functional_id, version)
     for transaction in interchange.transactions():
-        found += _transaction(transaction)
+        found += check_transaction(transaction)
     return found
 
 
-def _envelope(interchange: Interchange) -> list[Violation]:
+def _envelope(interchange: Interchange, functional_id: str, version: str) -> list[Violation]:
     isa, found = interchange.header, list[Violation]()
     if any(len(isa.element(n)) != width for n, width in enumerate(ISA_WIDTHS, start=1)):
         found.append(Violation(isa.position, "ISA", "an ISA element is not at its fixed width"))
@@ -123,8 +129,8 @@ def _envelope(interchange: Interchange) -> list[Violation]:
         if not ok:
             found.append(Violation(isa.position, "ISA", message))
     for group in interchange.groups:
-        if group.functional_id != "HS" or group.version != VERSION:
-            found.append(Violation(group.header.position, "GS", f"GS01 must be HS and GS08 {VERSION}"))
+        if group.functional_id != functional_id or group.version != version:
+            found.append(Violation(group.header.position, "GS", f"GS01 must be {functional_id} and GS08 {version}"))
     return found
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from chalicelib.edi.reader import Interchange, TransactionSet, read_interchange
-from chalicelib.edi.rules_270 import ISA_WIDTHS, Item, Loop, Seg, Violation
-from chalicelib.edi.segments import Segment, X12Error
+from chalicelib.edi.reader import TransactionSet
+from chalicelib.edi.rules_270 import Item, Loop, Seg, Violation, check_document
+from chalicelib.edi.segments import Segment
 
 VERSION = "005010X212"
 __all__ = ["VERSION", "Violation", "check_276"]
@@ -69,29 +69,7 @@ _AMOUNT = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
 def check_276(text: str) -> list[Violation]:
-    try:
-        interchange = read_interchange(text)
-    except X12Error as error:
-        return [Violation(error.position, "envelope", str(error))]
-    found = _envelope(interchange)
-    for transaction in interchange.transactions():
-        found += _transaction(transaction)
-    return found
-
-
-def _envelope(interchange: Interchange) -> list[Violation]:
-    isa, found = interchange.header, list[Violation]()
-    if any(len(isa.element(n)) != width for n, width in enumerate(ISA_WIDTHS, start=1)):
-        found.append(Violation(isa.position, "ISA", "an ISA element is not at its fixed width"))
-    for ok, message in ((isa.element(12) == "00501", "ISA12 must be 00501"),
-                        (isa.element(15) in ("T", "P"), "ISA15 must be T or P"),
-                        (interchange.delimiters.repetition is not None, "ISA11 must be a repetition separator")):
-        if not ok:
-            found.append(Violation(isa.position, "ISA", message))
-    for group in interchange.groups:
-        if group.functional_id != "HR" or group.version != VERSION:
-            found.append(Violation(group.header.position, "GS", f"GS01 must be HR and GS08 {VERSION}"))
-    return found
+    return check_document(text, "HR", VERSION, _transaction)
 
 
 def _transaction(transaction: TransactionSet) -> list[Violation]:

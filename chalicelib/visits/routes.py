@@ -5,7 +5,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.core.api import Call, endpoint, expected_version
+from chalicelib.core.api import Call, endpoint, expected_version, given_version
 from chalicelib.core.lazy import Schemas, lazy_module
 
 # Schemas and services load with the first request that needs them, not when app.py is imported.
@@ -76,9 +76,7 @@ def no_show(call: Call) -> Any:
 def code_visit(call: Call) -> Any:
     """Code a checked-out visit: ICD-10-CM diagnoses in order and priced CPT/HCPCS lines (fee schedule unless
     overridden). Replacing a coding needs the version read (If-Match or the body's version)."""
-    header = call.headers.get("if-match", "").strip().strip('"')
-    version = int(header) if header.isascii() and header.isdigit() and len(header) <= 12 else call.body.version
-    return coding.code(call.scope, call.path["visit_id"], call.body, version)
+    return coding.code(call.scope, call.path["visit_id"], call.body, given_version(call))
 
 
 @endpoint(bp, "GET", BASE + "/{visit_id}/coding", tag="coding", permission=READ, response=coding_models.CodingOut,

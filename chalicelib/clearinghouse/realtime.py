@@ -1,9 +1,11 @@
-"""A clearinghouse's real-time eligibility API: POST the 270, read the 271 from the response.
+"""A clearinghouse's real-time API: POST the 270 and read the 271 (`check`), or POST the 276 and read the
+277 (`inquire`), the same way.
 
-Shaped like the common "raw X12" real-time endpoints: the body is either the X12 text itself
-(`envelope="x12"`, Content-Type application/edi-x12) or a JSON object `{"x12": "<270>"}` answered by
-`{"x12": "<271>"}` (`envelope="json"`). Credentials (basic or bearer) come from a getter called on the
-first request, never at import; `secrets_manager_credentials` reads them from Secrets Manager once.
+Shaped like the common "raw X12" real-time endpoints, which take any X12 request at one URL and route it by
+its GS01: the body is either the X12 text itself (`envelope="x12"`, Content-Type application/edi-x12) or a
+JSON object `{"x12": "<270>"}` answered by `{"x12": "<271>"}` (`envelope="json"`). Credentials (basic or
+bearer) come from a getter called on the first request, never at import; `secrets_manager_credentials`
+reads them from Secrets Manager once.
 
 Retries (tenacity): only where resending cannot hurt and may help: connection errors (refused, reset,
 DNS, connect timeout), 429 and 5xx, with exponential backoff (a 429/503 Retry-After is honoured, capped),
@@ -88,16 +90,24 @@ class RealtimeGateway:
         self.backoff, self.max_wait, self.sleep = backoff, max_wait, sleep
 
     def check(self, request_270_text: str) -> str:
+        return self._exchange(request_270_text, "271")
+
+    def inquire(self, request_276_text: str) -> str:
+        return self._exchange(request_276_text, "277")
+
+    def _exchange(self, request_text: str, answer_set: str) -> str:
+        """POST one X12 request (with the retries above) and return the X12 answer; `answer_set` (271 or 277)
+        names what was expected when the answer is not X12."""
         retrying = Retrying(stop=stop_after_attempt(self.attempts) | stop_after_delay(self.budget),
                             wait=self._wait, retry=retry_if_exception_type(_Transient), sleep=self.sleep,
                             reraise=True)
         try:
-            body = retrying(self._post, self._payload(request_270_text))
+            body = retrying(self._post, self._payload(request_text))
         except _Transient as error:
             tries = retrying.statistics.get("attempt_number", self.attempts)
             raise ClearinghouseUnavailable(f"no answer from the clearinghouse after {tries} attempt(s): "
                                            f"{error}") from None
-        return self._unwrap(body)
+        return self._unwrap(body, answer_set)
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = self.backoff * 2 ** (state.attempt_number - 1)
@@ -126,15 +136,16 @@ class RealtimeGateway:
             raise ClearinghouseUnavailable(f"the clearinghouse did not answer in time "
                                            f"({type(error).__name__})") from None
 
-    def _unwrap(self, body: bytes) -> str:
+    def _unwrap(self, body: bytes, answer_set: str) -> str:
+        unreadable = ClearinghouseError(f"the clearinghouse answered without a readable {answer_set}")
         try:
             text = body.decode("utf-8")
             if self.envelope == "json":
                 text = json.loads(text)["x12"]
         except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-            raise ClearinghouseError("the clearinghouse answered without a readable 271") from None
+            raise unreadable from None
         if not isinstance(text, str) or not text.lstrip("\ufeff \r\n").startswith("ISA"):
-            raise ClearinghouseError("the clearinghouse answered without a readable 271")
+            raise unreadable
         return text
 
 

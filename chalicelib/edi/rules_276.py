@@ -11,18 +11,24 @@
   claim (2200D), a 2000D with dependents asks none, and each 2000E asks at least one (2200E TRN required);
 - code values (BHT, NM101/102/108 per loop, TRN01, DMG, REF01 per loop and once each, AMT01, DTP01/02,
   SVC01-1), dates and amounts. Messages carry positions and rule names, never values (a 276 holds patient data).
+
+The 277 answers with the same HL tree, so the walk here is shared: `X212Tables` holds one transaction set's
+loops and code lists, `check_x212_set` checks a set against them (rules_277.py gives the 277's tables).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from chalicelib.edi.reader import TransactionSet
 from chalicelib.edi.rules_270 import Item, Loop, Seg, Violation, check_document
 from chalicelib.edi.segments import Segment
 
 VERSION = "005010X212"
-__all__ = ["VERSION", "Violation", "check_276"]
+__all__ = ["VERSION", "Violation", "X212Tables", "check_276", "check_x212_set", "is_amount", "is_date"]
 
 
 def _claim_loop(letter: str, minimum: int) -> Loop:
@@ -64,29 +70,48 @@ REQUIRED: dict[str, tuple[int, ...]] = {
     "BHT": (1, 2, 3, 4, 5), "HL": (1, 3), "NM1": (1, 2, 3), "TRN": (1, 2), "DMG": (1, 2), "DTP": (1, 2, 3),
     "REF": (1, 2), "AMT": (1, 2), "SVC": (1, 2),
 }
-_SVC_QUALIFIERS = {"AD", "ER", "HC", "HP", "IV", "N4", "NU", "WK"}  # X212 2210D SVC01-1
+_SVC_QUALIFIERS = {"AD", "ER", "HC", "HP", "IV", "N4", "NU", "WK"}  # X212 2210D SVC01-1 (2220D in a 277)
 _AMOUNT = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
+def _nothing_more(segment: Segment) -> list[tuple[bool, str]]:
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class X212Tables:
+    """One X212 transaction set's rules: its levels by HL03 and its element tables ("*" in CODES: any loop)."""
+
+    set_id: str
+    levels: dict[str, Loop]
+    codes: dict[tuple[str, str, int], frozenset[str]]
+    lengths: dict[tuple[str, int], tuple[int, int]]
+    required: dict[str, tuple[int, ...]]
+    special: Callable[[Segment], list[tuple[bool, str]]] = _nothing_more  # (ok, message) rules of its own
+
+
+TABLES_276 = X212Tables("276", LEVELS, CODES, LENGTHS, REQUIRED)
+
+
 def check_276(text: str) -> list[Violation]:
-    return check_document(text, "HR", VERSION, _transaction)
+    return check_document(text, "HR", VERSION, partial(check_x212_set, TABLES_276))
 
 
-def _transaction(transaction: TransactionSet) -> list[Violation]:
+def check_x212_set(tables: X212Tables, transaction: TransactionSet) -> list[Violation]:
     st, body = transaction.header, transaction.body
     found: list[Violation] = []
-    if transaction.set_id != "276" or transaction.convention != VERSION:
-        found.append(Violation(st.position, "ST", f"ST01 must be 276 and ST03 {VERSION}"))
+    if transaction.set_id != tables.set_id or transaction.convention != VERSION:
+        found.append(Violation(st.position, "ST", f"ST01 must be {tables.set_id} and ST03 {VERSION}"))
     first_hl = next((i for i, s in enumerate(body) if s.id == "HL"), len(body))
     if [s.id for s in body[:first_hl]] != ["BHT"]:
         found.append(Violation(st.position, "X212 header", "the header must be exactly one BHT"))
     loops: dict[int, str] = {s.position: "header" for s in body[:first_hl]}
     blocks = _blocks(body[first_hl:])
     for block in blocks:
-        found += _structure(block, loops)
+        found += _structure(tables.levels, block, loops)
     found += _hierarchy([block[0] for block in blocks])
     for segment in body:
-        found += _elements(segment, loops.get(segment.position, ""))
+        found += _elements(tables, segment, loops.get(segment.position, ""))
     return found
 
 
@@ -99,8 +124,8 @@ def _blocks(segments: list[Segment]) -> list[list[Segment]]:
     return blocks
 
 
-def _structure(block: list[Segment], loops: dict[int, str]) -> list[Violation]:
-    spec = LEVELS.get(block[0].element(3))
+def _structure(levels: dict[str, Loop], block: list[Segment], loops: dict[int, str]) -> list[Violation]:
+    spec = levels.get(block[0].element(3))
     if spec is None:
         return [Violation(block[0].position, "X212 HL03", "HL03 must be 20, 21, 19, 22 or 23")]
     found = _claim_rule(block)
@@ -195,21 +220,22 @@ def _hierarchy(headers: list[Segment]) -> list[Violation]:
     return found
 
 
-def _elements(segment: Segment, loop: str) -> list[Violation]:
+def _elements(tables: X212Tables, segment: Segment, loop: str) -> list[Violation]:
     sid, found = segment.id, list[Violation]()
     rule = f"X212 {loop} {sid}"
-    for n in REQUIRED.get(sid, ()):
+    for n in tables.required.get(sid, ()):
         if not segment.element(n):
             found.append(Violation(segment.position, rule + f"{n:02d}", "required element is missing"))
     for n in range(1, max(len(segment.elements), 8) + 1):
-        codes = CODES.get((sid, loop, n), CODES.get((sid, "*", n)))
+        codes = tables.codes.get((sid, loop, n), tables.codes.get((sid, "*", n)))
         value = segment.element(n)
         if codes is not None and (value or n == 8 and sid == "NM1") and value not in codes:
             found.append(Violation(segment.position, rule + f"{n:02d}", "code value not allowed here"))
-        low, high = LENGTHS.get((sid, n), (0, 10_000))
+        low, high = tables.lengths.get((sid, n), (0, 10_000))
         if value and not low <= len(value) <= high:
             found.append(Violation(segment.position, rule + f"{n:02d}", f"length must be {low} to {high}"))
-    found += [Violation(segment.position, rule, message) for ok, message in _special(segment) if not ok]
+    checks = _special(segment) + tables.special(segment)
+    found += [Violation(segment.position, rule, message) for ok, message in checks if not ok]
     return found
 
 
@@ -217,26 +243,30 @@ def _special(segment: Segment) -> list[tuple[bool, str]]:
     """Rules that are not a code list or a length: dates, amounts, paired elements, the SVC qualifier."""
     sid = segment.id
     if sid == "BHT":
-        return [(_is_date(segment.element(4)), "BHT04 must be a CCYYMMDD date"),
+        return [(is_date(segment.element(4)), "BHT04 must be a CCYYMMDD date"),
                 (bool(re.fullmatch(r"\d{4}(\d{2}){0,2}", segment.element(5))), "BHT05 must be HHMM[SS[DD]]")]
     if sid == "DMG":
-        return [(_is_date(segment.element(2)), "DMG02 must be a CCYYMMDD date")]
+        return [(is_date(segment.element(2)), "DMG02 must be a CCYYMMDD date")]
     if sid == "DTP":
         parts = segment.element(3).split("-")
-        return [(len(parts) == (2 if segment.element(2) == "RD8" else 1) and all(map(_is_date, parts))
+        return [(len(parts) == (2 if segment.element(2) == "RD8" else 1) and all(map(is_date, parts))
                  and parts == sorted(parts), "DTP03 must be a date (D8) or a date range (RD8)")]
     if sid == "NM1":  # NM108 and NM109 come together (X12 syntax note P0809)
         return [(bool(segment.element(8)) == bool(segment.element(9)), "NM108 and NM109 go together")]
     if sid == "AMT":
-        return [(bool(_AMOUNT.match(segment.element(2))), "AMT02 must be an amount")]
+        return [(is_amount(segment.element(2)), "AMT02 must be an amount")]
     if sid == "SVC":
         return [(segment.component(1, 1) in _SVC_QUALIFIERS and bool(segment.component(1, 2)),
                  "SVC01 must be a product qualifier and code"),
-                (bool(_AMOUNT.match(segment.element(2))), "SVC02 must be an amount")]
+                (is_amount(segment.element(2)), "SVC02 must be an amount")]
     return []
 
 
-def _is_date(text: str) -> bool:
+def is_amount(text: str) -> bool:
+    return bool(_AMOUNT.match(text))
+
+
+def is_date(text: str) -> bool:
     try:
         datetime.strptime(text, "%Y%m%d")
     except ValueError:

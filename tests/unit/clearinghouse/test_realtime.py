@@ -15,12 +15,19 @@ from moto import mock_aws
 from chalicelib.clearinghouse import ClearinghouseError, ClearinghouseRejected, ClearinghouseUnavailable
 from chalicelib.clearinghouse.realtime import Credentials, RealtimeGateway, secrets_manager_credentials
 from chalicelib.clearinghouse.sandbox import SandboxPayer
+from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
+from chalicelib.edi.claim_status import build_276, parse_277
 from chalicelib.edi.eligibility import parse_271
+from chalicelib.edi.writer import ControlNumbers, Parties
+from tests.claims_factory import CREATED, make_document
 from tests.unit.edi.factories import make_270
 
 REQUEST = make_270()
 ANSWER = SandboxPayer().check(REQUEST)
 BASIC = Credentials("basic", username="revcycle", password="s3cret")
+REQUEST_276 = build_276(make_document(), "01JTRACE0001", Parties("ZZ", "REVCYCLE", "ZZ", "SANDBOXCH"),
+                        ControlNumbers(1, 2, 3), usage="T", created=CREATED)
+ANSWER_277 = SandboxStatusPayer().inquire(REQUEST_276)
 
 
 class Clearinghouse(ThreadingHTTPServer):
@@ -172,3 +179,20 @@ def test_secrets_manager_credentials_are_read_once_and_kept():
     client.put_secret_value(SecretId="revcycle/clearinghouse", SecretString=json.dumps({"token": "t"}))
     assert get() == Credentials("basic", username="u", password="p")  # cached for the container's life
     assert secrets_manager_credentials("revcycle/clearinghouse")() == Credentials("bearer", token="t")
+
+
+def test_a_276_is_posted_like_a_270_and_the_277_returned_after_the_same_retries(clearinghouse):
+    clearinghouse.answer(503, "busy")
+    clearinghouse.answer(200, ANSWER_277, {"Content-Type": "application/edi-x12"})
+    sleeps = Sleeps()
+    answer = gateway(clearinghouse.url, sleeps).inquire(REQUEST_276)
+    assert answer == ANSWER_277 and parse_277(answer)[0].trace_number == "01JTRACE0001"
+    (_, first), (headers, body) = clearinghouse.received
+    assert first == body and body.decode() == REQUEST_276 and headers["Content-Type"] == "application/edi-x12"
+    assert headers["Authorization"].startswith("Basic ") and sleeps == [0.5]
+
+
+def test_an_answer_to_a_276_that_is_not_x12_names_the_277_it_lacked(clearinghouse):
+    clearinghouse.answer(200, json.dumps({"error": "x"}))
+    with pytest.raises(ClearinghouseError, match="readable 277"):
+        gateway(clearinghouse.url, envelope="json").inquire(REQUEST_276)

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.clearinghouse import ClearinghouseRejected, get_eligibility_gateway
+from chalicelib.clearinghouse import ClearinghouseRejected, get_eligibility_gateway, get_status_gateway
 from chalicelib.clearinghouse.sandbox import SandboxPayer
+from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
 from chalicelib.core.money import Money
 from chalicelib.core.settings import get_settings
 from chalicelib.edi.eligibility import Limit, parse_271
@@ -93,35 +94,45 @@ def test_third_party_270s_get_an_answer():
     assert result.coverage_start == date(2006, 1, 1)  # the year of the 270's DTP*291
 
 
+GETTERS = [pytest.param(get_eligibility_gateway, SandboxPayer, id="eligibility (270/271)"),
+           pytest.param(get_status_gateway, SandboxStatusPayer, id="claim status (276/277)")]
+
+
 @pytest.fixture
 def settings_env(monkeypatch):
     def use(**values: str) -> None:
         for name, value in values.items():
             monkeypatch.setenv("REVCYCLE_" + name.upper(), value)
+        clear()
+
+    def clear() -> None:
         get_settings.cache_clear()
         get_eligibility_gateway.cache_clear()
+        get_status_gateway.cache_clear()
     yield use
-    get_settings.cache_clear()
-    get_eligibility_gateway.cache_clear()
+    clear()
 
 
-def test_the_gateway_is_the_sandbox_by_default_and_made_once(settings_env):
+@pytest.mark.parametrize("getter, sandbox", GETTERS)
+def test_the_gateway_is_the_sandbox_by_default_and_made_once(settings_env, getter, sandbox):
     settings_env()
-    assert isinstance(get_eligibility_gateway(), SandboxPayer)
-    assert get_eligibility_gateway() is get_eligibility_gateway()
+    assert isinstance(getter(), sandbox)
+    assert getter() is getter()
 
 
-def test_the_realtime_gateway_is_picked_by_settings_without_touching_aws(settings_env):
+@pytest.mark.parametrize("getter, sandbox", GETTERS)
+def test_the_realtime_gateway_is_picked_by_settings_without_touching_aws(settings_env, getter, sandbox):
     settings_env(clearinghouse="realtime", clearinghouse_url="https://ch.example/eligibility",
                  clearinghouse_secret_id="revcycle/clearinghouse")
-    gateway = get_eligibility_gateway()
+    gateway = getter()
     assert type(gateway).__name__ == "RealtimeGateway" and gateway.url == "https://ch.example/eligibility"
 
 
-def test_the_realtime_gateway_needs_its_url_and_secret(settings_env):
+@pytest.mark.parametrize("getter, sandbox", GETTERS)
+def test_the_realtime_gateway_needs_its_url_and_secret(settings_env, getter, sandbox):
     settings_env(clearinghouse="realtime")
     with pytest.raises(RuntimeError, match="CLEARINGHOUSE_URL"):
-        get_eligibility_gateway()
+        getter()
 
 
 def test_importing_the_clearinghouse_package_loads_no_boto3_tenacity_or_x12():

@@ -2,6 +2,7 @@
 from chalice import Chalice, Cron
 
 from chalicelib.claims.routes import bp as claims
+from chalicelib.claims.tracking_routes import bp as tracking
 from chalicelib.coding.routes import bp as coding
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.core.lazy import lazy_module
@@ -9,6 +10,7 @@ from chalicelib.jobs import JOBS_QUEUE
 from chalicelib.ledger.routes import bp as ledger
 from chalicelib.patients.routes import bp as patients
 from chalicelib.payments.routes import bp as payments
+from chalicelib.tasks.routes import bp as tasks
 from chalicelib.tenants.routes import bp as tenants
 from chalicelib.tenants.setup_routes import bp as practice_setup
 from chalicelib.visits.routes import bp as visits
@@ -24,8 +26,11 @@ app.register_blueprint(visits)
 app.register_blueprint(ledger)
 app.register_blueprint(payments)
 app.register_blueprint(claims)
+app.register_blueprint(tracking)
+app.register_blueprint(tasks)
 
 jobs = lazy_module("chalicelib.jobs.worker")
+inbox = lazy_module("chalicelib.claims.inbox")
 
 
 @app.schedule(Cron(0, 11, "*", "*", "?", "*"), name="eligibility_dispatch")  # 11:00 UTC: before US offices open
@@ -33,6 +38,19 @@ def eligibility_dispatch(event):  # type: ignore[no-untyped-def]
     jobs.dispatch_eligibility()
 
 
+@app.schedule(Cron(0, 12, "*", "*", "?", "*"), name="claim_follow_up_dispatch")  # daily, after eligibility
+def claim_follow_up_dispatch(event):  # type: ignore[no-untyped-def]
+    jobs.dispatch_follow_up()
+
+
 @app.on_sqs_message(queue=JOBS_QUEUE, batch_size=1, name="jobs_worker")
 def jobs_worker(event):  # type: ignore[no-untyped-def]
     jobs.handle(event)
+
+
+# A file landing in the EDI bucket's inbox/ (EventBridge notifications are on for the bucket; its generated
+# name is not known when the rule is packaged, so the handler checks the bucket itself).
+@app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                  "detail": {"object": {"key": [{"prefix": "inbox/"}]}}}, name="edi_inbox")
+def edi_inbox(event):  # type: ignore[no-untyped-def]
+    inbox.handle_event(event.to_dict())

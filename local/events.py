@@ -7,6 +7,9 @@ It hands the app's own handlers the events AWS would deliver, shaped as AWS shap
   visibility timeout and the queue's redrive policy moves them to the DLQ, as with Lambda;
 - `@app.on_cw_event`: a new object under `inbox/` in the EDI bucket becomes the EventBridge "Object Created"
   event the bucket notification sends in AWS, given to each handler whose pattern matches it, once.
+
+With the sandbox clearinghouse (REVCYCLE_CLEARINGHOUSE=sandbox), it also plays the clearinghouse at the
+mailbox: each new 837 in the outbox is answered in the inbox (local/clearinghouse.py).
 """
 from __future__ import annotations
 
@@ -80,6 +83,11 @@ class EventRunner:
         self.inbox: list[InboxConsumer] = []
         self._seen: set[tuple[str, str, str]] = set()
         self._warned: set[str] = set()
+        self.clearinghouse = None
+        if settings.clearinghouse == "sandbox":
+            from local.clearinghouse import SandboxClearinghouse
+
+            self.clearinghouse = SandboxClearinghouse(self.s3, settings.edi_bucket)
         for source in app.event_sources:
             self._add(source)
 
@@ -194,6 +202,15 @@ class EventRunner:
                     self._invoke(consumer.name, consumer.handler, event)
         return len(new)
 
+    def answer_outbox(self) -> int:
+        """The sandbox clearinghouse answers new 837s (nothing when a real clearinghouse is configured)."""
+        if self.clearinghouse is None or not self.inbox:
+            return 0
+        try:
+            return self.clearinghouse.answer_new()
+        except self.s3.exceptions.NoSuchBucket:
+            return 0  # scan_inbox says so once
+
     def _list_inbox(self) -> list[dict[str, Any]]:
         pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.settings.edi_bucket,
                                                                   Prefix=INBOX_PREFIX)
@@ -213,6 +230,7 @@ class EventRunner:
             thread.start()
         while not stop.is_set():
             self._guarded("schedules", self.fire_due)
+            self._guarded("outbox", self.answer_outbox)
             self._guarded("inbox", self.scan_inbox)
             stop.wait(IDLE_SECONDS)
         for thread in threads if join else []:

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from chalicelib.claims import codec, lifecycle
 from chalicelib.claims.document import Batch, Party
-from chalicelib.claims.items import ClaimBatch, ClaimItem
+from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem
 from chalicelib.claims.models import BatchCreate, BatchOut, SubmissionOut
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, outbox_key
 from chalicelib.core.auth import PracticeScope
@@ -88,12 +88,15 @@ def _send(scope: PracticeScope, claim_type: str, claims: list[ClaimItem], partie
     batch_id, stamp = new_id(), iso(now)
     number = (counters.next_value(keys.firm_pk(scope.principal.firm_id), "x12-837") - 1) % 999_999_999 + 1
     batch = ClaimBatch(keys.practice_pk(scope.practice_id), keys.batch_sk(batch_id), id=batch_id, created_at=stamp,
+                       updated_at=stamp,
                        practice_id=scope.practice_id, payer_ref=claims[0].payer_ref, claim_type=claim_type,
                        claim_ids=[c.id for c in claims], claim_count=len(claims),
                        total_charge_cents=sum(int(c.total_charge_cents) for c in claims),
-                       interchange_control_number=number, file_key=outbox_key(scope.practice_id, batch_id),
+                       interchange_control_number=number, file_key=outbox_key(scope.principal.firm_id, scope.practice_id, batch_id),
                        file_bytes=0, status="pending")
-    store.create(batch, "claim batch")
+    pointer = BatchNumber(keys.firm_pk(scope.principal.firm_id), keys.batch_number_sk(number), id=batch_id,
+                          created_at=stamp, updated_at=stamp, practice_id=scope.practice_id, batch_id=batch_id)
+    lifecycle.write([batch, pointer], "claim batch")
     moved = _mark(scope, claims, batch_id, stamp)
     changes: dict[str, Any] = {"claim_ids": [c.id for c in moved], "claim_count": len(moved),
                                "total_charge_cents": sum(int(c.total_charge_cents) for c in moved)}

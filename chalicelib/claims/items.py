@@ -36,6 +36,14 @@ class ClaimItem(Item, discriminator="claim"):
     payer_claim_control_number = UnicodeAttribute(null=True)
     batch_id = UnicodeAttribute(null=True)
     submitted_at = UnicodeAttribute(null=True)
+    acknowledged_at = UnicodeAttribute(null=True)  # the clearinghouse's 999 accepted the claim's transaction set
+    accepted_at = UnicodeAttribute(null=True)  # the payer's 277CA accepted the claim
+    rejection = UnicodeAttribute(null=True)  # JSON: source (999/277CA), file id, messages in plain words
+    last_status = UnicodeAttribute(null=True)  # JSON: the latest 277 answer (category, codes, words, amounts)
+    follow_up_rules = UnicodeAttribute(null=True)  # JSON of followup.Rules, taken from the payer when judged
+    follow_up_on = UnicodeAttribute(null=True)  # YYYY-MM-DD; with the reason, kept in gsi3 (followup.py)
+    follow_up_reason = UnicodeAttribute(null=True)
+    last_file_id = UnicodeAttribute(null=True)  # the last inbound file (or 277) applied: a retry skips the claim
 
 
 class ClaimEvent(Item, discriminator="claim_event"):
@@ -75,4 +83,66 @@ class ClaimBatch(Item, discriminator="claim_batch"):
     interchange_control_number = NumberAttribute()
     file_key = UnicodeAttribute()
     file_bytes = NumberAttribute()
-    status = UnicodeAttribute()  # sent
+    status = UnicodeAttribute()  # pending | sent | empty
+    acknowledgment = UnicodeAttribute(null=True)  # the 999's answer for the group: accepted | partial | rejected
+    acknowledged_at = UnicodeAttribute(null=True)
+
+
+class BatchNumber(Item, discriminator="batch_number"):
+    """pk=FIRM#f, sk=ICN#number: finds a batch from the group control number (GS06) a 999 echoes in AK102."""
+
+    practice_id = UnicodeAttribute()
+    batch_id = UnicodeAttribute()
+
+
+class EdiFile(Item, discriminator="edi_file"):
+    """A file from the firm's inbox (pk=FIRM#f, sk=EDIFILE#id); gsi1 lists the firm's files by status."""
+
+    firm_id = UnicodeAttribute()
+    sha256 = UnicodeAttribute()
+    key = UnicodeAttribute()  # the S3 key it first arrived under
+    size = NumberAttribute()
+    received_at = UnicodeAttribute()
+    file_kind = UnicodeAttribute(null=True)  # 999 | 277CA | 277 (`kind` is the item kind)
+    status = UnicodeAttribute()  # processing | processed | failed
+    practice_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    set_count = NumberAttribute(default=0)  # transaction sets read (none for a failed file)
+    claim_count = NumberAttribute(default=0)
+    unmatched = UnicodeAttribute(null=True)  # JSON list: references (control numbers) that are not ours
+    reason = UnicodeAttribute(null=True)  # why it failed, in words from the parser (never the file's values)
+
+
+class EdiFileDigest(Item, discriminator="edi_file_digest"):
+    """pk=FIRM#f, sk=EDIHASH#<SHA-256 of the bytes> -> the file: the same bytes are one file, however often and
+    under whatever names they arrive. Written in one transaction with the file's record."""
+
+    file_id = UnicodeAttribute()
+
+
+class PracticeEdiFile(Item, discriminator="practice_edi_file"):
+    """What one inbound file did to one practice's claims (pk=PRACTICE#p, sk=EDIFILE#id); gsi1 by status."""
+
+    practice_id = UnicodeAttribute()
+    file_id = UnicodeAttribute()
+    name = UnicodeAttribute()  # the file's name, without the firm's folder
+    received_at = UnicodeAttribute()
+    file_kind = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # processed | failed
+    claims = UnicodeAttribute(default="[]")  # JSON list of {claim_id, outcome}
+    set_count = NumberAttribute(default=0)
+    reason = UnicodeAttribute(null=True)
+
+
+class StatusInquiry(Item, discriminator="status_inquiry"):
+    """One 276 about a claim and the 277 that answered it (pk=PRACTICE#p, sk=CLAIM#c#INQUIRY#id). Put before the
+    276 goes out, under an id the follow-up job derives from the claim's due date and reason, so a retried job
+    finds it and sends nothing twice."""
+
+    practice_id = UnicodeAttribute()
+    claim_id = UnicodeAttribute()
+    trace_number = UnicodeAttribute()  # TRN02 of the 276, echoed by the 277
+    status = UnicodeAttribute()  # sending | answered | error
+    actor = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)  # the follow-up reason when the job asked
+    answers = UnicodeAttribute(null=True)  # JSON list of acks.status_summary
+    error = UnicodeAttribute(null=True)  # the clearinghouse's failure, statuses only

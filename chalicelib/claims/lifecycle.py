@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.claims import followup
 from chalicelib.claims.items import ClaimEvent, ClaimItem
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict
@@ -25,9 +26,14 @@ LIVE = frozenset({"draft", "ready", "needs_fix", "submitted", "accepted", "rejec
                   "appealed"})
 
 
-def index_keys(practice_id: str, claim_id: str, status: str, updated_at: str, fingerprint: str) -> dict[str, str]:
-    return {"gsi1pk": keys.claims_of_status_pk(practice_id, status), "gsi1sk": f"{updated_at}#{claim_id}",
-            "gsi2pk": keys.claim_fingerprint_pk(practice_id, fingerprint), "gsi2sk": claim_id}
+def index_keys(claim: ClaimItem) -> dict[str, str | None]:
+    """gsi1: the status work list; gsi2: the duplicate fingerprint; gsi3: the follow-up date, when one is due."""
+    practice_id, claim_id = claim.practice_id, claim.id
+    due = claim.follow_up_on
+    return {"gsi1pk": keys.claims_of_status_pk(practice_id, claim.status), "gsi1sk": f"{claim.updated_at}#{claim_id}",
+            "gsi2pk": keys.claim_fingerprint_pk(practice_id, claim.fingerprint), "gsi2sk": claim_id,
+            "gsi3pk": keys.follow_up_pk(practice_id) if due else None,
+            "gsi3sk": keys.follow_up_sk(due, claim_id) if due else None}
 
 
 def event_item(claim: ClaimItem, event: str, from_status: str | None, actor: str,
@@ -42,15 +48,19 @@ def event_item(claim: ClaimItem, event: str, from_status: str | None, actor: str
 
 def stage(claim: ClaimItem, changes: dict[str, Any], event: str, actor: str, detail: dict[str, Any] | None = None,
           now: str | None = None) -> ClaimEvent:
-    """Apply `changes` (and the index keys that follow the status) to the item in memory; return its event."""
+    """Apply `changes` (and the index keys that follow the status) to the item in memory; return its event.
+
+    The follow-up date follows the claim's new state (followup.due) unless `changes` sets it."""
     from_status = claim.status if claim.event_count else None
     for name, value in changes.items():
         setattr(claim, name, value)
     claim.updated_at = now or now_iso()
     claim.created_at = claim.created_at or claim.updated_at
+    if "follow_up_on" not in changes:
+        for name, value in followup.as_fields(*followup.due(claim)).items():
+            setattr(claim, name, value)
     claim.event_count = int(claim.event_count or 0) + 1
-    for name, value in index_keys(claim.practice_id, claim.id, claim.status, claim.updated_at,
-                                  claim.fingerprint).items():
+    for name, value in index_keys(claim).items():
         setattr(claim, name, value)
     return event_item(claim, event, from_status, actor, detail)
 

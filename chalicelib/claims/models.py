@@ -73,6 +73,12 @@ class PriorClaimIn(Schema):
         default=None, description="The payer's claim number (ICN/DCN), when the claim does not know it yet")
 
 
+class RejectionOut(Out):
+    source: str = Field(description="999 (the clearinghouse) or 277CA (the payer)")
+    file_id: str
+    messages: list[str] = Field(description="What was wrong, in the guide's words")
+
+
 class ClaimQuery(PageQuery):
     status: Status = "needs_fix"
 
@@ -121,6 +127,12 @@ class ClaimOut(Versioned):
     payer_claim_control_number: str | None = None
     batch_id: str | None = None
     submitted_at: str | None = None
+    acknowledged_at: str | None = Field(default=None, description="When the clearinghouse's 999 accepted it")
+    accepted_at: str | None = Field(default=None, description="When the payer's 277CA accepted it")
+    rejection: RejectionOut | None = None
+    last_status: dict[str, object] | None = Field(default=None, description="The latest 277 status answer")
+    follow_up_on: str | None = Field(default=None, description="When the follow-up job next looks at it")
+    follow_up_reason: str | None = Field(default=None, description="timely_filing, no_999, no_277ca, no_payment")
 
 
 class ClaimEventOut(Out):

@@ -10,7 +10,7 @@ import json
 from datetime import date
 from typing import Any, Callable
 
-from chalicelib.claims import builder, codec, lifecycle, reference
+from chalicelib.claims import builder, codec, followup, lifecycle, reference
 from chalicelib.claims.document import ClaimDocument, Line
 from chalicelib.claims.items import ClaimEvent, ClaimItem, ClaimNumber, VisitClaim
 from chalicelib.claims.models import (
@@ -65,7 +65,10 @@ def out(item: ClaimItem) -> ClaimOut:
         findings=json.loads(item.findings), error_count=int(item.error_count),
         warning_count=int(item.warning_count), replaces_claim_id=item.replaces_claim_id,
         replaced_by_claim_id=item.replaced_by_claim_id, payer_claim_control_number=item.payer_claim_control_number,
-        batch_id=item.batch_id, submitted_at=item.submitted_at)
+        batch_id=item.batch_id, submitted_at=item.submitted_at, acknowledged_at=item.acknowledged_at,
+        accepted_at=item.accepted_at, rejection=json.loads(item.rejection) if item.rejection else None,
+        last_status=json.loads(item.last_status) if item.last_status else None, follow_up_on=item.follow_up_on,
+        follow_up_reason=item.follow_up_reason)
 
 
 def _fingerprint_key(practice_id: str) -> bytes:
@@ -93,7 +96,8 @@ def judge(scope: PracticeScope, document: ClaimDocument, payer: Payer, claim_id:
             "status": "needs_fix" if errors else "ready", "fingerprint": print_,
             "total_charge_cents": document.claim.total_charge_cents,
             "service_from": document.claim.service_from.isoformat(),
-            "service_to": document.claim.service_to.isoformat(), "document": codec.dumps(document)}
+            "service_to": document.claim.service_to.isoformat(), "document": codec.dumps(document),
+            "follow_up_rules": followup.rules_for(payer, document.claim.service_to).dumps()}
 
 
 def _new_number(scope: PracticeScope) -> str:

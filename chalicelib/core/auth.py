@@ -20,16 +20,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "firm_admin": frozenset({"practices:write", "keys:manage", "audit:read", "setup:read", "setup:write",
                              "patients:read", "patients:write", "visits:read", "visits:write", "payments:read",
                              "payments:write", "coding:write", "claims:read", "claims:write",
-                             "claims:submit"}),
+                             "claims:submit", "tasks:read", "tasks:write"}),
     "biller": frozenset({"setup:read", "setup:write", "patients:read", "patients:write", "visits:read",
                          "visits:write", "payments:read", "payments:write", "coding:write", "claims:read",
-                         "claims:write", "claims:submit"}),
+                         "claims:write", "claims:submit", "tasks:read", "tasks:write"}),
     "coder": frozenset({"setup:read", "patients:read", "visits:read", "payments:read", "coding:write",
-                        "claims:read", "claims:write"}),
+                        "claims:read", "claims:write", "tasks:read", "tasks:write"}),
     "front_desk": frozenset({"setup:read", "patients:read", "patients:write", "visits:read", "visits:write",
-                             "payments:read", "payments:write"}),
-    "viewer": frozenset({"setup:read", "patients:read", "visits:read", "payments:read", "claims:read"}),
-    PLATFORM: frozenset({"firms:create"}),
+                             "payments:read", "payments:write", "tasks:read", "tasks:write"}),
+    "viewer": frozenset({"setup:read", "patients:read", "visits:read", "payments:read", "claims:read",
+                         "tasks:read"}),
+    PLATFORM: frozenset({"firms:create", "jobs:run"}),
 }
 
 

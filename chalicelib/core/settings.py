@@ -39,6 +39,14 @@ class Settings(BaseModel):
     submitter_contact_name: str = "BILLING OFFICE"
     submitter_contact_phone: str = Field(default="8005550100", pattern=r"^\d{10}$")
     clearinghouse_receiver_id: str = Field(default="SANDBOXCH", min_length=2, max_length=15, pattern=r"^[A-Z0-9]+$")
+    # Claim follow-up defaults (each payer may override the first three): days from submission to the 999 and to
+    # the 277CA, days from acceptance to payment, how many days before the filing limit a claim not yet
+    # accepted becomes urgent, and how long after a status inquiry the claim is looked at again.
+    days_to_999: int = Field(default=2, ge=1, le=30)
+    days_to_277ca: int = Field(default=5, ge=1, le=60)
+    expected_payment_days: int = Field(default=30, ge=1, le=365)
+    timely_filing_alert_days: int = Field(default=14, ge=1, le=90)
+    follow_up_recheck_days: int = Field(default=14, ge=1, le=90)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":

@@ -43,7 +43,17 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | claims with the same fingerprint (duplicates)  | gsi2: PRACTICE#p#CLAIMFP#<sha256>, <claim id>        | Query     |
 | claim by patient control number (999/277/835)  | pk=FIRM#f, sk=PCN#<number> -> practice, claim        | GetItem   |
 | claim batch by id / batches of a practice      | pk=PRACTICE#p, sk=BATCH#id / begins_with BATCH#      | GetItem / Query |
+| batch by group control number (999 AK102)      | pk=FIRM#f, sk=ICN#<number> -> practice, batch        | GetItem   |
+| claims due for follow-up, soonest first        | gsi3: PRACTICE#p#FOLLOWUP, <YYYY-MM-DD>#<claim id>   | Query (<= today) |
+| inbound EDI file by id                         | pk=FIRM#f, sk=EDIFILE#id; pk=PRACTICE#p, sk=EDIFILE#id | GetItem |
+| inbound file by its bytes' SHA-256 (dedupe)    | pk=FIRM#f, sk=EDIHASH#<sha256> -> file id            | GetItem   |
+| inbound files of a status, newest first        | gsi1: FIRM#f#EDIFILES#<status> / PRACTICE#p#EDIFILES#<status>, <received>#id | Query |
+| a claim's status inquiries (276/277), oldest first | pk=PRACTICE#p, sk begins_with CLAIM#id#INQUIRY#  | Query     |
 | next 837 control number / claim number of a firm | pk=FIRM#f, sk=COUNTER#x12-837 / COUNTER#claim-pcn  | Update    |
+| task by id                                     | pk=PRACTICE#p, sk=TASK#id                            | GetItem   |
+| open tasks of a queue: urgent, then soonest due | gsi1: PRACTICE#p#TASKS#<queue>, <rank 0-3>#<due>#id (open only) | Query |
+| tasks of a claim, every status                 | gsi2: PRACTICE#p#CLAIMTASKS#<claim id>, <task id>    | Query     |
+| the open task of a claim and reason (one each) | pk=PRACTICE#p, sk=CLAIM#c#OPENTASK#<reason> -> task  | GetItem   |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
 by a Stripe id are the only index partitions that do not start with a tenant. They are read only after the
@@ -250,3 +260,52 @@ def pcn_sk(patient_control_number: str) -> str:
 
 def batch_sk(batch_id: str) -> str:
     return f"BATCH#{_part(batch_id)}"
+
+
+def batch_number_sk(group_control_number: int) -> str:
+    return f"ICN#{int(group_control_number)}"
+
+
+def follow_up_pk(practice_id: str) -> str:
+    return f"{practice_pk(practice_id)}#FOLLOWUP"
+
+
+def follow_up_sk(day: str, claim_id: str) -> str:
+    return f"{_part(day)}#{_part(claim_id)}"
+
+
+def edi_file_sk(file_id: str) -> str:
+    return f"EDIFILE#{_part(file_id)}"
+
+
+def edi_digest_sk(sha256: str) -> str:
+    return f"EDIHASH#{_part(sha256)}"
+
+
+def edi_files_pk(owner_pk: str, status: str) -> str:
+    """gsi1 partition of inbound files of one status, under a firm (all files) or a practice (its files)."""
+    return f"{owner_pk}#EDIFILES#{_part(status)}"
+
+
+def status_inquiry_sk(claim_id: str, inquiry_id: str) -> str:
+    return f"CLAIM#{_part(claim_id)}#INQUIRY#{_part(inquiry_id)}"
+
+
+def status_inquiries_prefix(claim_id: str) -> str:
+    return f"CLAIM#{_part(claim_id)}#INQUIRY#"
+
+
+def task_sk(task_id: str) -> str:
+    return f"TASK#{_part(task_id)}"
+
+
+def open_task_sk(claim_id: str, reason: str) -> str:
+    return f"CLAIM#{_part(claim_id)}#OPENTASK#{_part(reason)}"
+
+
+def open_tasks_pk(practice_id: str, queue: str) -> str:
+    return f"{practice_pk(practice_id)}#TASKS#{_part(queue)}"
+
+
+def claim_tasks_pk(practice_id: str, claim_id: str) -> str:
+    return f"{practice_pk(practice_id)}#CLAIMTASKS#{_part(claim_id)}"

@@ -16,7 +16,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 
@@ -50,6 +50,18 @@ class Gsi2(GlobalSecondaryIndex):
     gsi2sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi3(GlobalSecondaryIndex):
+    """Sparse and narrow: only items that carry gsi3 keys (claims with a follow-up due), and only the fields a
+    scheduled job needs to pick its work; the job then reads the full items by key."""
+
+    class Meta:
+        index_name = "gsi3"
+        projection = IncludeProjection(["kind", "id", "status", "follow_up_reason"])
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
 class Item(Model):
     Meta = _Meta
 
@@ -62,6 +74,9 @@ class Item(Model):
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
     gsi2 = Gsi2()
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    gsi3 = Gsi3()
     id = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
@@ -120,6 +135,9 @@ class Payer(Item, discriminator="payer"):
     claim_type = UnicodeAttribute()
     timely_filing_days = NumberAttribute()
     claim_filing_indicator = UnicodeAttribute(null=True)  # SBR09; payers made before it existed bill as CI
+    days_to_999 = NumberAttribute(null=True)  # follow-up overrides; None: the settings' defaults
+    days_to_277ca = NumberAttribute(null=True)
+    expected_payment_days = NumberAttribute(null=True)
     address = Address(null=True)
     active = BooleanAttribute()
 

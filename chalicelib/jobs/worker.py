@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from chalicelib.core.logs import get_logger
-from chalicelib.jobs import eligibility, queue
+from chalicelib.jobs import eligibility, follow_up, queue
 
-HANDLERS = {eligibility.JOB: eligibility.work}
+Left = Callable[[], float] | None  # seconds the invocation has left
+HANDLERS: dict[str, Callable[[dict[str, Any], str, Left], int]] = {
+    eligibility.JOB: lambda message, message_id, left: eligibility.work(message, message_id),
+    follow_up.JOB: lambda message, message_id, left: follow_up.work(message, message_id, seconds_left=left),
+}
 
 
 def dispatch_eligibility() -> None:
@@ -15,10 +19,18 @@ def dispatch_eligibility() -> None:
     get_logger().info("dispatched", extra={"job": eligibility.JOB, "messages": sent})
 
 
+def dispatch_follow_up() -> int:
+    sent = follow_up.dispatch(queue.send_all)
+    get_logger().info("dispatched", extra={"job": follow_up.JOB, "messages": sent})
+    return sent
+
+
 def handle(event: Any) -> None:
     """One SQS batch. An exception fails the batch: SQS redelivers it and, after 5 tries, moves it to the DLQ."""
+    remaining = getattr(getattr(event, "context", None), "get_remaining_time_in_millis", None)
+    left = (lambda: remaining() / 1000) if remaining else None
     for record in event:
         message = json.loads(record.body)
-        done = HANDLERS[message["job"]](message, record.to_dict().get("messageId", ""))
+        done = HANDLERS[message["job"]](message, record.to_dict().get("messageId", ""), left)
         get_logger().info("job done", extra={"job": message["job"], "practice_id": message["practice_id"],
                                              "count": done})

@@ -71,6 +71,10 @@ FilingIndicator = Literal["11", "12", "13", "14", "15", "16", "17", "AM", "BL", 
                           "MA", "MB", "MC", "OF", "TV", "VA", "WC", "ZZ"]
 
 
+FollowUpDays = Annotated[int | None, Field(ge=1, le=60)]
+PaymentDays = Annotated[int | None, Field(ge=1, le=365)]
+
+
 class PayerCreate(Schema):
     name: X12Text
     payer_id: PayerCode
@@ -80,10 +84,16 @@ class PayerCreate(Schema):
         default="CI", description="837 SBR09: CI commercial, MB Medicare Part B, MA Part A, MC Medicaid, BL Blue "
                                   "Cross Blue Shield, HM HMO, CH TRICARE, VA, WC workers' compensation ...")
     address: AddressIn | None = None
+    days_to_999: FollowUpDays = Field(default=None, description="claim follow-up: days to the 999 (default: "
+                                                                "REVCYCLE_DAYS_TO_999)")
+    days_to_277ca: FollowUpDays = Field(default=None, description="days to the 277CA (REVCYCLE_DAYS_TO_277CA)")
+    expected_payment_days: PaymentDays = Field(default=None, description="days from acceptance to payment "
+                                                                         "(REVCYCLE_EXPECTED_PAYMENT_DAYS)")
 
 
 class PayerUpdate(Patch):
-    NULLABLE: ClassVar[frozenset[str]] = frozenset({"address"})
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"address", "days_to_999", "days_to_277ca",
+                                                    "expected_payment_days"})
 
     name: X12Text | None = None
     payer_id: PayerCode | None = None
@@ -91,6 +101,9 @@ class PayerUpdate(Patch):
     timely_filing_days: int | None = Field(default=None, ge=1, le=3650)
     claim_filing_indicator: FilingIndicator | None = None
     address: AddressIn | None = None
+    days_to_999: FollowUpDays = None
+    days_to_277ca: FollowUpDays = None
+    expected_payment_days: PaymentDays = None
     active: bool | None = None
     version: int | None = Field(default=None, ge=1)
 
@@ -103,6 +116,9 @@ class PayerOut(Versioned):
     timely_filing_days: int
     claim_filing_indicator: str = "CI"
     address: AddressOut | None = None
+    days_to_999: int | None = None
+    days_to_277ca: int | None = None
+    expected_payment_days: int | None = None
     active: bool
 
     @field_validator("claim_filing_indicator", mode="before")

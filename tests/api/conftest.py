@@ -10,6 +10,7 @@ from moto import mock_aws
 
 from chalicelib.core.settings import get_settings
 from infra.provision import provision
+from tests.moto_rollback import item_level_rollback
 
 ROOT_KEY = "rcroot-test-root-key-0123456789abcdef"
 STRIPE_SECRET_KEY = "sk_test_local_api_tests"
@@ -17,44 +18,9 @@ STRIPE_WEBHOOK_SECRET = "whsec_test_api_tests_0123456789abcdef"
 VALID_NPIS = ["1234567893", "1245319599", "1679576722", "1003000126", "1497758544", "1841293990"]
 
 
-def _one_backup_per_table() -> None:
-    """moto 5.2 backs a table up before a transaction once per item naming it, and every copy is the same (all
-    are taken before any write). With one session-long table, a 100-item transaction deep-copied the whole
-    table 100 times, and the API tests spent most of their time there. Copy each table once per transaction;
-    a failed transaction still restores the same state."""
-    import copy
-    from types import SimpleNamespace
-
-    from moto.dynamodb import models
-
-    backend = models.DynamoDBBackend
-    if getattr(backend.transact_write_items, "one_backup_per_table", False):
-        return
-    original = backend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        backups: dict[int, Any] = {}
-
-        def deepcopy(value: Any, memo: Any = None) -> Any:
-            if not isinstance(value, models.Table):
-                return copy.deepcopy(value, memo)
-            if id(value) not in backups:
-                backups[id(value)] = copy.deepcopy(value)
-            return backups[id(value)]
-
-        models.copy = SimpleNamespace(deepcopy=deepcopy)  # the module's only use of `copy` is deepcopy
-        try:
-            return original(self, transact_items)
-        finally:
-            models.copy = copy
-
-    transact_write_items.one_backup_per_table = True  # type: ignore[attr-defined]
-    backend.transact_write_items = transact_write_items
-
-
 @pytest.fixture(scope="session")
 def aws() -> Iterator[None]:
-    _one_backup_per_table()
+    item_level_rollback()  # tests/moto_rollback.py: moto otherwise copies the whole table per transaction
     with mock_aws():
         provision(get_settings(), {"root_key": ROOT_KEY, "signing_key": "test-signing-key",
                                    "stripe_secret_key": STRIPE_SECRET_KEY,

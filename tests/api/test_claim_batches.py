@@ -24,7 +24,7 @@ def test_ready_claims_go_out_as_one_valid_837p(practice, api):
     assert submitted["claim_count"] == 2 and len(submitted["batches"]) == 1
     batch = submitted["batches"][0]
     assert batch["status"] == "sent" and batch["claim_type"] == "professional"
-    assert batch["file_key"] == f"outbox/{practice.id}/{batch['id']}.837"
+    assert batch["file_key"] == f"outbox/{practice.firm_id}/{practice.id}/{batch['id']}.837"
     text = outbox_text(batch)
     assert pyx12_errors(text) == []
     assert len(text) == batch["file_bytes"]

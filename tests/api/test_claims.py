@@ -11,7 +11,7 @@ CODING = {"diagnoses": ["E11.9", "I10"],
 class Practice:
     def __init__(self, world, api, claim_type="professional"):
         self.api = api
-        _, self.admin = world.firm()
+        self.firm_id, self.admin = world.firm()
         self.id = world.practice(self.admin)
         self.base = f"/practices/{self.id}"
         self.payer = self.post("/payers", {"name": "Aetna", "payer_id": "60054", "claim_type": claim_type,

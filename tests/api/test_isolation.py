@@ -8,12 +8,13 @@ import re
 import pytest
 
 from tests.api.conftest import practice_body
+from tests.api.test_tracking import answer_batches
 
 FORBIDDEN_STATUSES = {403, 404}
 
 
 @pytest.fixture(scope="module")
-def tenant_a(api):
+def tenant_a(app, api):
     from tests.api.conftest import World
 
     world = World(api)
@@ -50,8 +51,12 @@ def tenant_a(api):
     assert api.call("PUT", f"{visit_url}/coding", {"diagnoses": ["I10"], "lines": [
         {"code": "99213", "diagnosis_pointers": [1]}]}, key=admin)[0] == 200
     ids["claim_id"], ids["visit_id"] = api.post(f"{visit_url}/claim", {}, key=admin)[1]["id"], past_visit
-    ids["batch_id"] = api.post(f"/practices/{practice}/claim-batches", {"claim_ids": [ids["claim_id"]]},
-                               key=admin)[1]["batches"][0]["id"]
+    submission = api.post(f"/practices/{practice}/claim-batches", {"claim_ids": [ids["claim_id"]]}, key=admin)[1]
+    ids["batch_id"] = submission["batches"][0]["id"]
+    answer_batches(app, submission)  # the sandbox's 999 and 277CA: the practice has inbound files
+    ids["file_id"] = api.get(f"/practices/{practice}/edi-files", key=admin)[1]["data"][0]["id"]
+    ids["task_id"] = api.post(f"/practices/{practice}/tasks", {"title": "Call the payer",
+                                                              "claim_id": ids["claim_id"]}, key=admin)[1]["id"]
     sibling_key = world.key(admin, "firm_admin", [sibling])
     _, other_firm = world.firm("Tenant B")
     world.practice(other_firm)

@@ -41,7 +41,7 @@ def test_provision_creates_the_table_with_its_index_and_ttl(aws: None, settings:
     dynamodb = boto3.client("dynamodb")
     table = dynamodb.describe_table(TableName=settings.table_name)["Table"]
     assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
-    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2"]
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2", "gsi3"]
     ttl = dynamodb.describe_time_to_live(TableName=settings.table_name)["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "expires_at"
 
@@ -101,9 +101,10 @@ def test_a_table_from_an_older_template_gets_the_new_indexes():
     older = load_template()
     props = older["Resources"]["Table"]["Properties"]
     props["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"][:1]
-    props["AttributeDefinitions"] = [a for a in props["AttributeDefinitions"] if "gsi2" not in a["AttributeName"]]
+    props["AttributeDefinitions"] = [a for a in props["AttributeDefinitions"] 
+                                   if not a["AttributeName"].startswith(("gsi2", "gsi3"))]
     with mock_aws():
         create_table(settings, older)
         create_table(settings)
         table = boto3.client("dynamodb").describe_table(TableName=settings.table_name)["Table"]
-        assert sorted(i["IndexName"] for i in table["GlobalSecondaryIndexes"]) == ["gsi1", "gsi2"]
+        assert sorted(i["IndexName"] for i in table["GlobalSecondaryIndexes"]) == ["gsi1", "gsi2", "gsi3"]

@@ -107,7 +107,7 @@ def test_table_keeps_its_keys_and_is_encrypted_with_the_stack_key(sam: dict[str,
     assert table["DeletionPolicy"] == "Retain"
     assert props["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"},
                                   {"AttributeName": "sk", "KeyType": "RANGE"}]
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1", "gsi2", "gsi3"]
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert props["SSESpecification"]["KMSMasterKeyId"] == {"Ref": "Key"}
 

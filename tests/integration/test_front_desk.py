@@ -27,7 +27,7 @@ def desk(stack):
     key, firm = created["api_key"], created["firm"]["id"]
     pid = call(stack, "POST", "/practices", {"name": "Desk Clinic", "npi": "1245319599", "tax_id": "12-3456789",
                                              "address": {"line1": "1 Main St", "city": "Springfield",
-                                                         "state": "IL", "zip": "62701"}}, key)[1]["id"]
+                                                         "state": "IL", "zip": "627011234"}}, key)[1]["id"]
     base = f"/practices/{pid}"
     payer = call(stack, "POST", f"{base}/payers", {"name": "Aetna", "payer_id": "60054"}, key)[1]["id"]
     patient = call(stack, "POST", f"{base}/patients", {
@@ -71,3 +71,27 @@ def test_the_event_runner_hands_a_job_message_to_the_worker(stack, desk):
             break
         time.sleep(0.5)
     assert seen["eligibility_check_id"] and seen["expected_copay_cents"] == 2500
+
+
+def test_a_submitted_claim_comes_back_accepted_through_the_sandbox_clearinghouse(stack, desk):
+    """837 to the outbox, the runner's sandbox clearinghouse answers in the inbox, the inbox handler applies."""
+    base, key = desk["base"], desk["key"]
+    visit = call(stack, "POST", f"{base}/visits", {"patient_id": desk["patient"], "provider_id": desk["provider"],
+                                                   "scheduled_at": "2026-11-02T10:00:00-06:00"}, key)[1]
+    call(stack, "POST", f"{base}/visits/{visit['id']}/check-in", {"version": 1}, key)
+    call(stack, "POST", f"{base}/visits/{visit['id']}/check-out", {"version": 2}, key)
+    status, _ = call(stack, "PUT", f"{base}/visits/{visit['id']}/coding", {"diagnoses": ["I10"], "lines": [
+        {"code": "99213", "diagnosis_pointers": [1], "unit_charge_cents": 12500}]}, key)
+    assert status == 200
+    claim = call(stack, "POST", f"{base}/visits/{visit['id']}/claim", {}, key)[1]
+    assert claim["status"] == "ready", claim["findings"]
+    assert call(stack, "POST", f"{base}/claim-batches", {"claim_ids": [claim["id"]]}, key)[0] == 201
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        seen = call(stack, "GET", f"{base}/claims/{claim['id']}", key=key)[1]
+        if seen["status"] != "submitted":
+            break
+        time.sleep(0.5)
+    assert seen["status"] == "accepted" and seen["payer_claim_control_number"].startswith("SBX")
+    files = call(stack, "GET", f"{base}/edi-files", key=key)[1]["data"]
+    assert sorted(f["kind"] for f in files) == ["277CA", "999"]

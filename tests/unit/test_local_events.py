@@ -198,3 +198,19 @@ def test_the_runner_loop_handles_messages_until_stopped(runner: EventRunner, rec
     assert not loop.is_alive()
     assert len(recorder.named("work")) == 1
     assert queue_counts(url) == (0, 0)
+
+
+def test_the_sandbox_clearinghouse_answers_each_outbox_837_once(aws: None, recorder: Recorder) -> None:
+    from tests.claims_factory import make_claims, write
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=recorder.bucket)
+    s3.put_object(Bucket=recorder.bucket, Key="outbox/F1/P1/B1.837", Body=write(make_claims(2)).encode())
+    settings = Settings(stage="test", edi_bucket=recorder.bucket, clearinghouse="sandbox")
+    runner = EventRunner(make_app(recorder), settings, clock=lambda: T0)
+
+    assert runner.answer_outbox() == 1
+    assert runner.answer_outbox() == 0
+    assert EventRunner(make_app(recorder), settings, clock=lambda: T0).answer_outbox() == 0  # a restart
+    listed = s3.list_objects_v2(Bucket=recorder.bucket, Prefix="inbox/")["Contents"]
+    assert [item["Key"] for item in listed] == ["inbox/F1/B1-1.999", "inbox/F1/B1-2.277ca"]

@@ -1,0 +1,111 @@
+"""Claim status inquiries (276/277, 005010X212): ask the payer where one claim stands, and keep the answer.
+
+A biller asks through `POST .../claims/{id}/status-inquiries`; the follow-up job asks for claims overdue for
+a 999, a 277CA or a payment. Either way the inquiry's record is put first (it must not exist), then the 276
+goes out through the status gateway (the sandbox payer locally, the clearinghouse's real-time API in
+production), and the 277's statuses are kept on the inquiry, on the claim (`last_status`) and in its history.
+At most once: a retried job finds the record and sends nothing; a crash between the put and the answer leaves
+the inquiry `sending`, and the claim's next follow-up asks again.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Callable
+
+from chalicelib.claims import acks, codec, lifecycle
+from chalicelib.claims.items import ClaimItem, StatusInquiry
+from chalicelib.claims.tracking_models import StatusInquiryOut
+from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway
+from chalicelib.core.auth import PracticeScope
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import AlreadyExists, Conflict
+from chalicelib.core.ids import new_id
+from chalicelib.core.settings import get_settings
+from chalicelib.db import counters, keys, pages, store
+from chalicelib.edi.claim_status import build_276, parse_277
+from chalicelib.edi.segments import X12Error
+from chalicelib.edi.writer import ControlNumbers, Parties
+
+ASKABLE = lifecycle.AT_PAYER  # a claim the payer has: submitted, accepted, paid, partial, denied, appealed
+Page = tuple[list[Any], "str | None"]
+
+
+def _parties() -> Parties:
+    settings = get_settings()
+    return Parties(sender_qualifier="ZZ", sender_id=settings.submitter_id, receiver_qualifier="ZZ",
+                   receiver_id=settings.clearinghouse_receiver_id)
+
+
+def _ask(claim: ClaimItem, inquiry: StatusInquiry, gateway: ClaimStatusGateway, now: datetime) -> list[Any]:
+    """The 277's answers about this claim; the inquiry's error set instead when there are none to read."""
+    number = counters.next_control_number(claim.practice_id)
+    text_276 = build_276(codec.loads(claim.document), inquiry.trace_number, _parties(),
+                         ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=now)
+    try:
+        found = parse_277(gateway.inquire(text_276))
+    except ClearinghouseError as error:
+        inquiry.error = str(error)  # statuses and attempts, never the documents
+        return []
+    except X12Error as error:
+        inquiry.error = f"the payer's 277 could not be read: {error}"
+        return []
+    mine = [a for a in found if a.trace_number == inquiry.trace_number
+            or a.patient_control_number == claim.patient_control_number]
+    if not mine:
+        inquiry.error = "the 277 says nothing about this claim"
+    return mine
+
+
+def send(claim: ClaimItem, inquiry_id: str, actor: str, reason: str | None = None, *,
+         gateway: ClaimStatusGateway | None = None,
+         clock: Callable[[], datetime] = utcnow) -> tuple[StatusInquiry | None, acks.Move | None]:
+    """Send one 276 for the claim under `inquiry_id`, once; (None, None) when that inquiry was made before.
+    The move it returns (the 277 kept on the claim) is the caller's to save, with whatever else it saves."""
+    now = clock()
+    inquiry = StatusInquiry(claim.pk, keys.status_inquiry_sk(claim.id, inquiry_id), id=inquiry_id,
+                            created_at=iso(now), updated_at=iso(now), practice_id=claim.practice_id,
+                            claim_id=claim.id, trace_number=inquiry_id, status="sending", actor=actor, reason=reason)
+    try:
+        store.create(inquiry, "status inquiry")
+    except AlreadyExists:
+        return None, None
+    answers = _ask(claim, inquiry, gateway or get_status_gateway(), now)
+    summaries = [acks.status_summary(a) for a in answers]
+    store.update(inquiry, {"status": "answered" if answers else "error", "error": inquiry.error,
+                           "answers": json.dumps(summaries)}, inquiry.version, "status inquiry")
+    return inquiry, (acks.from_277(claim, answers[0], inquiry_id, iso(now)) if answers else None)
+
+
+def out(item: StatusInquiry) -> StatusInquiryOut:
+    return StatusInquiryOut(id=item.id, created_at=item.created_at, updated_at=item.updated_at,
+                            claim_id=item.claim_id, trace_number=item.trace_number, status=item.status,
+                            actor=item.actor, reason=item.reason, answers=json.loads(item.answers or "[]"),
+                            error=item.error)
+
+
+def _claim(scope: PracticeScope, claim_id: str) -> ClaimItem:
+    return store.get(ClaimItem, keys.practice_pk(scope.practice_id), keys.claim_sk(claim_id), "claim")
+
+
+def inquire(scope: PracticeScope, claim_id: str, *, gateway: ClaimStatusGateway | None = None,
+            clock: Callable[[], datetime] = utcnow) -> StatusInquiryOut:
+    claim = _claim(scope, claim_id)
+    if claim.status not in ASKABLE:
+        raise Conflict(f"A {claim.status} claim is not at the payer: there is no status to ask about.")
+    inquiry, move = send(claim, new_id(), scope.principal.key_id, gateway=gateway, clock=clock)
+    assert inquiry is not None  # a new id is always free
+    if move is not None:
+        event = lifecycle.stage(claim, move.changes, move.event, scope.principal.key_id, move.detail)
+        try:
+            lifecycle.write([claim, event])
+        except Conflict:
+            pass  # the claim changed meanwhile; the answer stays on the inquiry, which is what is returned
+    return out(inquiry)
+
+
+def list_inquiries(scope: PracticeScope, claim_id: str, query: Any) -> Page:
+    _claim(scope, claim_id)
+    page = pages.query_page(StatusInquiry, keys.practice_pk(scope.practice_id), keys.status_inquiries_prefix(claim_id),
+                            limit=query.limit, cursor=query.cursor)
+    return sorted((out(item) for item in page.items), key=lambda o: o.created_at), page.next_cursor

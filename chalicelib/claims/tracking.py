@@ -1,0 +1,189 @@
+"""Applying a parsed 999, 277CA or 277 to the firm's claims: find them, decide (acks.py), save, open tasks.
+
+DynamoDB calls grow with the claims an answer names, not with the firm's claims: pointers and claims are read
+with BatchGetItem (100 keys a call) and moves written `CLAIMS_PER_TRANSACTION` claims a TransactWriteItems
+(claim and event each). A chunk that meets a concurrent change is redone claim by claim from a fresh read; a
+claim that changes again under us fails the file's invocation, and the retry takes up only what is left.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from chalicelib.claims import acks, lifecycle
+from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem, ClaimNumber
+from chalicelib.core.errors import Conflict
+from chalicelib.db import keys, store
+from chalicelib.edi.ack_999 import Ack999
+from chalicelib.edi.claim_837_reader import read_837
+
+ACTOR = "job:edi-inbox"
+CLAIMS_PER_TRANSACTION = 25  # two items each; DynamoDB allows 100 per transaction
+MAX_CLAIMS_PER_SET = 5000  # claim_837.MAX_CLAIMS_PER_TRANSACTION: a batch above it was written as several sets
+Plan = Callable[[ClaimItem], "acks.Move | None"]
+
+
+@dataclass
+class Result:
+    outcomes: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # practice -> [{claim_id, outcome}]
+    unmatched: list[str] = field(default_factory=list)
+    rejected: list[tuple[ClaimItem, str]] = field(default_factory=list)  # (claim, where the rejection came from)
+
+    def note(self, claim: ClaimItem, outcome: str) -> None:
+        self.outcomes.setdefault(claim.practice_id, []).append({"claim_id": claim.id, "outcome": outcome})
+
+
+def _usable(reference: str) -> bool:
+    return bool(reference) and "#" not in reference and len(reference) <= 50
+
+
+def claims_by_number(firm_id: str, numbers: Iterable[str]) -> dict[str, ClaimItem]:
+    """Our claims by patient control number (CLM01); numbers that are not ours are simply absent."""
+    pk = keys.firm_pk(firm_id)
+    wanted = sorted({n for n in numbers if _usable(n)})
+    pointers = [p for p in ClaimNumber.batch_get([(pk, keys.pcn_sk(n)) for n in wanted]) if isinstance(p, ClaimNumber)]
+    claim_keys = sorted({(keys.practice_pk(p.practice_id), keys.claim_sk(p.claim_id)) for p in pointers})
+    return {c.patient_control_number: c for c in ClaimItem.batch_get(claim_keys) if isinstance(c, ClaimItem)}
+
+
+def _write(chunk: list[tuple[ClaimItem, Plan, acks.Move]], now: str) -> None:
+    saves: list[Any] = []
+    for claim, _, move in chunk:
+        saves += [claim, lifecycle.stage(claim, move.changes, move.event, ACTOR, move.detail, now)]
+    lifecycle.write(saves)
+
+
+def _one_by_one(chunk: list[tuple[ClaimItem, Plan, acks.Move]], result: Result, now: str) -> None:
+    for claim, plan, _ in chunk:
+        fresh = ClaimItem.get(claim.pk, claim.sk, consistent_read=True)
+        move = plan(fresh)
+        if move is not None:
+            _write([(fresh, plan, move)], now)  # a second conflict raises: the invocation is retried
+        _record(result, fresh, move)
+
+
+def _record(result: Result, claim: ClaimItem, move: acks.Move | None) -> None:
+    result.note(claim, move.outcome if move else "unchanged")
+    if move is not None and move.outcome == acks.REJECTED:
+        result.rejected.append((claim, move.detail.get("source", "")))
+
+
+def save(plans: list[tuple[ClaimItem, Plan]], result: Result, now: str) -> None:
+    staged = []
+    for claim, plan in plans:
+        move = plan(claim)
+        if move is None:
+            _record(result, claim, None)
+        else:
+            staged.append((claim, plan, move))
+    for start in range(0, len(staged), CLAIMS_PER_TRANSACTION):
+        chunk = staged[start:start + CLAIMS_PER_TRANSACTION]
+        try:
+            _write(chunk, now)
+        except Conflict:
+            _one_by_one(chunk, result, now)
+            continue
+        for claim, _, move in chunk:
+            _record(result, claim, move)
+
+
+# --- 999 ---------------------------------------------------------------------------------------------------
+
+def _batch(firm_id: str, ack: Ack999) -> ClaimBatch | None:
+    number = ack.group_control_number
+    if ack.functional_id != "HC" or not number.isdigit() or len(number) > 9:
+        return None
+    try:
+        pointer = BatchNumber.get(keys.firm_pk(firm_id), keys.batch_number_sk(int(number)))
+        batch = ClaimBatch.get(keys.practice_pk(pointer.practice_id), keys.batch_sk(pointer.batch_id))
+    except (BatchNumber.DoesNotExist, ClaimBatch.DoesNotExist):
+        return None
+    return batch if isinstance(batch, ClaimBatch) else None
+
+
+def _set_numbers(batch: ClaimBatch, claims: list[ClaimItem], outbox: Callable[[str], str] | None) -> dict[str, int]:
+    """Claim id -> the ST02 (as a number) of the set that carried it in the batch's 837."""
+    if int(batch.claim_count) <= MAX_CLAIMS_PER_SET or outbox is None:
+        return {claim.id: 1 for claim in claims}
+    by_number = {c.patient_control_number: int(c.set_control_number) for c in read_837(outbox(batch.file_key))}
+    return {claim.id: by_number.get(claim.patient_control_number, 0) for claim in claims}
+
+
+def _apply_999(firm_id: str, answers: list[Ack999], file_id: str, now: str, result: Result,
+               outbox: Callable[[str], str] | None) -> None:
+    for ack in answers:
+        batch = _batch(firm_id, ack)
+        if batch is None:
+            result.unmatched.append(f"999 for group {ack.functional_id} {ack.group_control_number}")
+            continue
+        pk = keys.practice_pk(batch.practice_id)
+        claims = [c for c in ClaimItem.batch_get([(pk, keys.claim_sk(i)) for i in batch.claim_ids])
+                  if isinstance(c, ClaimItem)]
+        sets = {int(s.control_number): s for s in ack.sets if s.control_number.isdigit()}
+        set_of = _set_numbers(batch, claims, outbox)
+        save([(claim, lambda c, s=sets.get(set_of[claim.id]): acks.from_999(
+            c, batch.id, s, ack.code, ack.messages, file_id, now)) for claim in claims], result, now)
+        word = {"A": "accepted", "E": "accepted", "P": "partial"}.get(ack.code, "rejected")
+        if batch.acknowledgment != word:
+            store.update(batch, {"acknowledgment": word, "acknowledged_at": now}, batch.version, "claim batch")
+
+
+# --- 277CA and 277 -----------------------------------------------------------------------------------------
+
+def _apply_by_number(firm_id: str, answers: list[Any], number_of: Callable[[Any], str], kind: str,
+                     decide: Callable[[ClaimItem, Any], "acks.Move | None"], result: Result, now: str) -> None:
+    claims = claims_by_number(firm_id, (number_of(a) for a in answers))
+    plans: list[tuple[ClaimItem, Plan]] = []
+    for answer in answers:
+        claim = claims.get(number_of(answer))
+        if claim is None:
+            result.unmatched.append(f"{kind} for claim number {number_of(answer) or '(none)'}")
+        else:
+            plans.append((claim, lambda c, a=answer: decide(c, a)))
+    save(plans, result, now)
+
+
+def apply(firm_id: str, kind: str, answers: list[Any], file_id: str, now: str, *,
+          outbox: Callable[[str], str] | None = None) -> Result:
+    result = Result()
+    if kind == "999":
+        _apply_999(firm_id, answers, file_id, now, result, outbox)
+    elif kind == "277CA":
+        _apply_by_number(firm_id, answers, lambda a: a.patient_control_number, kind,
+                         lambda c, a: acks.from_277ca(c, a, file_id, now), result, now)
+    else:
+        _apply_by_number(firm_id, answers, lambda a: a.patient_control_number or a.trace_number, kind,
+                         lambda c, a: acks.from_277(c, a, file_id, now), result, now)
+    open_rejection_tasks(result, now)
+    return result
+
+
+def open_rejection_tasks(result: Result, now: str) -> None:
+    """A biller's task for each rejected claim; one per claim while it is open (tasks.open_for_claim)."""
+    if not result.rejected:
+        return
+    from chalicelib.tasks import service as tasks
+
+    for claim, source in result.rejected:
+        messages = json.loads(claim.rejection or "{}").get("messages", [])
+        tasks.open_for_claim(claim.practice_id, claim.id, "rejected",
+                             title=f"Claim {claim.patient_control_number} rejected ({source}): fix and resubmit",
+                             priority="high", queue="billing", due_on=now[:10], actor=ACTOR,
+                             detail="; ".join(messages)[:1000] or None)
+
+
+# --- files that cannot be read -----------------------------------------------------------------------------
+
+_REFERENCES = re.compile(r"(?:^|[~\n'])\s*(?:TRN\*2\*|REF\*EJ\*)([A-Za-z0-9-]{1,38})")
+
+
+def mentioned(firm_id: str, text: str) -> Result:
+    """For a file that failed: the practices whose claim numbers it names (TRN*2 / REF*EJ with the usual `*`
+    and `~` delimiters), so each sees the failure too; nothing is applied."""
+    result = Result()
+    numbers = {match.group(1) for match in _REFERENCES.finditer(text[:2_000_000])}
+    for claim in claims_by_number(firm_id, numbers).values():
+        result.outcomes.setdefault(claim.practice_id, []).append({"claim_id": claim.id, "outcome": "unchanged"})
+    return result

@@ -1,0 +1,222 @@
+"""Tasks: the biller's work queue. Work for a person: fix and resubmit a rejected claim, call a payer that has
+not paid, a manual to-do. Every function takes the tenant first (a scope, or the practice id a job was given).
+
+A claim has at most one open task per reason: the `OpenTask` pointer is created in the same TransactWriteItems
+as the task, on the condition that it does not exist, and deleted in the one that completes the task. So a
+follow-up job delivered twice, or two jobs racing, open one task, and completing it frees the slot.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Callable, Iterable, Sequence
+
+from pydantic import ValidationError
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.claims.items import ClaimItem
+from chalicelib.core.auth import PERMISSIONS, PracticeScope, Principal
+from chalicelib.core.clock import now_iso, utcnow
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from chalicelib.core.http import validation_errors
+from chalicelib.core.ids import is_id, new_id
+from chalicelib.db import keys, pages, store
+from chalicelib.db.models import ApiKey, Practice
+from chalicelib.tasks import worklist
+from chalicelib.tasks.items import MANUAL, PRIORITY_RANK, OpenTask, Task
+from chalicelib.tasks.models import (
+    MAX_PRACTICES,
+    FirmTaskQuery,
+    TaskCreate,
+    TaskOpening,
+    TaskOut,
+    TaskQuery,
+    TaskUpdate,
+)
+
+Page = tuple[list[Any], "str | None"]
+Clock = Callable[[], datetime]
+OPEN_ATTEMPTS = 3  # a slot freed and retaken between our reads: read again, a bounded number of times
+
+
+def out(item: Task) -> TaskOut:
+    return TaskOut.model_validate(item)
+
+
+def _index(item: Task) -> None:
+    """Open tasks are on their queue's work list (gsi1); done ones only on their claim's list (gsi2)."""
+    is_open = item.status == "open"
+    item.gsi1pk = keys.open_tasks_pk(item.practice_id, item.queue) if is_open else None
+    item.gsi1sk = f"{PRIORITY_RANK[item.priority]}#{item.due_on}#{item.id}" if is_open else None
+    item.gsi2pk = keys.claim_tasks_pk(item.practice_id, item.claim_id) if item.claim_id else None
+    item.gsi2sk = item.id if item.claim_id else None
+
+
+def _new_task(practice_id: str, *, claim_id: str | None, reason: str, title: str, detail: str | None, queue: str,
+              priority: str, due_on: str, assignee: str | None, actor: str) -> Task:
+    task_id, now = new_id(), now_iso()
+    item = Task(keys.practice_pk(practice_id), keys.task_sk(task_id), id=task_id, created_at=now, updated_at=now,
+                practice_id=practice_id, claim_id=claim_id, reason=reason, queue=queue, priority=priority,
+                status="open", title=title, detail=detail, due_on=due_on, assignee=assignee, created_by=actor)
+    _index(item)
+    return item
+
+
+def _write(saves: Iterable[Task | OpenTask], deletes: Iterable[OpenTask] = ()) -> None:
+    """One TransactWriteItems: saves under their version condition (new ones: must not exist)."""
+    try:
+        with store.transaction() as tx:
+            for item in saves:
+                tx.save(item)
+            for pointer in deletes:
+                # Only the task it names may free a slot; a pointer already gone is no obstacle.
+                tx.delete(pointer, (OpenTask.task_id == pointer.task_id) | OpenTask.task_id.does_not_exist(),
+                          add_version_condition=False)
+    except TransactWriteError as error:
+        raise store.translate_transaction(error, "task") from None
+
+
+def _open_task_of(practice_id: str, claim_id: str, reason: str) -> Task | None:
+    """The open task holding a claim's slot for a reason, read through its pointer; None when the slot is free."""
+    try:
+        pointer = OpenTask.get(keys.practice_pk(practice_id), keys.open_task_sk(claim_id, reason),
+                               consistent_read=True)
+        task = Task.get(keys.practice_pk(practice_id), keys.task_sk(pointer.task_id), consistent_read=True)
+    except (OpenTask.DoesNotExist, Task.DoesNotExist):
+        return None
+    return task if task.status == "open" else None
+
+
+def open_for_claim(practice_id: str, claim_id: str, reason: str, *, title: str, priority: str, queue: str,
+                   due_on: date | str, actor: str, detail: str | None = None) -> tuple[TaskOut, bool]:
+    """Open a task for a claim unless one is open for that claim and reason: (the task, whether it is new).
+
+    For jobs and claim ingestion, which vouch for the claim. Safe to call twice, concurrently too: the
+    pointer's does-not-exist condition lets one opener win; the other reads the winner's task.
+    """
+    try:
+        given = TaskOpening(practice_id=practice_id, claim_id=claim_id, reason=reason, title=title, detail=detail,
+                            queue=queue, priority=priority, due_on=due_on, actor=actor)
+    except ValidationError as error:
+        raise ValidationFailed("The task is not valid.", validation_errors(error)) from None
+    for _ in range(OPEN_ATTEMPTS):
+        existing = _open_task_of(practice_id, claim_id, given.reason)
+        if existing is not None:
+            return out(existing), False
+        task = _new_task(practice_id, claim_id=claim_id, reason=given.reason, title=given.title,
+                         detail=given.detail, queue=given.queue, priority=given.priority,
+                         due_on=given.due_on.isoformat(), assignee=None, actor=given.actor)
+        pointer = OpenTask(task.pk, keys.open_task_sk(claim_id, given.reason), id=f"{claim_id}:{given.reason}",
+                           created_at=task.created_at, updated_at=task.updated_at, task_id=task.id)
+        try:
+            _write([task, pointer])
+        except Conflict:
+            continue  # another opener took the slot first: its task is the answer
+        return out(task), True
+    raise Conflict("The claim's task for this reason kept changing; try again.")
+
+
+def _require(scope: PracticeScope, task_id: str) -> Task:
+    return store.get(Task, keys.practice_pk(scope.practice_id), keys.task_sk(task_id), "task")
+
+
+def _require_claim(scope: PracticeScope, claim_id: str) -> ClaimItem:
+    return store.get(ClaimItem, keys.practice_pk(scope.practice_id), keys.claim_sk(claim_id), "claim")
+
+
+def _require_assignee(scope: PracticeScope, label: str) -> None:
+    """An assignee is the label of an active key of the firm that sees this practice and may work tasks."""
+    found = ApiKey.query(keys.firm_pk(scope.principal.firm_id), ApiKey.sk.startswith(keys.PREFIXES["api_key"]),
+                         filter_condition=(ApiKey.label == label) & ApiKey.revoked_at.does_not_exist())
+    if not any((key.all_practices or scope.practice_id in key.practice_ids)
+               and "tasks:write" in PERMISSIONS.get(key.role, frozenset()) for key in found):
+        raise ValidationFailed("No active API key of the firm with this label may work this practice's tasks.",
+                               [field_error("assignee", "no such key label")])
+
+
+def create(scope: PracticeScope, body: TaskCreate, *, clock: Clock = utcnow) -> TaskOut:
+    """A manual task; with a claim_id it is listed with the claim but holds no (claim, reason) slot."""
+    if body.claim_id is not None:
+        try:
+            _require_claim(scope, body.claim_id)
+        except NotFound:
+            raise ValidationFailed("No such claim.", [field_error("claim_id", "no such claim")]) from None
+    if body.assignee is not None:
+        _require_assignee(scope, body.assignee)
+    task = _new_task(scope.practice_id, claim_id=body.claim_id, reason=MANUAL, title=body.title, detail=body.detail,
+                     queue=body.queue, priority=body.priority, due_on=(body.due_on or clock().date()).isoformat(),
+                     assignee=body.assignee, actor=scope.principal.key_id)
+    return out(store.create(task, "task"))
+
+
+def get(scope: PracticeScope, task_id: str) -> TaskOut:
+    return out(_require(scope, task_id))
+
+
+def list_open(scope: PracticeScope, query: TaskQuery, *, clock: Clock = utcnow) -> Page:
+    """Open tasks of one queue: urgent first, then soonest due. Snoozed ones only with `include_snoozed`."""
+    items, cursor = worklist.practice_page(scope.practice_id, query, clock().date().isoformat())
+    return [out(item) for item in items], cursor
+
+
+def update(scope: PracticeScope, task_id: str, body: TaskUpdate, version: int) -> TaskOut:
+    item = _require(scope, task_id)
+    store.check_version(item, version, "task")
+    if item.status != "open":
+        raise Conflict("A done task does not change.")
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    for name in ("due_on", "snoozed_until"):
+        if isinstance(changes.get(name), date):
+            changes[name] = changes[name].isoformat()
+    if changes.get("assignee") is not None:
+        _require_assignee(scope, changes["assignee"])
+    for name, value in changes.items():
+        setattr(item, name, value)
+    _index(item)  # priority, due date and queue place the task on its work list
+    return out(store.update(item, {}, version, "task"))
+
+
+def complete(scope: PracticeScope, task_id: str, note: str, version: int) -> TaskOut:
+    """Mark a task done with a note; it leaves the work list and, in the same transaction, frees its claim's
+    slot for its reason, so the next problem with that claim opens a new task."""
+    item = _require(scope, task_id)
+    store.check_version(item, version, "task")
+    if item.status != "open":
+        raise Conflict("The task is done already.")
+    now = now_iso()
+    item.status, item.completed_at, item.completed_by, item.note = "done", now, scope.principal.key_id, note
+    item.updated_at = now
+    _index(item)
+    pointers = [OpenTask(item.pk, keys.open_task_sk(item.claim_id, item.reason), task_id=item.id)] \
+        if item.holds_slot else []
+    _write([item], pointers)
+    return out(item)
+
+
+def for_claim(scope: PracticeScope, claim_id: str, query: Any = None) -> Page:
+    """Every task of a claim, open and done, oldest first. `query` carries `limit` and `cursor`."""
+    _require_claim(scope, claim_id)
+    page = pages.query_index_page(Task, "gsi2", keys.claim_tasks_pk(scope.practice_id, claim_id), "",
+                                  limit=getattr(query, "limit", 50), cursor=getattr(query, "cursor", None))
+    return [out(item) for item in page.items], page.next_cursor
+
+
+def _require_practices(principal: Principal, practice_ids: Sequence[str]) -> None:
+    """Each practice must be the firm's and one the key sees; any other answers 404, like a practice route."""
+    missing = NotFound("No such practice.")
+    if len(practice_ids) > MAX_PRACTICES:
+        raise ValidationFailed(f"At most {MAX_PRACTICES} practices.",
+                               [field_error("query.practice_ids", "too many practices")])
+    if not all(is_id(p) and principal.sees_practice(p) for p in practice_ids):
+        raise missing
+    found = Practice.batch_get([(keys.firm_pk(principal.firm_id), keys.practice_sk(p)) for p in practice_ids])
+    if {p.id for p in found if p.firm_id == principal.firm_id} != set(practice_ids):
+        raise missing
+
+
+def list_for_practices(principal: Principal, practice_ids: Sequence[str], query: FirmTaskQuery, *,
+                       clock: Clock = utcnow) -> Page:
+    """Open tasks of one queue across several practices, merged: urgent first, then soonest due."""
+    ids = sorted(set(practice_ids))
+    _require_practices(principal, ids)
+    items, cursor = worklist.merged_page(principal.firm_id, ids, query, clock().date().isoformat())
+    return [out(item) for item in items], cursor

@@ -1,0 +1,145 @@
+"""The tracking loop through the API: 837 out, the sandbox clearinghouse's 999 and 277CA into the firm's inbox,
+claims acknowledged, accepted or rejected, every file recorded once."""
+from datetime import datetime, timezone
+
+import boto3
+import pytest
+from chalice.test import Client
+
+from chalicelib.clearinghouse import sandbox_mailbox
+from chalicelib.core.settings import get_settings
+from chalicelib.db import counters, keys
+from tests.api.test_claims import CODING, Practice
+from tests.unit.edi.samples import read_sample, sample_params
+
+ANSWERED = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def practice(world, api):
+    return Practice(world, api)
+
+
+def s3():
+    return boto3.client("s3")
+
+
+def deliver(app, key, body):
+    """Put a file in the inbox and hand the handler the event EventBridge would."""
+    bucket = get_settings().edi_bucket
+    s3().put_object(Bucket=bucket, Key=key, Body=body.encode() if isinstance(body, str) else body)
+    with Client(app) as client:
+        event = client.events.generate_cw_event(
+            source="aws.s3", detail_type="Object Created", resources=[f"arn:aws:s3:::{bucket}"],
+            detail={"bucket": {"name": bucket}, "object": {"key": key, "size": len(body)}})
+        client.lambda_.invoke("edi_inbox", event)
+
+
+def answer_batches(app, submission):
+    """The sandbox clearinghouse answers each 837 of the submission; the answers are delivered in order."""
+    bucket = get_settings().edi_bucket
+    delivered = []
+    for batch in submission["batches"]:
+        text = s3().get_object(Bucket=bucket, Key=batch["file_key"])["Body"].read().decode()
+        for key, answer in sorted(sandbox_mailbox.answer(batch["file_key"], text, ANSWERED).items()):
+            deliver(app, key, answer)
+            delivered.append(key)
+    return delivered
+
+
+def skip_numbers_to(practice, last_digit):
+    """Move the firm's claim-number counter so the next claim's number ends in `last_digit`."""
+    pk = keys.firm_pk(practice.firm_id)
+    while (counters.next_value(pk, "claim-pcn") + 1) % 10 != last_digit:
+        pass
+
+
+def claim(practice, api, claim_id):
+    return api.get(f"{practice.base}/claims/{claim_id}", key=practice.admin)[1]
+
+
+def submit_all(practice):
+    return practice.post("/claim-batches", {"all_ready": True})
+
+
+def test_the_sandbox_answers_accept_one_claim_and_reject_two_with_reasons(app, practice, api):
+    accepted = practice.claim()
+    skip_numbers_to(practice, 8)
+    missing_information = practice.claim(at="2026-03-11T09:00:00-06:00")
+    member_id_invalid = practice.claim(at="2026-03-12T09:00:00-06:00")
+    assert member_id_invalid["patient_control_number"].endswith("9")
+    answer_batches(app, submit_all(practice))
+
+    got = claim(practice, api, accepted["id"])
+    assert got["status"] == "accepted" and got["payer_claim_control_number"] == "SBX" + got["patient_control_number"]
+    assert got["acknowledged_at"] and got["accepted_at"] and got["rejection"] is None
+    assert got["follow_up_reason"] == "no_payment" and got["follow_up_on"] == "2026-12-23"
+    events = api.get(f"{practice.base}/claims/{accepted['id']}/events", key=practice.admin)[1]["data"]
+    assert [(e["event"], e["to_status"]) for e in events] == [
+        ("built", "ready"), ("submitted", "submitted"), ("acknowledged", "submitted"), ("accepted", "accepted")]
+    for rejected, words in ((missing_information, "missing"), (member_id_invalid, "member")):
+        got = claim(practice, api, rejected["id"])
+        assert got["status"] == "rejected" and got["rejection"]["source"] == "277CA"
+        assert any(words in m.lower() for m in got["rejection"]["messages"]), got["rejection"]
+        assert got["follow_up_reason"] == "timely_filing"
+
+
+def test_a_999_that_rejects_the_set_rejects_its_claims_and_no_277ca_comes(app, practice, api):
+    coding = {**CODING, "lines": [{"code": "99213", "diagnosis_pointers": [1], "unit_charge_cents": 99999}]}
+    rejected = practice.claim(coding=coding)
+    assert rejected["total_charge_cents"] == 99999
+    delivered = answer_batches(app, submit_all(practice))
+    assert [k.rsplit(".", 1)[-1] for k in delivered] == ["999"]
+    got = claim(practice, api, rejected["id"])
+    assert got["status"] == "rejected" and got["rejection"]["source"] == "999"
+    assert any("CLM" in m for m in got["rejection"]["messages"])
+    batch = api.get(f"{practice.base}/claim-batches/{got['batch_id']}", key=practice.admin)[1]
+    assert batch["status"] == "sent"
+
+
+def test_a_file_delivered_twice_or_under_another_name_changes_nothing(app, practice, api):
+    first = practice.claim()
+    delivered = answer_batches(app, submit_all(practice))
+    before = api.get(f"{practice.base}/claims/{first['id']}/events", key=practice.admin)[1]["data"]
+    body = s3().get_object(Bucket=get_settings().edi_bucket, Key=delivered[-1])["Body"].read()
+    deliver(app, delivered[-1], body)
+    deliver(app, delivered[-1].replace(".277ca", "-again.277ca"), body)
+    after = api.get(f"{practice.base}/claims/{first['id']}/events", key=practice.admin)[1]["data"]
+    assert after == before
+    files = api.get(f"{practice.base}/edi-files", key=practice.admin)[1]["data"]
+    assert sorted((f["kind"], f["set_count"]) for f in files) == [("277CA", 1), ("999", 1)]
+    assert all(f["claims"] for f in files)
+
+
+def test_an_unreadable_file_is_kept_as_failed_and_applies_nothing(app, practice, api):
+    ready = practice.claim()
+    submit_all(practice)
+    number = ready["patient_control_number"]
+    deliver(app, f"inbox/{practice.firm_id}/broken.277", f"ISA*00*broken~TRN*2*{number}~")
+    got = claim(practice, api, ready["id"])
+    assert got["status"] == "submitted" and got["acknowledged_at"] is None
+    failed = api.get(f"{practice.base}/edi-files?status=failed", key=practice.admin)[1]["data"]
+    assert len(failed) == 1 and failed[0]["reason"] and failed[0]["name"] == "broken.277"
+    assert number not in failed[0]["reason"]
+    firm = api.get("/edi-files?status=failed", key=practice.admin)[1]["data"]
+    assert [f["id"] for f in firm] == [failed[0]["id"]] and firm[0]["practice_ids"] == [practice.id]
+
+
+def test_a_file_outside_a_firm_folder_is_left_alone(app, practice, api):
+    deliver(app, "inbox/stray.999", "ISA*00*")
+    deliver(app, "inbox/01ZZZZZZZZZZZZZZZZZZZZZZZZ/stray.999", "ISA*00*")
+    assert api.get("/edi-files?status=failed", key=practice.admin)[1]["data"] == []
+
+
+def test_a_practice_limited_key_cannot_list_the_firm_files(practice, api, world):
+    limited = world.key(practice.admin, "biller", [practice.id])
+    status, body, _ = api.get("/edi-files", key=limited)
+    assert status == 403 and body["status"] == 403
+
+
+@pytest.mark.parametrize("path", sample_params("999") + sample_params("277"))
+def test_third_party_acknowledgments_are_read_and_touch_no_claim_of_ours(app, practice, api, path):
+    deliver(app, f"inbox/{practice.firm_id}/{path.name}", read_sample(path).encode("utf-8"))
+    firm = api.get("/edi-files?status=processed&limit=100", key=practice.admin)[1]["data"]
+    assert [(f["claim_count"], f["practice_ids"]) for f in firm] == [(0, [])], firm
+    assert api.get("/edi-files?status=failed", key=practice.admin)[1]["data"] == []

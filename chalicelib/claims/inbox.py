@@ -12,6 +12,8 @@ One invocation per file (the bucket's EventBridge "Object Created" event, `app.e
    277CA's TRN02 and a 277's REF*EJ are our CLM01 (`FIRM#f/PCN#n` -> claim). References that are not ours
    are listed on the file as unmatched: a third party's file is read without error and touches nothing.
 5. Moves are saved claim and event together, `CLAIMS_PER_TRANSACTION` claims a transaction (tracking.py).
+   A file left `processing` (its invocations kept failing) or `failed` can be run again from its bytes in the
+   bucket (`reprocess`, `POST /edi-files/{id}/reprocess`).
 6. Each practice touched gets its own record of the file (what happened to which claim), then the firm's
    record becomes `processed`. Every step before it is repeatable.
 """
@@ -30,7 +32,8 @@ from chalicelib.claims.items import EdiFile, EdiFileDigest, PracticeEdiFile
 from chalicelib.clearinghouse.mailbox import inbox_firm
 from chalicelib.core import audit
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict
+from chalicelib.core.auth import Principal
+from chalicelib.core.errors import Conflict, Forbidden
 from chalicelib.core.ids import new_id
 from chalicelib.core.logs import get_logger
 from chalicelib.db import keys, store
@@ -148,20 +151,45 @@ def ingest(key: str, body: bytes, *, clock: Callable[[], datetime] = utcnow,
     if record is None:
         log.info("inbox file seen before: nothing to do", extra={"key": key})
         return None
-    text = decode(body)
+    return _process(record, body, clock, outbox)
+
+
+def _process(record: EdiFile, body: bytes, clock: Callable[[], datetime],
+             outbox: Callable[[str], str] | None) -> EdiFile:
+    log, text = get_logger(), decode(body)
     try:
         parsed = read(text)
     except Exception as error:  # reading is pure: whatever breaks it is this file's fault, kept as its reason
         # X12Error messages name rules and positions; any other error's text could quote the file's values.
         reason = str(error) if isinstance(error, X12Error) else f"unreadable ({type(error).__name__})"
-        _finish(record, "failed", tracking.mentioned(firm_id, text), None, reason)
+        _finish(record, "failed", tracking.mentioned(record.firm_id, text), None, reason)
         log.warning("inbox file failed", extra={"file_id": record.id, "reason": reason})
         return record
-    result = tracking.apply(firm_id, parsed.kind, parsed.answers, record.id, iso(clock()), outbox=outbox)
+    result = tracking.apply(record.firm_id, parsed.kind, parsed.answers, record.id, iso(clock()), outbox=outbox)
     _finish(record, "processed", result, parsed.kind, None, parsed.set_count)
     log.info("inbox file processed", extra={"file_id": record.id, "kind": parsed.kind,
                                             "claims": record.claim_count, "unmatched": len(result.unmatched)})
     return record
+
+
+def reprocess(principal: Principal, file_id: str, *, clock: Callable[[], datetime] = utcnow) -> EdiFile:
+    """Run a file again from its bytes in the bucket: one left `processing` (its invocations kept failing) or
+    `failed` (read again, after a fix of the reader). A processed file is done: 409."""
+    if principal.practice_ids is not None:
+        raise Forbidden("Files are run again by keys that see all the firm's practices.")
+    record = store.get(EdiFile, keys.firm_pk(principal.firm_id), keys.edi_file_sk(file_id), "file")
+    if record.status == "processed":
+        raise Conflict("The file was applied already; applying it again would change nothing.")
+    from chalicelib.core.settings import get_settings
+
+    bucket = get_settings().edi_bucket
+    for practice_id in record.practice_ids:  # the failure's own records go; the new run writes its own
+        PracticeEdiFile(keys.practice_pk(practice_id), keys.edi_file_sk(record.id)).delete(
+            add_version_condition=False)
+    record = store.update(record, {"status": "processing", "reason": None, "practice_ids": [],
+                                   **_index(record.pk, "processing", record.received_at, record.id)},
+                          record.version, "file")
+    return _process(record, _s3_bytes(bucket, record.key), clock, lambda k: decode(_s3_bytes(bucket, k)))
 
 
 def handle_event(event: dict[str, Any], *, fetch: Callable[[str, str], bytes] | None = None) -> EdiFile | None:

@@ -146,3 +146,4 @@ class StatusInquiry(Item, discriminator="status_inquiry"):
     reason = UnicodeAttribute(null=True)  # the follow-up reason when the job asked
     answers = UnicodeAttribute(null=True)  # JSON list of acks.status_summary
     error = UnicodeAttribute(null=True)  # the clearinghouse's failure, statuses only
+    raw_key = UnicodeAttribute(null=True)  # the EDI bucket prefix holding 276.x12 and 277.x12

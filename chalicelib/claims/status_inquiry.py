@@ -4,7 +4,8 @@ A biller asks through `POST .../claims/{id}/status-inquiries`; the follow-up job
 a 999, a 277CA or a payment. Either way the inquiry's record is put first (it must not exist), then the 276
 goes out through the status gateway (the sandbox payer locally, the clearinghouse's real-time API in
 production), and the 277's statuses are kept on the inquiry, on the claim (`last_status`) and in its history.
-At most once: a retried job finds the record and sends nothing; a crash between the put and the answer leaves
+Both texts are kept in the EDI bucket under `claim-status/<practice>/<claim>/<inquiry>/`, as eligibility keeps
+its 270/271. At most once: a retried job finds the record and sends nothing; a crash between the put and the answer leaves
 the inquiry `sending`, and the claim's next follow-up asks again.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Callable
 from chalicelib.claims import acks, codec, lifecycle
 from chalicelib.claims.items import ClaimItem, StatusInquiry
 from chalicelib.claims.tracking_models import StatusInquiryOut
-from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway
+from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway, mailbox
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import AlreadyExists, Conflict
@@ -42,8 +43,11 @@ def _ask(claim: ClaimItem, inquiry: StatusInquiry, gateway: ClaimStatusGateway, 
     number = counters.next_control_number(claim.practice_id)
     text_276 = build_276(codec.loads(claim.document), inquiry.trace_number, _parties(),
                          ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=now)
+    mailbox.archive(f"{inquiry.raw_key}/276.x12", text_276)
     try:
-        found = parse_277(gateway.inquire(text_276))
+        text_277 = gateway.inquire(text_276)
+        mailbox.archive(f"{inquiry.raw_key}/277.x12", text_277)
+        found = parse_277(text_277)
     except ClearinghouseError as error:
         inquiry.error = str(error)  # statuses and attempts, never the documents
         return []
@@ -65,7 +69,8 @@ def send(claim: ClaimItem, inquiry_id: str, actor: str, reason: str | None = Non
     now = clock()
     inquiry = StatusInquiry(claim.pk, keys.status_inquiry_sk(claim.id, inquiry_id), id=inquiry_id,
                             created_at=iso(now), updated_at=iso(now), practice_id=claim.practice_id,
-                            claim_id=claim.id, trace_number=inquiry_id, status="sending", actor=actor, reason=reason)
+                            claim_id=claim.id, trace_number=inquiry_id, status="sending", actor=actor, reason=reason,
+                            raw_key=f"claim-status/{claim.practice_id}/{claim.id}/{inquiry_id}")
     try:
         store.create(inquiry, "status inquiry")
     except AlreadyExists:

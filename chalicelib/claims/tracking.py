@@ -111,6 +111,11 @@ def _set_numbers(batch: ClaimBatch, claims: list[ClaimItem], outbox: Callable[[s
     return {claim.id: by_number.get(claim.patient_control_number, 0) for claim in claims}
 
 
+def _plan_999(batch_id: str, set_ack: Any, ack: Ack999, file_id: str, now: str) -> Plan:
+    """The 999's decision for one claim (its set's answer, or the group's), re-run on a fresh read if needed."""
+    return lambda claim: acks.from_999(claim, batch_id, set_ack, ack.code, ack.messages, file_id, now)
+
+
 def _apply_999(firm_id: str, answers: list[Ack999], file_id: str, now: str, result: Result,
                outbox: Callable[[str], str] | None) -> None:
     for ack in answers:
@@ -123,8 +128,8 @@ def _apply_999(firm_id: str, answers: list[Ack999], file_id: str, now: str, resu
                   if isinstance(c, ClaimItem)]
         sets = {int(s.control_number): s for s in ack.sets if s.control_number.isdigit()}
         set_of = _set_numbers(batch, claims, outbox)
-        save([(claim, lambda c, s=sets.get(set_of[claim.id]): acks.from_999(
-            c, batch.id, s, ack.code, ack.messages, file_id, now)) for claim in claims], result, now)
+        save([(claim, _plan_999(batch.id, sets.get(set_of[claim.id]), ack, file_id, now)) for claim in claims],
+             result, now)
         word = {"A": "accepted", "E": "accepted", "P": "partial"}.get(ack.code, "rejected")
         if batch.acknowledgment != word:
             store.update(batch, {"acknowledgment": word, "acknowledged_at": now}, batch.version, "claim batch")

@@ -56,6 +56,10 @@ class FirmEdiFileOut(Out):
     reason: str | None = None
 
 
+class EdiFileReprocess(Schema):
+    """Run a file left `processing` or `failed` again, from its bytes in the bucket."""
+
+
 class FollowUpRun(Schema):
     """Run the claim follow-up job now (as the daily schedule does)."""
 

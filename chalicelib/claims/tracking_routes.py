@@ -11,6 +11,7 @@ from chalicelib.core.lazy import Schemas, lazy_module
 
 models = Schemas("chalicelib.claims.tracking_models")
 files = lazy_module("chalicelib.claims.edi_files")
+inbox = lazy_module("chalicelib.claims.inbox")
 inquiries = lazy_module("chalicelib.claims.status_inquiry")
 types = Schemas("chalicelib.core.types")
 jobs = lazy_module("chalicelib.jobs.worker")
@@ -54,6 +55,13 @@ def get_edi_file(call: Call) -> Any:
 def list_firm_edi_files(call: Call) -> Page:
     """Every inbound file of the firm's mailbox by status (default `failed`), for keys that see all practices."""
     return files.list_firm_files(call.principal, call.query)
+
+
+@endpoint(bp, "POST", "/edi-files/{file_id}/reprocess", tag="tracking", permission=WRITE,
+          body=models.EdiFileReprocess, response=models.FirmEdiFileOut)
+def reprocess_edi_file(call: Call) -> Any:
+    """Run a file left `processing` or `failed` again from its bytes (keys that see all practices)."""
+    return files.firm_out(inbox.reprocess(call.principal, call.path["file_id"]))
 
 
 @endpoint(bp, "POST", "/admin/jobs/claim-follow-up/run", tag="platform", auth=Auth.ROOT, permission="jobs:run",

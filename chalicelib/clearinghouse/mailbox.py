@@ -30,6 +30,15 @@ class S3Mailbox:
 OUTBOX, INBOX = "outbox/", "inbox/"
 
 
+def archive(key: str, text: str) -> None:
+    """Keep an X12 document exchanged in real time (270/271, 276/277) in the EDI bucket, beside the mailbox."""
+    import boto3  # first use only
+    from chalicelib.core.settings import get_settings
+
+    boto3.client("s3").put_object(Bucket=get_settings().edi_bucket, Key=key, Body=text.encode(),
+                                  ContentType="application/edi-x12")
+
+
 def outbox_key(firm_id: str, practice_id: str, batch_id: str) -> str:
     return f"{OUTBOX}{firm_id}/{practice_id}/{batch_id}.837"
 

@@ -36,7 +36,7 @@ STATUS_CODES: dict[str, str] = {
     "0": "cannot provide further status electronically", "16": "claim has been forwarded to the entity",
     "19": "entity acknowledges receipt of the claim", "20": "accepted for processing",
     "21": "missing or invalid information", "33": "subscriber and subscriber id not found",
-    "35": "claim not found", "116": "claim submitted to the incorrect payer",
+    "35": "claim not found", "65": "claim/line has been paid", "116": "claim submitted to the incorrect payer",
     "128": "entity's tax id", "145": "entity's specialty/taxonomy code", "164": "entity's contract/member number",
     "187": "date(s) of service", "188": "statement from-through dates", "249": "place of service code",
     "255": "diagnosis code", "400": "claim is out of balance", "454": "procedure code for services rendered",

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from chalicelib.clearinghouse import ClearinghouseError, EligibilityGateway, get_eligibility_gateway
+from chalicelib.clearinghouse import mailbox
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import ValidationFailed, field_error
@@ -73,10 +74,7 @@ def _inquiry(check_id: str, practice: Practice, payer: Payer, patient: Patient, 
 
 
 def _archive(raw_key: str, name: str, text: str) -> None:
-    import boto3  # first use only
-
-    boto3.client("s3").put_object(Bucket=get_settings().edi_bucket, Key=f"{raw_key}/{name}", Body=text.encode(),
-                                  ContentType="application/edi-x12")
+    mailbox.archive(f"{raw_key}/{name}", text)
 
 
 def _figures(network: NetworkBenefits) -> dict[str, Any]:

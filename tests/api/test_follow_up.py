@@ -1,10 +1,12 @@
 """The claim follow-up job and status inquiries: due claims found by index, each acted on once."""
 from datetime import date, timedelta
 
+import boto3
 import pytest
 
 from chalicelib.claims.items import ClaimItem
 from chalicelib.core.errors import Conflict
+from chalicelib.core.settings import get_settings
 from chalicelib.db import keys
 from chalicelib.jobs import follow_up as job
 from tests.api.test_claims import Practice
@@ -98,6 +100,9 @@ def test_a_biller_asks_the_payer_for_a_claim_status(app, practice, api):
     assert status == 201, inquiry
     [answer] = inquiry["answers"]
     assert answer["categories"] == ["F1"] and answer["paid_cents"] == paid["total_charge_cents"]
+    prefix = f"claim-status/{practice.id}/{paid['id']}/{inquiry['id']}/"
+    kept = boto3.client("s3").list_objects_v2(Bucket=get_settings().edi_bucket, Prefix=prefix)["Contents"]
+    assert sorted(item["Key"].removeprefix(prefix) for item in kept) == ["276.x12", "277.x12"]
     got = claim(practice, api, paid["id"])
     assert got["status"] == "accepted" and got["last_status"]["paid_cents"] == paid["total_charge_cents"]
     events = api.get(f"{practice.base}/claims/{paid['id']}/events", key=practice.admin)[1]["data"]

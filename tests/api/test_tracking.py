@@ -143,3 +143,49 @@ def test_third_party_acknowledgments_are_read_and_touch_no_claim_of_ours(app, pr
     firm = api.get("/edi-files?status=processed&limit=100", key=practice.admin)[1]["data"]
     assert [(f["claim_count"], f["practice_ids"]) for f in firm] == [(0, [])], firm
     assert api.get("/edi-files?status=failed", key=practice.admin)[1]["data"] == []
+
+
+def test_a_file_whose_invocation_died_is_run_again_from_the_bucket(app, practice, api):
+    from chalicelib.claims import inbox
+
+    accepted = practice.claim()
+    submission = submit_all(practice)
+    bucket = get_settings().edi_bucket
+    text = s3().get_object(Bucket=bucket, Key=submission["batches"][0]["file_key"])["Body"].read().decode()
+    [(key, body)] = [(k, v) for k, v in sandbox_mailbox.answer(submission["batches"][0]["file_key"], text,
+                                                               ANSWERED).items() if k.endswith(".277ca")]
+    s3().put_object(Bucket=bucket, Key=key, Body=body.encode())
+    # Claimed by an invocation that then died, and by its retries: EventBridge gives up after two.
+    stuck = inbox._start(practice.firm_id, key, body.encode(), "2026-11-23T15:00:00Z")
+    firm = api.get("/edi-files?status=processing", key=practice.admin)[1]["data"]
+    assert [f["id"] for f in firm] == [stuck.id]
+
+    status, done, _ = api.post(f"/edi-files/{stuck.id}/reprocess", {}, key=practice.admin)
+    assert status == 200 and done["status"] == "processed" and done["claim_count"] == 1, done
+    assert claim(practice, api, accepted["id"])["status"] == "accepted"
+    assert api.post(f"/edi-files/{stuck.id}/reprocess", {}, key=practice.admin)[0] == 409
+
+
+def test_a_failed_file_run_again_fails_again_with_its_reason_and_only_full_keys_may(app, practice, api, world):
+    practice.claim()
+    submit_all(practice)
+    deliver(app, f"inbox/{practice.firm_id}/garbage.999", "not x12 at all")
+    [failed] = api.get("/edi-files?status=failed", key=practice.admin)[1]["data"]
+    status, again, _ = api.post(f"/edi-files/{failed['id']}/reprocess", {}, key=practice.admin)
+    assert status == 200 and again["status"] == "failed" and again["reason"] == failed["reason"]
+    limited = world.key(practice.admin, "biller", [practice.id])
+    assert api.post(f"/edi-files/{failed['id']}/reprocess", {}, key=limited)[0] == 403
+
+
+def test_a_retried_invocation_completes_a_file_its_first_try_left_processing(app, practice, api):
+    from chalicelib.claims import inbox
+
+    accepted = practice.claim()
+    submission = submit_all(practice)
+    bucket, outbox_key = get_settings().edi_bucket, submission["batches"][0]["file_key"]
+    text = s3().get_object(Bucket=bucket, Key=outbox_key)["Body"].read().decode()
+    for key, body in sorted(sandbox_mailbox.answer(outbox_key, text, ANSWERED).items()):
+        inbox._start(practice.firm_id, key, body.encode(), "2026-11-23T15:00:00Z")  # the first try died here
+        deliver(app, key, body)  # EventBridge's retry
+    assert claim(practice, api, accepted["id"])["status"] == "accepted"
+    assert api.get("/edi-files?status=processing", key=practice.admin)[1]["data"] == []

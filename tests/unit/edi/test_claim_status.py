@@ -151,7 +151,7 @@ def test_a_payers_answer_to_our_276_parses_back_with_payment_and_line_status():
     assert (paid.charge_cents, paid.paid_cents, paid.adjudicated, paid.payment_method, paid.check_issued,
             paid.check_number) == (15500, 12050, date(2026, 3, 31), "CHK", date(2026, 4, 1), "CHK777")
     assert [s.category for s in claim.statuses[1].statuses] == ["F1", "P1"]  # STC01 then STC10
-    assert claim.messages[0] == "finalized: payment: status (code 65)"
+    assert claim.messages[0] == "finalized: payment: claim/line has been paid"
     [line] = claim.lines
     assert (line.procedure, line.charge_cents, line.paid_cents, line.control_number) == (
         ("HC", "99213", "25"), 12500, 10000, "L1")

@@ -87,14 +87,14 @@ def _send(scope: PracticeScope, claim_type: str, claims: list[ClaimItem], partie
           mailbox: Mailbox, now: datetime) -> ClaimBatch:
     batch_id, stamp = new_id(), iso(now)
     number = (counters.next_value(keys.firm_pk(scope.principal.firm_id), "x12-837") - 1) % 999_999_999 + 1
+    firm_id = scope.principal.firm_id
     batch = ClaimBatch(keys.practice_pk(scope.practice_id), keys.batch_sk(batch_id), id=batch_id, created_at=stamp,
-                       updated_at=stamp,
-                       practice_id=scope.practice_id, payer_ref=claims[0].payer_ref, claim_type=claim_type,
-                       claim_ids=[c.id for c in claims], claim_count=len(claims),
+                       updated_at=stamp, practice_id=scope.practice_id, payer_ref=claims[0].payer_ref,
+                       claim_type=claim_type, claim_ids=[c.id for c in claims], claim_count=len(claims),
                        total_charge_cents=sum(int(c.total_charge_cents) for c in claims),
-                       interchange_control_number=number, file_key=outbox_key(scope.principal.firm_id, scope.practice_id, batch_id),
+                       interchange_control_number=number, file_key=outbox_key(firm_id, scope.practice_id, batch_id),
                        file_bytes=0, status="pending")
-    pointer = BatchNumber(keys.firm_pk(scope.principal.firm_id), keys.batch_number_sk(number), id=batch_id,
+    pointer = BatchNumber(keys.firm_pk(firm_id), keys.batch_number_sk(number), id=batch_id,
                           created_at=stamp, updated_at=stamp, practice_id=scope.practice_id, batch_id=batch_id)
     lifecycle.write([batch, pointer], "claim batch")
     moved = _mark(scope, claims, batch_id, stamp)

@@ -24,7 +24,8 @@ def firm_out(item: EdiFile) -> FirmEdiFileOut:
     return FirmEdiFileOut(id=item.id, created_at=item.created_at, updated_at=item.updated_at,
                           name=item.key.rsplit("/", 1)[-1], size=int(item.size), received_at=item.received_at,
                           kind=item.file_kind, status=item.status, practice_ids=list(item.practice_ids),
-                          set_count=int(item.set_count or 0), claim_count=int(item.claim_count), unmatched=json.loads(item.unmatched or "[]"),
+                          set_count=int(item.set_count or 0), claim_count=int(item.claim_count),
+                          unmatched=json.loads(item.unmatched or "[]"),
                           reason=item.reason)
 
 
@@ -39,11 +40,16 @@ def get_file(scope: PracticeScope, file_id: str) -> EdiFileOut:
     return out(store.get(PracticeEdiFile, keys.practice_pk(scope.practice_id), keys.edi_file_sk(file_id), "file"))
 
 
-def list_firm_files(principal: Principal, query: Any) -> Page:
-    """Every file of the firm's mailbox, those no practice could be told from among them (an unreadable file
-    that names no claim of ours): so only for keys that see every practice of the firm."""
+def require_whole_firm(principal: Principal) -> None:
+    """The firm's mailbox holds files no practice could be told from (an unreadable file naming no claim of
+    ours), so its list and its re-runs are for keys that see every practice of the firm."""
     if principal.practice_ids is not None:
-        raise Forbidden("The firm's file list is for keys that see all of its practices; use a practice's list.")
+        raise Forbidden("The firm's inbound files are for keys that see all of its practices; use a practice's "
+                        "list.")
+
+
+def list_firm_files(principal: Principal, query: Any) -> Page:
+    require_whole_firm(principal)
     owner = keys.firm_pk(principal.firm_id)
     page = pages.query_index_page(EdiFile, "gsi1", keys.edi_files_pk(owner, query.status), "",
                                   limit=query.limit, cursor=query.cursor)

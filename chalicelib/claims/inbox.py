@@ -4,8 +4,9 @@ applied to claims and recorded, once.
 One invocation per file (the bucket's EventBridge "Object Created" event, `app.edi_inbox`):
 1. The file's bytes are known by their SHA-256 (`EdiFileDigest`). A file already `processed` or `failed` is not
    applied again, so the same 999 delivered twice, or under a second name, changes nothing.
-2. Its record is created `processing`, with the digest, in one conditional transaction. A retry after a crash finds it `processing` and
-   runs again; each claim skips what it already took (acks.py), so the retry completes the file, once.
+2. Its record is created `processing`, with the digest, in one conditional transaction. A retry after a crash
+   finds it `processing` and runs again; each claim skips what it already took (acks.py), so the retry
+   completes the file, once.
 3. Reading is all or nothing: a file that is not X12, or a set that does not parse, makes the file `failed`
    with the reason and nothing is applied. It stays in the bucket, listed under `?status=failed`.
 4. Claims are found by what the answer echoes: a 999's AK102 is our GS06 (`FIRM#f/ICN#n` -> batch), a
@@ -27,15 +28,16 @@ from typing import Any, Callable
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.claims import tracking
+from chalicelib.claims import edi_files, tracking
 from chalicelib.claims.items import EdiFile, EdiFileDigest, PracticeEdiFile
 from chalicelib.clearinghouse.mailbox import inbox_firm
 from chalicelib.core import audit
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.auth import Principal
-from chalicelib.core.errors import Conflict, Forbidden
+from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_id
 from chalicelib.core.logs import get_logger
+from chalicelib.core.settings import get_settings
 from chalicelib.db import keys, store
 from chalicelib.db.models import Firm
 from chalicelib.edi.ack_999 import parse_999
@@ -175,13 +177,10 @@ def _process(record: EdiFile, body: bytes, clock: Callable[[], datetime],
 def reprocess(principal: Principal, file_id: str, *, clock: Callable[[], datetime] = utcnow) -> EdiFile:
     """Run a file again from its bytes in the bucket: one left `processing` (its invocations kept failing) or
     `failed` (read again, after a fix of the reader). A processed file is done: 409."""
-    if principal.practice_ids is not None:
-        raise Forbidden("Files are run again by keys that see all the firm's practices.")
+    edi_files.require_whole_firm(principal)
     record = store.get(EdiFile, keys.firm_pk(principal.firm_id), keys.edi_file_sk(file_id), "file")
     if record.status == "processed":
         raise Conflict("The file was applied already; applying it again would change nothing.")
-    from chalicelib.core.settings import get_settings
-
     bucket = get_settings().edi_bucket
     for practice_id in record.practice_ids:  # the failure's own records go; the new run writes its own
         PracticeEdiFile(keys.practice_pk(practice_id), keys.edi_file_sk(record.id)).delete(
@@ -194,8 +193,6 @@ def reprocess(principal: Principal, file_id: str, *, clock: Callable[[], datetim
 
 def handle_event(event: dict[str, Any], *, fetch: Callable[[str, str], bytes] | None = None) -> EdiFile | None:
     """The EventBridge "Object Created" event of the EDI bucket; objects of other buckets are not ours."""
-    from chalicelib.core.settings import get_settings
-
     detail = event.get("detail") or {}
     bucket, key = (detail.get("bucket") or {}).get("name"), (detail.get("object") or {}).get("key", "")
     if bucket != get_settings().edi_bucket:

@@ -5,8 +5,8 @@ a 999, a 277CA or a payment. Either way the inquiry's record is put first (it mu
 goes out through the status gateway (the sandbox payer locally, the clearinghouse's real-time API in
 production), and the 277's statuses are kept on the inquiry, on the claim (`last_status`) and in its history.
 Both texts are kept in the EDI bucket under `claim-status/<practice>/<claim>/<inquiry>/`, as eligibility keeps
-its 270/271. At most once: a retried job finds the record and sends nothing; a crash between the put and the answer leaves
-the inquiry `sending`, and the claim's next follow-up asks again.
+its 270/271. At most once: a retried job finds the record and sends nothing; a crash between the put and the
+answer leaves the inquiry `sending`, and the claim's next follow-up asks again.
 """
 from __future__ import annotations
 

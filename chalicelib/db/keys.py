@@ -45,9 +45,10 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | claim batch by id / batches of a practice      | pk=PRACTICE#p, sk=BATCH#id / begins_with BATCH#      | GetItem / Query |
 | batch by group control number (999 AK102)      | pk=FIRM#f, sk=ICN#<number> -> practice, batch        | GetItem   |
 | claims due for follow-up, soonest first        | gsi3: PRACTICE#p#FOLLOWUP, <YYYY-MM-DD>#<claim id>   | Query (<= today) |
+| a follow-up continuation already sent (dedupe) | pk=PRACTICE#p, sk=FOLLOWUPJOB#<day>#<part>           | PutItem (cond.) |
 | inbound EDI file by id                         | pk=FIRM#f, sk=EDIFILE#id; pk=PRACTICE#p, sk=EDIFILE#id | GetItem |
 | inbound file by its bytes' SHA-256 (dedupe)    | pk=FIRM#f, sk=EDIHASH#<sha256> -> file id            | GetItem   |
-| inbound files of a status, newest first        | gsi1: FIRM#f#EDIFILES#<status> / PRACTICE#p#EDIFILES#<status>, <received>#id | Query |
+| inbound files of a status, oldest first        | gsi1: FIRM#f#EDIFILES#<status> / PRACTICE#p#EDIFILES#<status>, <received>#id | Query |
 | a claim's status inquiries (276/277), oldest first | pk=PRACTICE#p, sk begins_with CLAIM#id#INQUIRY#  | Query     |
 | next 837 control number / claim number of a firm | pk=FIRM#f, sk=COUNTER#x12-837 / COUNTER#claim-pcn  | Update    |
 | task by id                                     | pk=PRACTICE#p, sk=TASK#id                            | GetItem   |
@@ -272,6 +273,10 @@ def follow_up_pk(practice_id: str) -> str:
 
 def follow_up_sk(day: str, claim_id: str) -> str:
     return f"{_part(day)}#{_part(claim_id)}"
+
+
+def follow_up_part_sk(day: str, part: int) -> str:
+    return f"FOLLOWUPJOB#{_part(day)}#{int(part)}"
 
 
 def edi_file_sk(file_id: str) -> str:

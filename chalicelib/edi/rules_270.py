@@ -145,16 +145,17 @@ def _transaction(transaction: TransactionSet) -> list[Violation]:
     if [s.id for s in body[:first_hl]] != ["BHT"]:
         found.append(Violation(st.position, "X279A1 header", "the header must be exactly one BHT"))
     loops: dict[int, str] = {s.position: "header" for s in body[:first_hl]}
-    blocks = _blocks(body[first_hl:])
+    blocks = hl_blocks(body[first_hl:])
     for block in blocks:
         found += _structure(block, loops)
-    found += _hierarchy([block[0] for block in blocks])
+    found += check_hierarchy([block[0] for block in blocks], "X279A1", PARENT_LEVEL)
     for segment in body:
         found += _elements(segment, loops.get(segment.position, ""))
     return found
 
 
-def _blocks(segments: list[Segment]) -> list[list[Segment]]:
+def hl_blocks(segments: list[Segment]) -> list[list[Segment]]:
+    """Table 2 cut at each HL: one block per hierarchical level."""
     blocks: list[list[Segment]] = []
     for segment in segments:
         if segment.id == "HL" or not blocks:
@@ -167,12 +168,7 @@ def _structure(block: list[Segment], loops: dict[int, str]) -> list[Violation]:
     spec = LEVELS.get(block[0].element(3))
     if spec is None:
         return [Violation(block[0].position, "X279A1 HL03", "HL03 must be 20, 21, 22 or 23")]
-    found = _patient_rule(block)
-    end = _match(spec, block, 0, loops, found)
-    if end < len(block):
-        found.append(Violation(block[end].position, f"X279A1 {loops.get(block[end - 1].position, spec.name)}",
-                               f"{block[end].id} is out of order or not allowed here"))
-    return found
+    return _patient_rule(block) + match_level("X279A1", spec, block, loops)
 
 
 def _patient_rule(block: list[Segment]) -> list[Violation]:
@@ -195,25 +191,37 @@ def _opens(item: Item, segment: Segment) -> bool:
     return segment.id == first.id and (not first.hl_code or segment.element(3) == first.hl_code)
 
 
-def _match(loop: Loop, block: list[Segment], i: int, loops: dict[int, str], found: list[Violation]) -> int:
+def match_level(guide: str, spec: Loop, block: list[Segment], loops: dict[int, str]) -> list[Violation]:
+    """One HL block against its level's loop: order, repeats and required parts, each segment's loop noted in
+    `loops`; what is left over is out of order. `guide` names the rules broken (X279A1, X212)."""
+    found: list[Violation] = []
+    end = _match(guide, spec, block, 0, loops, found)
+    if end < len(block):
+        found.append(Violation(block[end].position, f"{guide} {loops.get(block[end - 1].position, spec.name)}",
+                               f"{block[end].id} is out of order or not allowed here"))
+    return found
+
+
+def _match(guide: str, loop: Loop, block: list[Segment], i: int, loops: dict[int, str],
+           found: list[Violation]) -> int:
     """Consume one iteration of `loop` from block[i] (which opens it); return the index after it."""
     loops[block[i].position] = loop.name
-    i += 1  # the opening segment (HL, NM1 or EQ): one per iteration
+    i += 1  # the opening segment (HL, NM1, EQ or TRN): one per iteration
     for item in loop.items[1:]:
         count = 0
         while i < len(block) and _opens(item, block[i]):
             if count == item.max:
-                found.append(Violation(block[i].position, f"X279A1 {loop.name}",
+                found.append(Violation(block[i].position, f"{guide} {loop.name}",
                                        f"{_label(item)} repeats more than {item.max} times"))
             if isinstance(item, Seg):
                 loops[block[i].position] = loop.name
                 i += 1
             else:
-                i = _match(item, block, i, loops, found)
+                i = _match(guide, item, block, i, loops, found)
             count += 1
         if count < item.min:
             at = block[min(i, len(block) - 1)].position
-            found.append(Violation(at, f"X279A1 {loop.name}", f"required {_label(item)} is missing"))
+            found.append(Violation(at, f"{guide} {loop.name}", f"required {_label(item)} is missing"))
     return i
 
 
@@ -221,19 +229,25 @@ def _label(item: Item) -> str:
     return f"loop {item.name}" if isinstance(item, Loop) else f"segment {item.id}"
 
 
-def _hierarchy(headers: list[Segment]) -> list[Violation]:
+def check_hierarchy(headers: list[Segment], guide: str, parent_level: dict[str, str],
+                    no_child_flag: frozenset[str] = frozenset()) -> list[Violation]:
+    """The HL tree: HL01 counts from 1, HL02 names an earlier HL of the level above (`parent_level`: HL03 ->
+    its parent's HL03), HL04 says whether a child follows (not used at the levels in `no_child_flag`), and the
+    information source (20) comes first."""
     found: list[Violation] = []
     levels: dict[str, str] = {}
-    rule = "X279A1 HL"
+    rule = f"{guide} HL"
     parents = {hl.element(2) for hl in headers}
+    unused = f" (and is not used at {', '.join(sorted(no_child_flag))})" if no_child_flag else ""
     for expected, hl in enumerate(headers, start=1):
         number, parent, code, child = hl.element(1), hl.element(2), hl.element(3), hl.element(4)
         if number != str(expected):
             found.append(Violation(hl.position, rule, "HL01 must count up by one from 1"))
-        if levels.get(parent, "") != PARENT_LEVEL.get(code, "?") or (code == "20") != (parent == ""):
+        if levels.get(parent, "") != parent_level.get(code, "?") or (code == "20") != (parent == ""):
             found.append(Violation(hl.position, rule, "HL02 must name an earlier HL of the level above"))
-        if child != ("1" if number in parents else "0"):
-            found.append(Violation(hl.position, rule, "HL04 must be 1 exactly when a child level follows"))
+        wanted = "" if code in no_child_flag else ("1" if number in parents else "0")
+        if child != wanted:
+            found.append(Violation(hl.position, rule, "HL04 must be 1 exactly when a child level follows" + unused))
         levels[number] = code
     if not headers or headers[0].element(3) != "20":
         found.append(Violation(headers[0].position if headers else None, rule,

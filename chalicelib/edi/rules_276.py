@@ -24,7 +24,15 @@ from datetime import datetime
 from functools import partial
 
 from chalicelib.edi.reader import TransactionSet
-from chalicelib.edi.rules_270 import Item, Loop, Seg, Violation, check_document
+from chalicelib.edi.rules_270 import (
+    Loop,
+    Seg,
+    Violation,
+    check_document,
+    check_hierarchy,
+    hl_blocks,
+    match_level,
+)
 from chalicelib.edi.segments import Segment
 
 VERSION = "005010X212"
@@ -106,35 +114,21 @@ def check_x212_set(tables: X212Tables, transaction: TransactionSet) -> list[Viol
     if [s.id for s in body[:first_hl]] != ["BHT"]:
         found.append(Violation(st.position, "X212 header", "the header must be exactly one BHT"))
     loops: dict[int, str] = {s.position: "header" for s in body[:first_hl]}
-    blocks = _blocks(body[first_hl:])
+    blocks = hl_blocks(body[first_hl:])
     for block in blocks:
         found += _structure(tables.levels, block, loops)
-    found += _hierarchy([block[0] for block in blocks])
+    found += check_hierarchy([block[0] for block in blocks], "X212", PARENT_LEVEL, frozenset({"23"}))
     for segment in body:
         found += _elements(tables, segment, loops.get(segment.position, ""))
     return found
-
-
-def _blocks(segments: list[Segment]) -> list[list[Segment]]:
-    blocks: list[list[Segment]] = []
-    for segment in segments:
-        if segment.id == "HL" or not blocks:
-            blocks.append([])
-        blocks[-1].append(segment)
-    return blocks
 
 
 def _structure(levels: dict[str, Loop], block: list[Segment], loops: dict[int, str]) -> list[Violation]:
     spec = levels.get(block[0].element(3))
     if spec is None:
         return [Violation(block[0].position, "X212 HL03", "HL03 must be 20, 21, 19, 22 or 23")]
-    found = _claim_rule(block)
-    end = _match(spec, block, 0, loops, found)
-    if end < len(block):
-        found.append(Violation(block[end].position, f"X212 {loops.get(block[end - 1].position, spec.name)}",
-                               f"{block[end].id} is out of order or not allowed here"))
-    found += _once_per_claim(block, loops)
-    return found
+    found = _claim_rule(block) + match_level("X212", spec, block, loops)
+    return found + _once_per_claim(block, loops)
 
 
 def _claim_rule(block: list[Segment]) -> list[Violation]:
@@ -163,60 +157,6 @@ def _once_per_claim(block: list[Segment], loops: dict[int, str]) -> list[Violati
                 found.append(Violation(segment.position, f"X212 {loops[segment.position]} REF01",
                                        "each REF qualifier appears at most once per claim"))
             seen.add(key)
-    return found
-
-
-def _opens(item: Item, segment: Segment) -> bool:
-    first = item
-    while isinstance(first, Loop):
-        first = first.items[0]
-    return segment.id == first.id and (not first.hl_code or segment.element(3) == first.hl_code)
-
-
-def _match(loop: Loop, block: list[Segment], i: int, loops: dict[int, str], found: list[Violation]) -> int:
-    """Consume one iteration of `loop` from block[i] (which opens it); return the index after it."""
-    loops[block[i].position] = loop.name
-    i += 1
-    for item in loop.items[1:]:
-        count = 0
-        while i < len(block) and _opens(item, block[i]):
-            if count == item.max:
-                found.append(Violation(block[i].position, f"X212 {loop.name}",
-                                       f"{_label(item)} repeats more than {item.max} times"))
-            if isinstance(item, Seg):
-                loops[block[i].position] = loop.name
-                i += 1
-            else:
-                i = _match(item, block, i, loops, found)
-            count += 1
-        if count < item.min:
-            at = block[min(i, len(block) - 1)].position
-            found.append(Violation(at, f"X212 {loop.name}", f"required {_label(item)} is missing"))
-    return i
-
-
-def _label(item: Item) -> str:
-    return f"loop {item.name}" if isinstance(item, Loop) else f"segment {item.id}"
-
-
-def _hierarchy(headers: list[Segment]) -> list[Violation]:
-    found: list[Violation] = []
-    levels: dict[str, str] = {}
-    parents = {hl.element(2) for hl in headers}
-    for expected, hl in enumerate(headers, start=1):
-        number, parent, code, child = hl.element(1), hl.element(2), hl.element(3), hl.element(4)
-        if number != str(expected):
-            found.append(Violation(hl.position, "X212 HL", "HL01 must count up by one from 1"))
-        if levels.get(parent, "") != PARENT_LEVEL.get(code, "?") or (code == "20") != (parent == ""):
-            found.append(Violation(hl.position, "X212 HL", "HL02 must name an earlier HL of the level above"))
-        wanted = "" if code == "23" else ("1" if number in parents else "0")
-        if child != wanted:
-            found.append(Violation(hl.position, "X212 HL", "HL04 must be 1 exactly when a child level follows "
-                                                          "(and is not used at 23)"))
-        levels[number] = code
-    if not headers or headers[0].element(3) != "20":
-        found.append(Violation(headers[0].position if headers else None, "X212 HL",
-                               "the first level must be the information source (HL03 20)"))
     return found
 
 

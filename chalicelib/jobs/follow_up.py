@@ -22,13 +22,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Callable, Iterator
 
-from pynamodb.exceptions import PutError
-
 from chalicelib.claims import followup, lifecycle, status_inquiry
 from chalicelib.claims.items import ClaimItem
-from chalicelib.core.clock import now_iso, utcnow
-from chalicelib.core.errors import Conflict
-from chalicelib.db import keys
+from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import AlreadyExists, Conflict
+from chalicelib.db import keys, store
 from chalicelib.db.models import Item, Practice
 
 JOB = "claim_follow_up"
@@ -115,16 +113,12 @@ def act(claim: ClaimItem, day: date, *, gateway: Any = None) -> dict[str, Any]:
 def _continue(message: dict[str, Any], send_all: Sender | None) -> bool:
     """Send the message for the rest of the practice's due claims, once per part however often we get here."""
     part = int(message.get("part", 1)) + 1
-    now = utcnow()
-    marker = FollowUpPart(keys.practice_pk(message["practice_id"]), f"FOLLOWUPJOB#{message['day']}#{part}",
-                          id=f"{message['day']}-{part}", created_at=now_iso(), updated_at=now_iso(),
-                          expires_at=now.replace(microsecond=0) + timedelta(days=7))
+    marker = FollowUpPart(keys.practice_pk(message["practice_id"]), keys.follow_up_part_sk(message["day"], part),
+                          id=f"{message['day']}-{part}", expires_at=utcnow().replace(microsecond=0) + timedelta(days=7))
     try:
-        marker.save()  # conditional: the key must be free
-    except PutError as error:
-        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
-        raise
+        store.create(marker, "follow-up part")  # conditional: the key must be free
+    except AlreadyExists:
+        return False
     if send_all is None:
         from chalicelib.jobs import queue
 

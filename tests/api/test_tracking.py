@@ -189,3 +189,28 @@ def test_a_retried_invocation_completes_a_file_its_first_try_left_processing(app
         deliver(app, key, body)  # EventBridge's retry
     assert claim(practice, api, accepted["id"])["status"] == "accepted"
     assert api.get("/edi-files?status=processing", key=practice.admin)[1]["data"] == []
+
+
+def test_bad_input_on_the_tracking_routes_is_a_problem_and_writes_nothing(app, practice, api):
+    from tests.api.conftest import ROOT_KEY
+    from tests.api.helpers import table_items
+
+    ready = practice.claim()
+    before = len(table_items())
+    for status, body, _ in (
+            api.get(f"{practice.base}/edi-files?status=bogus", key=practice.admin),
+            api.get("/edi-files?status=bogus", key=practice.admin),
+            api.post(f"{practice.base}/claims/{ready['id']}/status-inquiries", {"urgent": True}, key=practice.admin),
+            api.post("/edi-files/01ZZZZZZZZZZZZZZZZZZZZZZZZ/reprocess", {"now": 1}, key=practice.admin),
+            api.post("/admin/jobs/claim-follow-up/run", {"day": "tomorrow"}, key=ROOT_KEY)):
+        assert status == 422 and body["status"] == 422 and body["errors"], body
+    assert api.post("/edi-files/01ZZZZZZZZZZZZZZZZZZZZZZZZ/reprocess", {}, key=practice.admin)[0] == 404
+    assert len(table_items()) == before
+
+
+def test_another_firm_neither_sees_nor_reruns_this_firm_files(app, practice, api, world):
+    deliver(app, f"inbox/{practice.firm_id}/garbage.999", "not x12 at all")
+    [failed] = api.get("/edi-files?status=failed", key=practice.admin)[1]["data"]
+    _, other = world.firm("Other Billing")
+    assert api.get("/edi-files?status=failed", key=other)[1]["data"] == []
+    assert api.post(f"/edi-files/{failed['id']}/reprocess", {}, key=other)[0] == 404

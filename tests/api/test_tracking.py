@@ -1,6 +1,6 @@
 """The tracking loop through the API: 837 out, the sandbox clearinghouse's 999 and 277CA into the firm's inbox,
 claims acknowledged, accepted or rejected, every file recorded once."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import boto3
 import pytest
@@ -73,7 +73,8 @@ def test_the_sandbox_answers_accept_one_claim_and_reject_two_with_reasons(app, p
     got = claim(practice, api, accepted["id"])
     assert got["status"] == "accepted" and got["payer_claim_control_number"] == "SBX" + got["patient_control_number"]
     assert got["acknowledged_at"] and got["accepted_at"] and got["rejection"] is None
-    assert got["follow_up_reason"] == "no_payment" and got["follow_up_on"] == "2026-12-23"
+    payment_due = date.fromisoformat(got["accepted_at"][:10]) + timedelta(days=get_settings().expected_payment_days)
+    assert got["follow_up_reason"] == "no_payment" and got["follow_up_on"] == payment_due.isoformat()
     events = api.get(f"{practice.base}/claims/{accepted['id']}/events", key=practice.admin)[1]["data"]
     assert [(e["event"], e["to_status"]) for e in events] == [
         ("built", "ready"), ("submitted", "submitted"), ("acknowledged", "submitted"), ("accepted", "accepted")]

@@ -66,6 +66,8 @@ class ClaimUpdate(Patch):
 
 class ClaimRefresh(Schema):
     version: int | None = Field(default=None, ge=1, description="The version read (or send If-Match)")
+    coverage_id: Id | None = Field(default=None, description="Bill another of the patient's coverages, e.g. the "
+                                                             "one in effect on the date of service")
 
 
 class PriorClaimIn(Schema):

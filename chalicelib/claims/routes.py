@@ -52,8 +52,9 @@ def edit_claim(call: Call) -> Any:
 @endpoint(bp, "POST", BASE + "/{claim_id}/refresh", tag="claims", permission=WRITE, body=models.ClaimRefresh,
           response=models.ClaimOut, audit_entity="claim")
 def refresh_claim(call: Call) -> Any:
-    """Read the practice, payer, patient and coverage into a claim not yet at the payer again, and re-scrub."""
-    return claims.refresh(call.scope, call.path["claim_id"], expected_version(call))
+    """Read the practice, payer, patient and coverage into a claim not yet at the payer again, and re-scrub;
+    `coverage_id` bills another of the patient's coverages."""
+    return claims.refresh(call.scope, call.path["claim_id"], expected_version(call), call.body.coverage_id)
 
 
 @endpoint(bp, "GET", BASE + "/{claim_id}/events", tag="claims", permission=READ, query=types.PageQuery,

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from chalicelib.claims.document import Address, ClaimDocument, Provider
-from chalicelib.claims.scrub import Flag, RuleSet, ScrubContext, error, patient_of
+from chalicelib.claims.scrub import Flag, RuleSet, ScrubContext, error, patient_of, service_dates
 from chalicelib.coding.npi import is_valid_npi, is_valid_taxonomy
 
 RULES = RuleSet()
@@ -148,6 +148,31 @@ def patient_relationship(document: ClaimDocument, context: ScrubContext) -> Iter
         yield error(f"relationship {document.patient.relationship!r} is not a 2000C PAT01 code: one of "
                     f"{', '.join(sorted(_RELATIONSHIPS))} (18, self, means the patient is the subscriber)",
                     "patient.relationship")
+
+
+@RULES.rule("coverage-in-effect", "The coverage billed is in effect on every date of service.",
+            "X222A1/X223A2 2000B SBR: the payer named is the one liable on the date of service; the coverage's "
+            "effective dates as the practice recorded them")
+def coverage_in_effect(document: ClaimDocument, context: ScrubContext) -> Iterator[Flag]:
+    # No dates in the message: dates of service are the patient's.
+    facts = context.coverage
+    if facts is None:
+        return
+    outside = [day for day in service_dates(document) if not facts.in_effect(day)]
+    if any(day < facts.effective_from for day in outside):
+        yield error("the coverage billed starts after a date of service: bill the coverage in effect then, or "
+                    "correct the coverage's start date", "coverage_id")
+    elif outside:
+        yield error("the coverage billed had ended before a date of service: bill the coverage in effect then, or "
+                    "correct the coverage's end date", "coverage_id")
+
+
+@RULES.rule("eligibility-inactive", "The payer's latest eligibility answer for each date of service is not "
+            "'inactive'.", "X279A1 2110C EB01 6 (inactive): the payer says it will not pay for that date")
+def eligibility_inactive(document: ClaimDocument, context: ScrubContext) -> Iterator[Flag]:
+    if context.coverage is not None and context.coverage.inactive_on:
+        yield error("the payer's latest eligibility answer for a date of service says the coverage is inactive: "
+                    "check eligibility again or bill the coverage in effect then", "coverage_id")
 
 
 def _providers(document: ClaimDocument) -> list[tuple[Provider, str]]:

@@ -63,6 +63,18 @@ def warning(message: str, field: str) -> Flag:
 
 
 @dataclass(frozen=True, slots=True)
+class CoverageFacts:
+    """The policy a claim bills, as the practice's records and the payer's eligibility answers describe it."""
+
+    effective_from: date
+    effective_to: date | None  # None: open-ended
+    inactive_on: frozenset[date] = frozenset()  # dates of service whose latest 271 answered inactive
+
+    def in_effect(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+@dataclass(frozen=True, slots=True)
 class ScrubContext:
     """What the rules need beyond the claim: today's date and the practice's and CMS's reference data."""
 
@@ -72,6 +84,7 @@ class ScrubContext:
     duplicate_of: tuple[str, ...] = ()  # ids of other live claims with the same `fingerprint`
     ptp: PtpTable | None = None  # CMS NCCI PTP edits (practitioner or hospital outpatient, as fits the claim)
     mue: MueTable | None = None  # CMS MUE values for the same setting
+    coverage: CoverageFacts | None = None  # the coverage billed; None: not checked
 
     def __post_init__(self) -> None:
         if self.timely_filing_days < 1:
@@ -140,6 +153,12 @@ def line_field(index: int, name: str) -> str:
 def age_on(birth_date: date, day: date) -> int:
     """Whole years of age on `day`."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def service_dates(document: ClaimDocument) -> list[date]:
+    """Every date of service on the claim, in order: the claim's span and each line's date."""
+    claim = document.claim
+    return sorted({claim.service_from, claim.service_to, *(line.service_date for line in claim.lines)})
 
 
 def last_service_date(document: ClaimDocument) -> date:

@@ -21,7 +21,7 @@ from chalicelib.claims.models import (
     ClaimUpdate,
     PriorClaimIn,
 )
-from chalicelib.claims.scrub import ScrubContext, fingerprint, scrub
+from chalicelib.claims.scrub import CoverageFacts, ScrubContext, fingerprint, scrub, service_dates
 from chalicelib.coding import icd10cm
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import utcnow
@@ -30,6 +30,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.secrets import get_app_secret
 from chalicelib.db import counters, keys, pages, store
 from chalicelib.db.models import Payer, Practice, Provider
+from chalicelib.patients import eligibility
 from chalicelib.patients.items import Coverage, Patient
 from chalicelib.visits import service as visits
 from chalicelib.visits.items import VisitCoding
@@ -40,6 +41,10 @@ Clock = Callable[[], Any]
 
 def _get(model: Any, scope: PracticeScope, sk: str, what: str) -> Any:
     return store.get(model, keys.practice_pk(scope.practice_id), sk, what)
+
+
+def _coverage_of(scope: PracticeScope, claim: ClaimItem) -> Coverage:
+    return _get(Coverage, scope, keys.coverage_sk(claim.patient_id, claim.coverage_id), "coverage")
 
 
 def require(scope: PracticeScope, claim_id: str) -> ClaimItem:
@@ -81,15 +86,23 @@ def _duplicates(scope: PracticeScope, print_: str, claim_id: str, replaces: str 
                         and other.status in lifecycle.LIVE))
 
 
+def coverage_facts(scope: PracticeScope, coverage: Coverage, document: ClaimDocument) -> CoverageFacts:
+    """The billed coverage's dates and the dates of service its latest eligibility answers call inactive."""
+    days = set(service_dates(document))
+    return CoverageFacts(date.fromisoformat(coverage.effective_from),
+                         date.fromisoformat(coverage.effective_to) if coverage.effective_to else None,
+                         frozenset(eligibility.inactive_days(scope, coverage.patient_id, coverage.id, days)))
+
+
 def judge(scope: PracticeScope, document: ClaimDocument, payer: Payer, claim_id: str, replaces: str | None,
-          today: date) -> dict[str, Any]:
+          today: date, coverage: Coverage) -> dict[str, Any]:
     """The scrubber's verdict as the claim item's fields: findings, counts, status and fingerprint."""
     print_ = fingerprint(document, key=_fingerprint_key(scope.practice_id))
     duplicates = () if document.claim.frequency_code in {"7", "8"} else _duplicates(scope, print_, claim_id,
                                                                                     replaces)
     tables = reference.tables(document.claim.claim_type)
     context = ScrubContext(today=today, timely_filing_days=int(payer.timely_filing_days), duplicate_of=duplicates,
-                           ptp=tables.ptp, mue=tables.mue)
+                           ptp=tables.ptp, mue=tables.mue, coverage=coverage_facts(scope, coverage, document))
     findings = [finding.to_dict() for finding in scrub(document, context)]
     errors = sum(1 for finding in findings if finding["severity"] == "error")
     return {"findings": json.dumps(findings), "error_count": errors, "warning_count": len(findings) - errors,
@@ -147,7 +160,7 @@ def _inputs(scope: PracticeScope, visit_id: str, data: ClaimCreate) -> builder.B
 def build(scope: PracticeScope, visit_id: str, data: ClaimCreate, *, clock: Clock = utcnow) -> ClaimOut:
     given = _inputs(scope, visit_id, data)
     document = builder.build(given)
-    verdict = judge(scope, document, given.payer, given.claim_id, None, clock().date())
+    verdict = judge(scope, document, given.payer, given.claim_id, None, clock().date(), given.coverage)
     claim = ClaimItem(keys.practice_pk(scope.practice_id), keys.claim_sk(given.claim_id), id=given.claim_id,
                       created_at="", practice_id=scope.practice_id, visit_id=visit_id,
                       patient_id=given.visit.patient_id, coverage_id=given.coverage.id, payer_ref=given.payer.id,
@@ -225,18 +238,21 @@ def edit(scope: PracticeScope, claim_id: str, data: ClaimUpdate, version: int, *
     store.check_version(claim, version, "claim")
     document = _edited(codec.loads(claim.document), data, claim.patient_control_number)
     payer = _get(Payer, scope, keys.payer_sk(claim.payer_ref), "payer")
-    verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date())
+    verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date(),
+                    _coverage_of(scope, claim))
     edited = sorted(data.model_fields_set - {"version"})
     return out(lifecycle.move(claim, version, verdict, "edited", scope.principal.key_id, {"fields": edited}))
 
 
-def refresh(scope: PracticeScope, claim_id: str, version: int, *, clock: Clock = utcnow) -> ClaimOut:
+def refresh(scope: PracticeScope, claim_id: str, version: int, coverage_id: str | None = None, *,
+            clock: Clock = utcnow) -> ClaimOut:
     """Read the practice, payer, patient and coverage into the claim again: after a biller fixes a member id,
-    an address or the practice's ZIP+4, the claim says what the records now say, and is scrubbed again."""
+    an address or the practice's ZIP+4, the claim says what the records now say, and is scrubbed again.
+    `coverage_id` bills another of the patient's coverages (the one in effect on the date of service)."""
     claim = require(scope, claim_id)
     lifecycle.require_editable(claim)
     store.check_version(claim, version, "claim")
-    coverage = _get(Coverage, scope, keys.coverage_sk(claim.patient_id, claim.coverage_id), "coverage")
+    coverage = _billed_coverage(scope, claim, coverage_id)
     payer = _get(Payer, scope, keys.payer_sk(coverage.payer_id), "payer")
     practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
                          "practice")
@@ -244,9 +260,20 @@ def refresh(scope: PracticeScope, claim_id: str, version: int, *, clock: Clock =
                                           coverage, payer.claim_filing_indicator or "CI")
     document = dataclasses.replace(codec.loads(claim.document), billing=builder.billing_provider(practice),
                                    payer=builder.payer_of(payer), subscriber=subscriber, patient=patient)
-    verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date())
-    return out(lifecycle.move(claim, version, {**verdict, "payer_ref": payer.id}, "refreshed",
-                              scope.principal.key_id))
+    verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date(), coverage)
+    changes = {**verdict, "payer_ref": payer.id, "coverage_id": coverage.id}
+    detail = {"coverage_id": coverage.id} if coverage.id != claim.coverage_id else None
+    return out(lifecycle.move(claim, version, changes, "refreshed", scope.principal.key_id, detail))
+
+
+def _billed_coverage(scope: PracticeScope, claim: ClaimItem, coverage_id: str | None) -> Coverage:
+    if coverage_id is None:
+        return _coverage_of(scope, claim)
+    try:
+        return _get(Coverage, scope, keys.coverage_sk(claim.patient_id, coverage_id), "coverage")
+    except NotFound:
+        raise ValidationFailed("The patient has no such coverage.",
+                               [field_error("coverage_id", "not a coverage of this claim's patient")]) from None
 
 
 def _prior(scope: PracticeScope, claim_id: str, data: PriorClaimIn) -> tuple[ClaimItem, str]:
@@ -269,7 +296,8 @@ def follow_up_claim(scope: PracticeScope, claim_id: str, data: PriorClaimIn, fre
     new_claim_id, pcn = new_id(), _new_number(scope)
     claim = _frequency_document(document, frequency, number, pcn, new_claim_id)
     payer = _get(Payer, scope, keys.payer_sk(original.payer_ref), "payer")
-    verdict = judge(scope, claim, payer, new_claim_id, original.id, clock().date())
+    verdict = judge(scope, claim, payer, new_claim_id, original.id, clock().date(),
+                    _coverage_of(scope, original))
     item = ClaimItem(original.pk, keys.claim_sk(new_claim_id), id=new_claim_id, created_at="",
                      practice_id=scope.practice_id, visit_id=original.visit_id, patient_id=original.patient_id,
                      coverage_id=original.coverage_id, payer_ref=original.payer_ref,

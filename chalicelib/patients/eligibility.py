@@ -29,6 +29,7 @@ from chalicelib.patients.items import Coverage, EligibilityCheck, Patient
 from chalicelib.patients.models import EligibilityCheckCreate, EligibilityCheckOut
 
 Page = tuple[list[Any], str | None]
+RECENT_CHECKS = 100  # how far back the claim scrubber looks for a date's latest answer
 CLEARINGHOUSE_ID = "REVCYCLE"  # ISA08 locally; a real clearinghouse assigns its own receiver id
 
 
@@ -168,3 +169,23 @@ def latest(scope: PracticeScope, patient_id: str, coverage_id: str) -> Eligibili
         if item.coverage_id == coverage_id and item.status != "error":
             return item
     return None
+
+
+def answered_on(item: EligibilityCheck) -> date:
+    """The date a check asked about: its service date, else the day it was made (a 270 without DTP asks
+    about today, X279A1 2100C DTP)."""
+    return date.fromisoformat(item.service_date or item.created_at[:10])
+
+
+def inactive_days(scope: PracticeScope, patient_id: str, coverage_id: str, days: set[date]) -> set[date]:
+    """Which of `days` the payer's latest answer for this coverage and that day called inactive. One Query of
+    the patient's newest checks (a patient has far fewer than `RECENT_CHECKS`)."""
+    latest: dict[date, str] = {}
+    for item in EligibilityCheck.query(keys.practice_pk(scope.practice_id),
+                                       EligibilityCheck.sk.startswith(keys.eligibility_prefix(patient_id)),
+                                       scan_index_forward=False, limit=RECENT_CHECKS, page_size=RECENT_CHECKS):
+        day = answered_on(item)
+        if item.coverage_id == coverage_id and item.status != "error" and day in days:
+            latest.setdefault(day, item.status)
+    return {day for day, status in latest.items() if status == "inactive"}
+

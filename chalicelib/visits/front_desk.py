@@ -12,6 +12,7 @@ from chalicelib.db.models import Practice
 from chalicelib.patients import eligibility
 from chalicelib.patients.models import EligibilityCheckCreate
 from chalicelib.visits import service as visits
+from chalicelib.visits import warnings
 from chalicelib.visits.items import Visit
 from chalicelib.visits.models import CheckIn, VisitOut
 
@@ -38,11 +39,13 @@ def _eligibility_fields(scope: PracticeScope, visit: Visit, force: bool, gateway
                                 EligibilityCheckCreate(coverage_id=visit.coverage_id,
                                                        service_date=date.fromisoformat(visit.visit_date)),
                                 visit_id=visit.id, gateway=gateway, clock=clock)
-        return {"eligibility_check_id": check.id, "expected_copay_cents": check.expected_copay_cents}
+        return {"eligibility_check_id": check.id, "expected_copay_cents": check.expected_copay_cents,
+                "status": check.status}
     if visit.coverage_id is None:
         return {}
     last = eligibility.latest(scope, visit.patient_id, visit.coverage_id)
-    return {"eligibility_check_id": last.id, "expected_copay_cents": last.expected_copay_cents}
+    return {"eligibility_check_id": last.id, "expected_copay_cents": last.expected_copay_cents,
+            "status": last.status if eligibility.answered_on(last).isoformat() == visit.visit_date else None}
 
 
 def check_in(scope: PracticeScope, visit_id: str, data: CheckIn, version: int, *,
@@ -51,7 +54,18 @@ def check_in(scope: PracticeScope, visit_id: str, data: CheckIn, version: int, *
     store.check_version(visit, version, "visit")  # refuse a stale check-in before sending anything to a payer
     visits.ensure_move(visit, "check_in")
     fields = _eligibility_fields(scope, visit, data.recheck_eligibility, gateway, clock)
-    return VisitOut.model_validate(visits.move(scope, visit_id, "check_in", version, **fields))
+    coverage = visits.coverage_of(scope, visit.patient_id, visit.coverage_id)
+    told = warnings.encode(warnings.coverage_problem(coverage, date.fromisoformat(visit.visit_date)),
+                           warnings.eligibility_problem(fields.pop("status", None)),
+                           warnings.later_day_problem(visit.visit_date, visit.utc_offset_minutes, clock()))
+    return VisitOut.model_validate(visits.move(scope, visit_id, "check_in", version, warnings=told, **fields))
+
+
+def check_out(scope: PracticeScope, visit_id: str, version: int, *, clock: Callable[[], datetime] = utcnow
+              ) -> VisitOut:
+    visit = visits.require(scope, visit_id)
+    told = warnings.encode(warnings.later_day_problem(visit.visit_date, visit.utc_offset_minutes, clock()))
+    return VisitOut.model_validate(visits.move(scope, visit_id, "check_out", version, warnings=told))
 
 
 def transition(scope: PracticeScope, visit_id: str, move: str, version: int, **changes: Any) -> VisitOut:

@@ -23,6 +23,8 @@ class Visit(Item, discriminator="visit"):
     cancelled_reason = UnicodeAttribute(null=True)
     eligibility_check_id = UnicodeAttribute(null=True)
     expected_copay_cents = NumberAttribute(null=True)
+    utc_offset_minutes = NumberAttribute(null=True)  # the offset it was booked with: the practice's clock
+    warnings = UnicodeAttribute(null=True)  # JSON list of {code, message}: what the desk was told at the last move
 
 
 class VisitCoding(Item, discriminator="visit_coding"):

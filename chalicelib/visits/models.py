@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from chalicelib.coding.place_of_service import is_place_of_service
-from chalicelib.core.types import Id, PageQuery, Schema, Versioned, X12Text
+from chalicelib.core.types import Id, Out, PageQuery, Schema, Versioned, X12Text
+from chalicelib.visits.warnings import decode
 
 VisitType = Literal["new_patient", "established", "follow_up", "annual_wellness", "procedure", "telehealth",
                     "urgent", "consult"]
@@ -42,6 +43,11 @@ class VisitCreate(Schema):
     reason: Annotated[X12Text, StringConstraints(max_length=80)] | None = None
 
 
+class VisitWarning(Out):
+    code: str = Field(description="coverage_not_started, coverage_ended, eligibility_inactive, visit_on_later_day")
+    message: str
+
+
 class VisitOut(Versioned):
     practice_id: str
     patient_id: str
@@ -59,6 +65,13 @@ class VisitOut(Versioned):
     cancelled_reason: str | None = None
     eligibility_check_id: str | None = None
     expected_copay_cents: int | None = Field(default=None, description="From the latest 271, when it says")
+    warnings: list[VisitWarning] = Field(default_factory=list, description="What the front desk was warned "
+                                         "about at the visit's last move (booking, check-in, check-out)")
+
+    @field_validator("warnings", mode="before")
+    @classmethod
+    def _stored(cls, value: Any) -> Any:
+        return decode(value) if value is None or isinstance(value, str) else value
 
 
 class CheckIn(Schema):

@@ -52,8 +52,8 @@ def check_in(call: Call) -> Any:
 @endpoint(bp, "POST", BASE + "/{visit_id}/check-out", tag="visits", permission=WRITE, body=models.Transition,
           response=models.VisitOut, audit_entity="visit")
 def check_out(call: Call) -> Any:
-    """Check the patient out."""
-    return front_desk.transition(call.scope, call.path["visit_id"], "check_out", expected_version(call))
+    """Check the patient out (a visit booked for a later day is checked out with a warning)."""
+    return front_desk.check_out(call.scope, call.path["visit_id"], expected_version(call))
 
 
 @endpoint(bp, "POST", BASE + "/{visit_id}/cancel", tag="visits", permission=WRITE, body=models.Cancel,

@@ -1,6 +1,7 @@
 """Visits: schedule, check in, check out, cancel, no-show; the front desk's day list."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from chalicelib.core.auth import PracticeScope
@@ -12,6 +13,7 @@ from chalicelib.db.models import Provider
 from chalicelib.db.pages import query_index_page
 from chalicelib.patients import service as patients
 from chalicelib.patients.items import Coverage, CoverageOrderClaim
+from chalicelib.visits import warnings
 from chalicelib.visits.items import Visit
 from chalicelib.visits.models import DayQuery, VisitCreate, VisitOut
 
@@ -45,27 +47,36 @@ def primary_coverage_id(scope: PracticeScope, patient_id: str) -> str | None:
     return claim.coverage_id
 
 
-def _require_coverage(scope: PracticeScope, patient_id: str, coverage_id: str) -> None:
+def coverage_of(scope: PracticeScope, patient_id: str, coverage_id: str | None) -> Coverage | None:
+    if coverage_id is None:
+        return None
     try:
-        coverage = Coverage.get(keys.practice_pk(scope.practice_id), keys.coverage_sk(patient_id, coverage_id))
+        return Coverage.get(keys.practice_pk(scope.practice_id), keys.coverage_sk(patient_id, coverage_id))
     except Coverage.DoesNotExist:
-        coverage = None
-    if not isinstance(coverage, Coverage) or not coverage.active:
+        return None
+
+
+def _billed_coverage(scope: PracticeScope, data: VisitCreate) -> Coverage | None:
+    """The coverage named, which must be an active one of the patient's, else the active primary if any."""
+    coverage = coverage_of(scope, data.patient_id, data.coverage_id or primary_coverage_id(scope, data.patient_id))
+    if data.coverage_id and (not isinstance(coverage, Coverage) or not coverage.active):
         raise ValidationFailed("The coverage is not an active coverage of this patient.",
                                [field_error("coverage_id", "no such active coverage")])
+    return coverage
 
 
 def schedule(scope: PracticeScope, data: VisitCreate) -> VisitOut:
     patients.require(scope, data.patient_id)
     require_provider(scope, data.provider_id)
-    coverage_id = data.coverage_id or primary_coverage_id(scope, data.patient_id)
-    if data.coverage_id:
-        _require_coverage(scope, data.patient_id, data.coverage_id)
+    coverage = _billed_coverage(scope, data)
     visit_id, at = new_id(), iso(data.scheduled_at)
-    day = data.scheduled_at.date().isoformat()  # the local date, by the offset the front desk sent
+    local = data.scheduled_at.date()  # the local date, by the offset the front desk sent
+    day, offset = local.isoformat(), data.scheduled_at.utcoffset() or timedelta(0)
     item = Visit(keys.practice_pk(scope.practice_id), keys.visit_sk(visit_id), id=visit_id,
                  practice_id=scope.practice_id, patient_id=data.patient_id, provider_id=data.provider_id,
-                 coverage_id=coverage_id, scheduled_at=at, visit_date=day,
+                 coverage_id=coverage.id if coverage else None, scheduled_at=at, visit_date=day,
+                 utc_offset_minutes=int(offset.total_seconds()) // 60,
+                 warnings=warnings.encode(warnings.coverage_problem(coverage, local)),
                  duration_minutes=data.duration_minutes, visit_type=data.visit_type,
                  place_of_service=data.place_of_service, reason=data.reason, status="scheduled",
                  gsi1pk=keys.visits_on_pk(scope.practice_id, day), gsi1sk=f"{at}#{visit_id}")

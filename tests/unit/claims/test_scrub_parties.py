@@ -1,11 +1,24 @@
 """Party rules (rules_parties.py): each row breaks one thing on a clean claim and names the finding it gets."""
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from chalicelib.claims.document import Address, Provider
-from tests.claims_factory import BILLING, CHILD, CLINIC, PAYER, RENDERING, SUBSCRIBER, case, make_document, rule_flags
+from chalicelib.claims.scrub import CoverageFacts
+from tests.claims_factory import (
+    BILLING,
+    CHILD,
+    CLINIC,
+    DAY,
+    PAYER,
+    RENDERING,
+    SUBSCRIBER,
+    case,
+    make_document,
+    make_lines,
+    rule_flags,
+)
 
 E, W = "error", "warning"
 
@@ -65,6 +78,12 @@ CASES = [
     case("patient born after the service", "birth-date", child_person(birth_date=date(2026, 3, 15)),
          (E, "patient.person.birth_date")),
     case("self in a 2000C loop", "patient-relationship", child(relationship="18"), (E, "patient.relationship")),
+    case("coverage ended the day before", "coverage-in-effect", make_document(), (E, "coverage_id"),
+         coverage=CoverageFacts(date(2025, 1, 1), DAY - timedelta(days=1))),
+    case("coverage starts the day after", "coverage-in-effect", make_document(), (E, "coverage_id"),
+         coverage=CoverageFacts(DAY + timedelta(days=1), None)),
+    case("payer answered inactive", "eligibility-inactive", make_document(), (E, "coverage_id"),
+         coverage=CoverageFacts(date(2025, 1, 1), None, frozenset({DAY}))),
 ]
 
 
@@ -96,3 +115,21 @@ def test_every_2000c_relationship_code_is_accepted(relationship):
 
 def test_a_newborn_billed_on_the_day_of_birth_is_not_born_after_the_service():
     assert rule_flags(child_person(birth_date=date(2026, 3, 10)), "birth-date") == []
+
+
+def test_a_coverage_in_effect_from_the_first_to_the_last_date_of_service_passes():
+    facts = CoverageFacts(DAY, DAY)
+    assert rule_flags(make_document(), "coverage-in-effect", coverage=facts) == []
+
+
+def test_a_line_after_the_coverage_ended_fails_though_the_first_date_is_covered():
+    lines = make_lines(2)
+    late = dataclasses.replace(lines[1], service_date=DAY + timedelta(days=3))
+    document = make_document(lines=(lines[0], late), service_to=late.service_date)
+    assert rule_flags(document, "coverage-in-effect", coverage=CoverageFacts(DAY, DAY + timedelta(days=2))) == [
+        (E, "coverage_id")]
+
+
+def test_a_claim_judged_without_coverage_facts_gets_no_coverage_finding():
+    assert rule_flags(make_document(), "coverage-in-effect") == []
+    assert rule_flags(make_document(), "eligibility-inactive") == []

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from threading import Lock
-from typing import Any, BinaryIO, Callable, Iterator, Literal, Protocol
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -140,12 +140,23 @@ class S3Store:
         if found is None:
             return None
         body, etag = found
-        return (raw.decode("cp1252", "replace") for raw in body.iter_lines(chunk_size=_CHUNK)), etag
+        return text_lines(body.iter_chunks(_CHUNK)), etag
 
     def put(self, key: str, file: BinaryIO) -> str:
         file.seek(0)
         return self.client.put_object(Bucket=self.bucket, Key=key, Body=file,
                                       ContentType="application/octet-stream")["ETag"]
+
+
+def text_lines(chunks: Iterable[bytes]) -> Iterator[str]:
+    """Windows-1252 text as lines (a CR before the LF stays; the readers drop it). Chunks are decoded and split
+    whole, in C: botocore's iter_lines splits each line twice, and took half the time of a table's load."""
+    pending = ""
+    for chunk in chunks:
+        *lines, pending = (pending + chunk.decode("cp1252", "replace")).split("\n")
+        yield from lines
+    if pending:
+        yield pending
 
 
 @lru_cache(maxsize=1)

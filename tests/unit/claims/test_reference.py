@@ -7,7 +7,15 @@ import pytest
 from chalicelib.claims.edit_index import in_memory
 from chalicelib.claims.mue import MueIndex, read_mue, write_mue
 from chalicelib.claims.ncci import read_ptp, write_ptp
-from chalicelib.claims.reference import CHECK_SECONDS, TABLES, StoreUnavailable, TableCache, Tables, quarter_dates
+from chalicelib.claims.reference import (
+    CHECK_SECONDS,
+    TABLES,
+    StoreUnavailable,
+    TableCache,
+    Tables,
+    quarter_dates,
+    text_lines,
+)
 from tests.unit.claims.test_ncci import ROWS, ptp_file
 
 SPEC = TABLES["ptp-practitioner"]
@@ -132,3 +140,14 @@ def test_a_claim_keeps_the_name_and_quarter_of_each_table_that_judged_it():
 ])
 def test_a_quarter_runs_from_its_first_to_its_last_day(quarter, first, last):
     assert quarter_dates(quarter) == (first, last)
+
+
+def test_text_split_into_chunks_anywhere_reads_as_the_same_lines():
+    text = "Column 1\tColumn 2\r\n99213\t36415\r\n\"HCPCS/\nCPT Code\",x\r\nlast line without an ending".encode()
+    whole = list(text_lines([text]))
+    assert whole == ["Column 1\tColumn 2\r", "99213\t36415\r", '"HCPCS/', 'CPT Code",x\r', "last line without an ending"]
+    assert all(list(text_lines([text[:cut], text[cut:]])) == whole for cut in range(len(text) + 1))
+
+
+def test_a_byte_windows_1252_leaves_undefined_reads_as_a_replacement_character_not_an_error():
+    assert list(text_lines([b"99213\tcaf\xe9 \x81\r\n"])) == ["99213\tcaf\u00e9 \ufffd\r"]

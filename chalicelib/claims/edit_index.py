@@ -76,8 +76,8 @@ def read_info(head: bytes) -> tuple[IndexInfo, int]:
 class IndexWriter:
     """Collects records, then writes the index: header first, records sorted by key.
 
-    CMS's files come sorted by code, so records usually arrive in order and are written as they came; a file
-    out of order (parts given in another order) is sorted in memory, at about 3.5 times the index's size.
+    Records that arrive in key order (a table's parts listed in code order) are written as they came; others
+    are sorted in memory first, at about four times the index's size.
     """
 
     def __init__(self, kind: str, layout: struct.Struct, key_width: int, *, unique: bool = False) -> None:
@@ -111,7 +111,10 @@ class IndexWriter:
             self._refuse_repeats()
         info = IndexInfo(self.kind, self.layout.format, self.key_width, len(self._records) // size,
                          texts=tuple(self._texts), **facts)
-        out.write(info.header())
+        header = info.header()
+        if len(header) > MAX_HEADER:  # a reader would not find its end: refuse rather than store it
+            raise IndexFormatError("more distinct rationale texts than a CMS table has")
+        out.write(header)
         width, step = self.key_width, size * info.block
         out.write(b"".join(self._records[n:n + width] for n in range(0, len(self._records), step)))
         out.write(self._records)

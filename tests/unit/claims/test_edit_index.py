@@ -4,6 +4,7 @@ import random
 import tempfile
 from datetime import date, timedelta
 from functools import partial
+from io import BytesIO
 
 import pytest
 
@@ -81,3 +82,11 @@ def test_a_key_spelled_across_two_fields_of_a_record_is_not_taken_for_a_record()
     day = effective + timedelta(days=1)
     assert load_ptp(ptp_file(decoy)).edit("AAAAB", "BBBBC", day) is None
     assert load_ptp(ptp_file(decoy, real)).edit("AAAAB", "BBBBC", day).modifier_indicator == 0
+
+
+def test_a_file_with_more_distinct_rationales_than_a_header_can_list_is_refused_before_anything_is_written():
+    rows = [f"99213\t{20000 + n:05d}\t\t20200101\t*\t1\t{'a rationale of some length ' * 3}{n}" for n in range(1000)]
+    out = BytesIO()
+    with pytest.raises(IndexFormatError, match="more distinct rationale texts"):
+        write_ptp(out, read_ptp(ptp_file(*rows)))
+    assert out.getvalue() == b""

@@ -1,6 +1,7 @@
 """Revcycle: the Chalice app. It only wires: middleware, blueprints, schedules and queues."""
 from chalice import Chalice, Cron
 
+from chalicelib.claims.edit_table_routes import bp as edit_tables
 from chalicelib.claims.routes import bp as claims
 from chalicelib.claims.tracking_routes import bp as tracking
 from chalicelib.coding.routes import bp as coding
@@ -27,6 +28,7 @@ app.register_blueprint(ledger)
 app.register_blueprint(payments)
 app.register_blueprint(claims)
 app.register_blueprint(tracking)
+app.register_blueprint(edit_tables)
 app.register_blueprint(tasks)
 
 jobs = lazy_module("chalicelib.jobs.worker")

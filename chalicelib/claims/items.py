@@ -40,6 +40,7 @@ class ClaimItem(Item, discriminator="claim"):
     accepted_at = UnicodeAttribute(null=True)  # the payer's 277CA accepted the claim
     rejection = UnicodeAttribute(null=True)  # JSON: source (999/277CA), file id, messages in plain words
     last_status = UnicodeAttribute(null=True)  # JSON: the latest 277 answer (category, codes, words, amounts)
+    edit_tables = UnicodeAttribute(null=True)  # JSON list: CMS's NCCI tables (name, quarter) that last judged it
     follow_up_rules = UnicodeAttribute(null=True)  # JSON of followup.Rules, taken from the payer when judged
     follow_up_on = UnicodeAttribute(null=True)  # YYYY-MM-DD; with the reason, kept in gsi3 (followup.py)
     follow_up_reason = UnicodeAttribute(null=True)

@@ -92,6 +92,12 @@ class FindingOut(Out):
     field: str
 
 
+class EditTableUsedOut(Out):
+    table: str = Field(description="ptp-practitioner, mue-practitioner, ptp-outpatient or mue-outpatient")
+    quarter: str | None = Field(description="The CMS quarter it was loaded as (2027Q1)")
+    loaded_at: str | None = None
+
+
 class LineOut(Out):
     number: int
     code: str
@@ -135,6 +141,9 @@ class ClaimOut(Versioned):
     last_status: dict[str, object] | None = Field(default=None, description="The latest 277 status answer")
     follow_up_on: str | None = Field(default=None, description="When the follow-up job next looks at it")
     follow_up_reason: str | None = Field(default=None, description="timely_filing, no_999, no_277ca, no_payment")
+    edit_tables: list[EditTableUsedOut] | None = Field(
+        default=None, description="CMS's NCCI tables that judged the claim when it was last scrubbed (empty: none "
+        "was loaded, and a warning says so); null on claims scrubbed before tables were recorded")
 
 
 class ClaimEventOut(Out):

@@ -1,5 +1,6 @@
 """CMS Medically Unlikely Edits (MUE): the most units of a HCPCS/CPT code a provider would report for one
-patient on one date of service. Load CMS's published file, look a code up.
+patient on one date of service. Read CMS's published file, write it as a compact index
+(claims/edit_index.py), look a code up in it.
 
 CMS publishes practitioner, outpatient hospital and DME supplier MUE tables each quarter, as CSV in zips,
 after a few copyright lines; the column headings are
@@ -22,9 +23,12 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, BinaryIO, Literal
+
+from chalicelib.claims.edit_index import EditIndex, IndexInfo, IndexWriter, in_memory
 
 AdjudicationIndicator = Literal[1, 2, 3]
 _CODE = re.compile(r"[0-9A-Z]{5}")
@@ -49,24 +53,41 @@ class MueEdit:
         return self.indicator in (2, 3)
 
 
-class MueTable:
-    def __init__(self, edits: Iterable[MueEdit] = ()) -> None:
-        self._by_code = {edit.code: edit for edit in edits}
+class MueIndex(EditIndex):
+    """A quarter's MUE values, as a compact index (claims/edit_index.py): one row per code."""
 
-    def __len__(self) -> int:
-        return len(self._by_code)
+    KIND, KEY_WIDTH = "mue", 5
+    RECORD = struct.Struct("<5sIBH")  # code, MUE value, adjudication indicator, the rationale's number. 12 bytes.
 
     def get(self, code: str) -> MueEdit | None:
-        return self._by_code.get(code)
+        key = code.encode()
+        if len(code) != 5 or len(key) != 5:
+            return None
+        for _, units, indicator, rationale in self._file.matching(key):
+            return MueEdit(code, units, indicator, self._file.text(rationale))
+        return None
 
 
-def load_mue(lines: Iterable[str]) -> MueTable:
-    """The edits of one CMS MUE file. Records before the column headings are skipped; every record after
-    them must be an edit, or a MueFormatError names its line."""
+def write_mue(out: BinaryIO, edits: Iterable[MueEdit], **facts: Any) -> IndexInfo:
+    """Write the index of `edits` to `out` (a code listed twice is refused); `facts` as IndexInfo's."""
+    writer = IndexWriter(MueIndex.KIND, MueIndex.RECORD, MueIndex.KEY_WIDTH, unique=True)
+    for edit in edits:
+        writer.add(edit.code.encode(), edit.units, edit.indicator, writer.text(edit.rationale))
+    return writer.write(out, **facts)
+
+
+def load_mue(lines: Iterable[str]) -> MueIndex:
+    """The index of one CMS MUE file's lines, built in memory (tests, benchmarks)."""
+    return MueIndex(in_memory(write_mue, read_mue(lines)))
+
+
+def read_mue(lines: Iterable[str]) -> Iterator[MueEdit]:
+    """The edits of one CMS MUE file, one at a time. Records before the column headings are skipped; every
+    record after them must be an edit, or a MueFormatError names its line."""
     text_lines = list(lines)
     delimiter = "\t" if any("\t" in line for line in text_lines[:50]) else ","
     reader = csv.reader(text_lines, delimiter=delimiter)
-    edits: dict[str, MueEdit] = {}
+    seen: set[str] = set()
     seen_heading = False
     for record in reader:
         fields = [field.strip() for field in record]
@@ -76,12 +97,12 @@ def load_mue(lines: Iterable[str]) -> MueTable:
             seen_heading = _is_heading(fields)
             continue
         edit = _parse_row(fields, reader.line_num)
-        if edit.code in edits:
+        if edit.code in seen:
             raise MueFormatError(f"line {reader.line_num}: {edit.code} is listed twice")
-        edits[edit.code] = edit
+        seen.add(edit.code)
+        yield edit
     if not seen_heading:
         raise MueFormatError("no 'HCPCS/CPT Code' and 'MUE Values' headings: not a CMS MUE file")
-    return MueTable(edits.values())
 
 
 def _is_heading(fields: list[str]) -> bool:

@@ -198,3 +198,14 @@ def _same_day_pairs(lines: tuple[Line, ...]) -> Iterator[tuple[int, int]]:
             if first.service_date == second.service_date and first.procedure_code and second.procedure_code \
                     and first.procedure_code != second.procedure_code:
                 yield i, j
+
+
+@RULES.rule("ncci-tables", "CMS's NCCI PTP and MUE tables for the claim's setting were loaded when it was scrubbed.",
+            "CMS NCCI PTP and MUE tables, published quarterly; loaded with POST /admin/edit-tables/{name}/load")
+def ncci_tables(document: ClaimDocument, context: ScrubContext) -> Iterator[Flag]:
+    missing = context.missing_edit_tables
+    if not missing:
+        return
+    kinds = " and ".join(kind for kind in ("PTP", "MUE") if any(name.startswith(kind.lower()) for name in missing))
+    tables = f"table {missing[0]} is" if len(missing) == 1 else f"tables {' and '.join(missing)} are"
+    yield warning(f"NCCI {kinds} edits were not checked: CMS's {tables} not loaded", "claim.lines")

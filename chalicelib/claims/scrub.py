@@ -28,8 +28,8 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from chalicelib.claims.document import ClaimDocument, Person
-from chalicelib.claims.mue import MueTable
-from chalicelib.claims.ncci import PtpTable
+from chalicelib.claims.mue import MueIndex
+from chalicelib.claims.ncci import PtpIndex
 
 Severity = Literal["error", "warning"]
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -82,8 +82,11 @@ class ScrubContext:
     timely_filing_days: int = 365  # the payer's limit from the last date of service (Medicare: one year)
     fee_codes: frozenset[str] | None = None  # codes on the practice's fee schedule; None: not checked
     duplicate_of: tuple[str, ...] = ()  # ids of other live claims with the same `fingerprint`
-    ptp: PtpTable | None = None  # CMS NCCI PTP edits (practitioner or hospital outpatient, as fits the claim)
-    mue: MueTable | None = None  # CMS MUE values for the same setting
+    ptp: PtpIndex | None = None  # CMS NCCI PTP edits (practitioner or hospital outpatient, as fits the claim)
+    mue: MueIndex | None = None  # CMS MUE values for the same setting
+    # Names of CMS's tables that should judge this claim but are not loaded (reference.tables): the claim says
+    # so. Left empty where no table is expected (a rule's unit test).
+    missing_edit_tables: tuple[str, ...] = ()
     coverage: CoverageFacts | None = None  # the coverage billed; None: not checked
 
     def __post_init__(self) -> None:

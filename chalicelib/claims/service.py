@@ -73,7 +73,8 @@ def out(item: ClaimItem) -> ClaimOut:
         batch_id=item.batch_id, submitted_at=item.submitted_at, acknowledged_at=item.acknowledged_at,
         accepted_at=item.accepted_at, rejection=json.loads(item.rejection) if item.rejection else None,
         last_status=json.loads(item.last_status) if item.last_status else None, follow_up_on=item.follow_up_on,
-        follow_up_reason=item.follow_up_reason)
+        follow_up_reason=item.follow_up_reason,
+        edit_tables=json.loads(item.edit_tables) if item.edit_tables else None)
 
 
 def _fingerprint_key(practice_id: str) -> bytes:
@@ -96,18 +97,20 @@ def coverage_facts(scope: PracticeScope, coverage: Coverage, document: ClaimDocu
 
 def judge(scope: PracticeScope, document: ClaimDocument, payer: Payer, claim_id: str, replaces: str | None,
           today: date, coverage: Coverage) -> dict[str, Any]:
-    """The scrubber's verdict as the claim item's fields: findings, counts, status and fingerprint."""
+    """The scrubber's verdict as the claim item's fields: findings, counts, status, fingerprint and the CMS
+    edit tables that judged it."""
     print_ = fingerprint(document, key=_fingerprint_key(scope.practice_id))
     duplicates = () if document.claim.frequency_code in {"7", "8"} else _duplicates(scope, print_, claim_id,
                                                                                     replaces)
     tables = reference.tables(document.claim.claim_type)
     context = ScrubContext(today=today, timely_filing_days=int(payer.timely_filing_days), duplicate_of=duplicates,
-                           ptp=tables.ptp, mue=tables.mue, coverage=coverage_facts(scope, coverage, document))
+                           ptp=tables.ptp, mue=tables.mue, missing_edit_tables=tables.missing,
+                           coverage=coverage_facts(scope, coverage, document))
     findings = [finding.to_dict() for finding in scrub(document, context)]
     errors = sum(1 for finding in findings if finding["severity"] == "error")
     return {"findings": json.dumps(findings), "error_count": errors, "warning_count": len(findings) - errors,
             "status": "needs_fix" if errors else "ready", "fingerprint": print_,
-            "total_charge_cents": document.claim.total_charge_cents,
+            "edit_tables": json.dumps(tables.used()), "total_charge_cents": document.claim.total_charge_cents,
             "service_from": document.claim.service_from.isoformat(),
             "service_to": document.claim.service_to.isoformat(), "document": codec.dumps(document),
             "follow_up_rules": followup.rules_for(payer, document.claim.service_to).dumps()}

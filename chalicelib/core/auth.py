@@ -30,7 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                              "payments:read", "payments:write", "tasks:read", "tasks:write"}),
     "viewer": frozenset({"setup:read", "patients:read", "visits:read", "payments:read", "claims:read",
                          "tasks:read"}),
-    PLATFORM: frozenset({"firms:create", "jobs:run"}),
+    PLATFORM: frozenset({"firms:create", "jobs:run", "edit-tables:read", "edit-tables:load"}),
 }
 
 

@@ -84,6 +84,13 @@ def test_every_function_gets_the_production_settings(sam: dict[str, Any]) -> Non
         assert unknown == set(), name
 
 
+def test_the_api_function_has_the_cpu_to_load_a_quarter_of_cms_edits_within_the_gateways_29_seconds(
+        sam: dict[str, Any]) -> None:
+    # Lambda's CPU follows its memory (one vCPU at 1,769 MB); loading CMS's practitioner PTP table takes about
+    # 5 CPU-seconds (docs/benchmarks.md, "NCCI edit tables"), over a minute at the default 128 MB.
+    assert functions(sam)["APIHandler"]["Properties"]["MemorySize"] >= 1024
+
+
 def test_every_function_runs_as_the_role_the_app_policy_is_attached_to(sam: dict[str, Any]) -> None:
     resources = sam["Resources"]
     assert resources["AppPolicy"]["Properties"]["Roles"] == [{"Ref": "DefaultRole"}]

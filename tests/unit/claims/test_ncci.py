@@ -1,10 +1,10 @@
-"""Loading CMS NCCI PTP edit files (small files written here in CMS's tab-delimited layout) and looking
-pairs up by date."""
+"""Loading CMS NCCI PTP edit files (small files written here in CMS's tab-delimited layout) into the compact
+index and looking pairs up by date."""
 from datetime import date
 
 import pytest
 
-from chalicelib.claims.ncci import PtpEdit, PtpFormatError, PtpTable, load_ptp
+from chalicelib.claims.ncci import PtpEdit, PtpFormatError, load_ptp
 
 COPYRIGHT = "CPT only copyright 2025 American Medical Association. All rights reserved."
 HEADING = ("Column 1\tColumn 2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=no data\t"
@@ -62,9 +62,11 @@ def test_concatenated_files_each_with_their_heading_load_as_one_table():
     assert len(load_ptp(lines)) == 4
 
 
-def test_tables_merge_as_cms_splits_a_quarter_across_files():
-    merged = load_ptp(ptp_file(*ROWS[:2])).merge(load_ptp(ptp_file(*ROWS[2:])))
-    assert len(merged) == 4 and merged.edit("20610", "J1030", date(2026, 1, 1)).modifier_indicator == 9
+def test_files_given_out_of_code_order_are_sorted_into_one_index():
+    later_codes_first = ptp_file(*ROWS[2:]) + ptp_file(*ROWS[:2])
+    table = load_ptp(later_codes_first)
+    assert len(table) == 4 and table.edit("20610", "J1030", date(2026, 1, 1)).modifier_indicator == 9
+    assert table.edit("11042", "97597", date(2026, 1, 1)).rationale == ROWS[0].split("\t")[-1]
 
 
 @pytest.mark.parametrize("row, complaint", [
@@ -91,5 +93,16 @@ def test_a_file_without_the_column_headings_is_not_a_ptp_file():
                   "99213,2,3 Date of Service Edit: Clinical,Clinical: Data"])
 
 
-def test_an_empty_table_finds_nothing():
-    assert PtpTable().edits_between("99213", "36415", date(2026, 1, 1)) is None
+def test_a_file_with_headings_and_no_edits_is_an_empty_table_that_finds_nothing():
+    assert load_ptp(ptp_file()).edits_between("99213", "36415", date(2026, 1, 1)) is None
+
+
+@pytest.mark.parametrize("pair", [("2988", "129877"), ("29881 ", "29877"), ("", "2988129877"), ("29881", "2987é")])
+def test_codes_that_are_not_two_five_character_codes_match_no_edit(pair):
+    assert load_ptp(ptp_file(*ROWS)).edit(*pair, date(2026, 3, 10)) is None
+
+
+def test_rows_with_spaces_around_their_fields_read_as_the_same_edit():
+    spaced = "29881 \t 29877\t*\t19960101 \t*\t0\tMutually exclusive procedures "
+    table, day = load_ptp(ptp_file(spaced)), date(2026, 3, 10)
+    assert table.edit("29881", "29877", day) == load_ptp(ptp_file(ROWS[1])).edit("29881", "29877", day)

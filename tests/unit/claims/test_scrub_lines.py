@@ -6,8 +6,10 @@ import pytest
 from chalicelib.claims.document import Line
 from chalicelib.claims.mue import load_mue
 from chalicelib.claims.ncci import load_ptp
+from chalicelib.claims.scrub import ScrubContext, scrub
 from tests.claims_factory import (
     DAY,
+    TODAY,
     case,
     make_document,
     make_inpatient,
@@ -89,6 +91,10 @@ CASES = [
     case("indicator 0 pair even with 59", "ncci-ptp", three_lines(2, modifiers=("59",)),
          (E, "claim.lines.2.procedure_code"), ptp=ptp("82962\t36415\t\t20200101\t*\t0\tMutually exclusive")),
     case("column 2 code billed first", "ncci-ptp", SWAPPED, (E, "claim.lines.1.modifiers"), ptp=VENIPUNCTURE_BUNDLED),
+    case("PTP and MUE not loaded", "ncci-tables", THREE_LINES, (W, "claim.lines"),
+         missing_edit_tables=("ptp-practitioner", "mue-practitioner")),
+    case("MUE not loaded", "ncci-tables", THREE_LINES, (W, "claim.lines"), ptp=VENIPUNCTURE_BUNDLED,
+         missing_edit_tables=("mue-practitioner",)),
 ]
 
 
@@ -125,6 +131,16 @@ def test_a_pair_billed_on_different_days_is_not_an_ncci_pair():
 
 def test_without_tables_the_ncci_rules_do_not_run():
     assert rule_flags(THREE_LINES, "ncci-ptp") == [] and rule_flags(make_document(), "mue-units") == []
+
+
+@pytest.mark.parametrize("missing, message", [
+    (("ptp-practitioner", "mue-practitioner"),
+     "NCCI PTP and MUE edits were not checked: CMS's tables ptp-practitioner and mue-practitioner are not loaded"),
+    (("mue-outpatient",), "NCCI MUE edits were not checked: CMS's table mue-outpatient is not loaded"),
+])
+def test_a_claim_scrubbed_without_its_edit_tables_says_in_one_warning_which_were_not_checked(missing, message):
+    found = scrub(THREE_LINES, ScrubContext(today=TODAY, missing_edit_tables=missing))
+    assert [(f.severity, f.message) for f in found if f.rule_id == "ncci-tables"] == [("warning", message)]
 
 
 def test_a_line_edit_judges_each_line_alone_even_when_the_day_adds_up_to_more():

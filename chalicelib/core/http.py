@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -36,20 +37,82 @@ def within_limit(raw: bytes, max_bytes: int) -> bytes:
 
 def parse_body(model: type[BaseModel], raw: bytes, content_type: str | None, max_bytes: int) -> BaseModel:
     within_limit(raw, max_bytes)
-    if content_type and content_type.split(";")[0].strip().lower() != JSON:
-        raise UnsupportedMediaType("Send the body as application/json.")
+    # Chalice lets a request without Content-Type through as JSON; a body route wants it said.
+    if (content_type or "").split(";")[0].strip().lower() != JSON:
+        raise UnsupportedMediaType("Send the body as application/json, with Content-Type: application/json.")
     try:
         # Strict JSON validation: "12" is not 12, unknown fields are refused, dates are ISO strings.
-        return model.model_validate_json(raw)
+        return model.model_validate_json(canonical_json(raw))
     except ValidationError as error:
         if any(e["type"] == "json_invalid" for e in error.errors(include_input=False)):
             raise BadRequest("The body is not valid JSON.", [field_error("body", "invalid JSON")]) from None
         raise ValidationFailed("The body is not valid.", validation_errors(error)) from None
 
 
+class _Repeated(dict):  # type: ignore[type-arg]
+    """An object in which a key appeared twice: marked by the parser, named with its path by the walk."""
+
+    repeated: str = ""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for name, value in pairs:
+        name = nfc(name)  # "é" spelled two ways is one key twice
+        if name in obj:
+            marked = _Repeated(obj)
+            marked.repeated = name
+            return marked
+        obj[name] = value
+    return obj
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # Python's json reads NaN and Infinity; JSON has neither
+
+
+def canonical_json(raw: bytes) -> bytes:
+    """The body with every string in NFC and no key twice in an object, as JSON for pydantic's strict parse.
+
+    Names typed on a Mac or pasted from a PDF arrive decomposed (`e` + U+0301); the same name typed elsewhere
+    arrives composed (`é`). NFC makes them one string before any check or index key sees them. A repeated key
+    is refused rather than letting the last one win silently (RFC 8259 section 4 leaves it undefined).
+    """
+    invalid = BadRequest("The body is not valid JSON.", [field_error("body", "invalid JSON")])
+    try:
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_object, parse_constant=_refuse_constant)
+        _normalise(document)
+        return json.dumps(document).encode()
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise invalid from None
+
+
+def _normalise(document: Any) -> None:
+    """Every string value to NFC, in place; a repeated key refused with its path. A loop, not recursion: the
+    parser accepts nesting deeper than a recursive walk could follow."""
+    if isinstance(document, str):
+        return
+    todo: list[tuple[Any, str]] = [(document, "")]
+    while todo:
+        node, path = todo.pop()
+        if isinstance(node, _Repeated):
+            raise BadRequest("A key appears twice in one object of the body.",
+                             [field_error(path + node.repeated, "appears more than once")])
+        entries = node.items() if isinstance(node, dict) else enumerate(node)
+        for name, value in list(entries):
+            if isinstance(value, str):
+                node[name] = nfc(value)
+            elif isinstance(value, (dict, list)):
+                todo.append((value, f"{path}{name}."))
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 def parse_query(model: type[BaseModel], params: dict[str, str] | None) -> BaseModel:
     try:
-        return model.model_validate(params or {})
+        return model.model_validate({name: nfc(value) for name, value in (params or {}).items()})
     except ValidationError as error:
         raise ValidationFailed("The query string is not valid.", validation_errors(error, "query.")) from None
 

@@ -52,6 +52,7 @@ class RouteSpec:
     list_response: bool = False
     raw_body: bool = False  # the handler gets the body's bytes as sent (a signed webhook), not a parsed model
     headers: tuple[tuple[str, str], ...] = ()  # required request headers: (name, description), for the document
+    audit_action: str | None = None  # what the audit records, when the method says otherwise (a POST search reads)
 
 
 ROUTES: list[RouteSpec] = []
@@ -73,11 +74,11 @@ class Call:
 def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str | None = None,
              body: Any = None, query: Any = None, response: Any = None, status: int = 200, auth: Auth = Auth.KEY,
              audit_entity: str | None = None, list_response: bool = False, raw_body: bool = False,
-             headers: dict[str, str] | None = None) -> Callable:
+             headers: dict[str, str] | None = None, audit_action: str | None = None) -> Callable:
     def decorate(handler: Callable[[Call], Any]) -> Callable[[Call], Any]:
         spec = RouteSpec(method, path, (handler.__doc__ or handler.__name__).strip().splitlines()[0], auth,
                          permission, body, query, response, status, audit_entity, tag, list_response, raw_body,
-                         tuple((headers or {}).items()))
+                         tuple((headers or {}).items()), audit_action)
         ROUTES.append(spec)
 
         @bp.route(path, methods=[method], name=handler.__name__, content_types=[JSON],
@@ -180,7 +181,7 @@ def _audit(spec: RouteSpec, call: Call, body: str | None) -> None:
     practice_id = practice_id or (entity_id if spec.audit == "practice" else None)
     if practice_id:
         audit.record(audit.AuditEvent(practice_id, call.principal.key_id, spec.audit, entity_id,
-                                      ACTIONS[spec.method], call.request_id, call.source_ip))
+                                      spec.audit_action or ACTIONS[spec.method], call.request_id, call.source_ip))
 
 
 def _source_ip(context: dict[str, Any]) -> str | None:

@@ -1,9 +1,10 @@
 """Request parsing and response building for the API layer: pydantic in, problem+json out."""
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
@@ -50,16 +51,17 @@ def parse_body(model: type[BaseModel], raw: bytes, content_type: str | None, max
 
 
 class _Repeated(dict):  # type: ignore[type-arg]
-    """An object in which a key appeared twice: marked by the parser, named with its path by the walk."""
+    """An object in which a key appeared twice: marked by the parser, named with its path by a walk."""
 
     repeated: str = ""
 
 
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _object(seen_repeated: list[bool], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj: dict[str, Any] = {}
     for name, value in pairs:
         name = nfc(name)  # "é" spelled two ways is one key twice
         if name in obj:
+            seen_repeated.append(True)
             marked = _Repeated(obj)
             marked.repeated = name
             return marked
@@ -77,32 +79,41 @@ def canonical_json(raw: bytes) -> bytes:
     Names typed on a Mac or pasted from a PDF arrive decomposed (`e` + U+0301); the same name typed elsewhere
     arrives composed (`é`). NFC makes them one string before any check or index key sees them. A repeated key
     is refused rather than letting the last one win silently (RFC 8259 section 4 leaves it undefined).
+    Most bodies are NFC already and escape nothing: those go to pydantic as they came (bench/body_parse.py).
     """
     invalid = BadRequest("The body is not valid JSON.", [field_error("body", "invalid JSON")])
+    seen_repeated: list[bool] = []
     try:
-        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_object, parse_constant=_refuse_constant)
-        _normalise(document)
-        return json.dumps(document).encode()
+        text = raw.decode("utf-8")
+        document = json.loads(text, object_pairs_hook=functools.partial(_object, seen_repeated),
+                              parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
+        raise invalid from None
+    if seen_repeated:
+        node, path = next((n, p) for n, p in _containers(document) if isinstance(n, _Repeated))
+        raise BadRequest("A key appears twice in one object of the body.",
+                         [field_error(path + node.repeated, "appears more than once")])
+    if "\\u" not in text and unicodedata.is_normalized("NFC", text):
+        return raw  # every string is as it was written, and already NFC
+    for node, _ in _containers(document):
+        for name, value in list(node.items() if isinstance(node, dict) else enumerate(node)):
+            if isinstance(value, str):
+                node[name] = nfc(value)
+    try:
+        return json.dumps(document).encode()
+    except RecursionError:
         raise invalid from None
 
 
-def _normalise(document: Any) -> None:
-    """Every string value to NFC, in place; a repeated key refused with its path. A loop, not recursion: the
-    parser accepts nesting deeper than a recursive walk could follow."""
-    if isinstance(document, str):
-        return
-    todo: list[tuple[Any, str]] = [(document, "")]
+def _containers(document: Any) -> Iterator[tuple[Any, str]]:
+    """Every object and array in the document with its path (`address.`, `lines.0.`). A loop, not recursion:
+    the parser accepts nesting deeper than a recursive walk could follow."""
+    todo = [(document, "")] if isinstance(document, (dict, list)) else []
     while todo:
         node, path = todo.pop()
-        if isinstance(node, _Repeated):
-            raise BadRequest("A key appears twice in one object of the body.",
-                             [field_error(path + node.repeated, "appears more than once")])
-        entries = node.items() if isinstance(node, dict) else enumerate(node)
-        for name, value in list(entries):
-            if isinstance(value, str):
-                node[name] = nfc(value)
-            elif isinstance(value, (dict, list)):
+        yield node, path
+        for name, value in node.items() if isinstance(node, dict) else enumerate(node):
+            if isinstance(value, (dict, list)):
                 todo.append((value, f"{path}{name}."))
 
 

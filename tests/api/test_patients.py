@@ -1,5 +1,6 @@
 """Patients and coverages through the API: registration rules, duplicates, search, MRN, coverage orders."""
 import base64
+import json
 from datetime import date
 
 import pytest
@@ -204,8 +205,11 @@ def test_patient_reads_are_audited(api, practice):
         ("read", patient["id"]), ("create", patient["id"])]
 
 
-def test_a_name_typed_with_a_combining_accent_is_kept_as_the_same_name_typed_precomposed(api, practice):
-    status, zoe, _ = register(api, practice, first_name="Zoe\u0301", last_name="Moreau", mrn=None)
+@pytest.mark.parametrize("escaped", [True, False])  # "Zoe\\u0301" in the JSON text, or the character itself
+def test_a_name_typed_with_a_combining_accent_is_kept_as_the_same_name_typed_precomposed(api, practice, escaped):
+    body = {**PATIENT, "first_name": "Zoe\u0301", "last_name": "Moreau", "mrn": None}
+    status, zoe, _ = api.call("POST", practice["base"], key=practice["key"],
+                              raw=json.dumps(body, ensure_ascii=escaped).encode())
     assert status == 201 and zoe["first_name"] == "Zoé"  # NFC: "e" + U+0301 became one "é"
     status, body, _ = register(api, practice, first_name="Zoé", last_name="Moreau", mrn=None)
     assert status == 409 and body["duplicate_of"] == [zoe["id"]]

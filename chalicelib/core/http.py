@@ -56,17 +56,16 @@ class _Repeated(dict):  # type: ignore[type-arg]
     repeated: str = ""
 
 
-def _object(seen_repeated: list[bool], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for name, value in pairs:
-        name = nfc(name)  # "é" spelled two ways is one key twice
-        if name in obj:
-            seen_repeated.append(True)
-            marked = _Repeated(obj)
-            marked.repeated = name
-            return marked
-        obj[name] = value
-    return obj
+def _object(seen_repeated: list[bool], plain: bool, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """One JSON object; `plain`: the body's text is NFC with no escapes, so its keys are NFC as written."""
+    obj = dict(pairs) if plain else {nfc(name): value for name, value in pairs}  # "é" two ways is one key
+    if len(obj) == len(pairs):
+        return obj
+    seen_repeated.append(True)
+    names = [name if plain else nfc(name) for name, _ in pairs]
+    marked = _Repeated(obj)
+    marked.repeated = next(name for i, name in enumerate(names) if name in names[:i])
+    return marked
 
 
 def _refuse_constant(name: str) -> None:
@@ -85,7 +84,8 @@ def canonical_json(raw: bytes) -> bytes:
     seen_repeated: list[bool] = []
     try:
         text = raw.decode("utf-8")
-        document = json.loads(text, object_pairs_hook=functools.partial(_object, seen_repeated),
+        plain = "\\u" not in text and unicodedata.is_normalized("NFC", text)  # every string NFC as written
+        document = json.loads(text, object_pairs_hook=functools.partial(_object, seen_repeated, plain),
                               parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise invalid from None
@@ -93,8 +93,8 @@ def canonical_json(raw: bytes) -> bytes:
         node, path = next((n, p) for n, p in _containers(document) if isinstance(n, _Repeated))
         raise BadRequest("A key appears twice in one object of the body.",
                          [field_error(path + node.repeated, "appears more than once")])
-    if "\\u" not in text and unicodedata.is_normalized("NFC", text):
-        return raw  # every string is as it was written, and already NFC
+    if plain:
+        return raw
     for node, _ in _containers(document):
         for name, value in list(node.items() if isinstance(node, dict) else enumerate(node)):
             if isinstance(value, str):

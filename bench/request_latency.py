@@ -35,6 +35,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `local` is importable from any cwd
 
+from local import apiserver  # noqa: E402
 from local.config import LOOPBACK, REPO, StackConfig  # noqa: E402
 from local.procs import Child, http_ok, spawn, stop_all  # noqa: E402
 
@@ -218,9 +219,7 @@ def start_stack(state_dir: Path, env: dict[str, str], stop: Stop) -> Child:
 def start_counted_api(config: StackConfig, port: int, proxy: CountingProxy, log: Path, stop: Stop) -> Child:
     """`chalice local` as the stack starts it, but reaching DynamoDB Local through the counting proxy."""
     env = config.child_env() | {"AWS_ENDPOINT_URL_DYNAMODB": f"http://{LOOPBACK}:{proxy.server_port}"}
-    chalice = Path(sys.executable).with_name("chalice")
-    api = spawn("counted api", [str(chalice), "local", "--no-autoreload", "--host", LOOPBACK, "--port", str(port)],
-                env, log, cwd=REPO)
+    api = spawn("counted api", apiserver.command(LOOPBACK, port), env, log, cwd=REPO)
     wait_until(api, lambda: http_ok(f"http://{LOOPBACK}:{port}/health"), stop)
     return api
 

@@ -24,6 +24,7 @@ from chalice import Chalice
 from chalice.app import CloudWatchEventConfig, ScheduledEventConfig, SQSEventConfig
 from chalice.local import LambdaContext
 
+from chalicelib.core.logs import WithheldMessagesText
 from chalicelib.core.settings import Settings
 from local import patterns, shapes
 from local.schedules import NextTime, expression_text, next_time_function
@@ -255,7 +256,10 @@ class EventRunner:
 
 def main() -> None:
     # The runner's own lines at INFO; boto's and PynamoDB's chatter only when something is wrong.
-    logging.basicConfig(level=logging.WARNING, format="local events %(levelname)s %(message)s")
+    # Tracebacks without their messages: a handler's error may quote a patient's name (chalicelib/core/logs.py).
+    output = logging.StreamHandler()
+    output.setFormatter(WithheldMessagesText("local events %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[output])
     log.setLevel(logging.INFO)
     from app import app  # the repository root is on sys.path: `python -m` runs from it
     from chalicelib.core.settings import get_settings

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from local import dynamodb
+from local import apiserver, dynamodb
 from local import stripe as local_stripe
 from local.config import LOOPBACK, REPO, StackConfig, StackError, ensure_key
 from local.procs import Child, ensure_port_free, http_answers, http_ok, spawn, stop_all, wait_ready
@@ -97,10 +97,9 @@ def register_stripe_webhook(config: StackConfig) -> None:
 
 
 def start_app(config: StackConfig, env: dict[str, str], children: list[Child], stop: threading.Event) -> None:
-    # --no-autoreload: the reloader runs the server in a child process that outlives a stopped parent.
-    chalice = Path(sys.executable).with_name("chalice")
-    api = spawn("api", [str(chalice), "local", "--no-autoreload", "--host", LOOPBACK,
-                        "--port", str(config.api_port)], env, None, cwd=REPO)
+    # `chalice local --no-autoreload` with an access log that leaves query strings out (local/apiserver.py); no
+    # reloader: it runs the server in a child process that outlives a stopped parent.
+    api = spawn("api", apiserver.command(LOOPBACK, config.api_port), env, None, cwd=REPO)
     children.append(api)
     # Its output goes to the terminal with the API's: both are the app's own logs.
     children.append(spawn("events", [sys.executable, "-m", "local.events"], env, None, cwd=REPO))
@@ -121,7 +120,7 @@ def print_summary(config: StackConfig) -> None:
         "Revcycle local stack is up. Ctrl-C stops every process it started.",
         f"  root key  {shown(config.root_key_file)}   "
         f"(Authorization: Bearer $(cat {shown(config.root_key_file)}))",
-        f"  api       {config.url(config.api_port)}   chalice local",
+        f"  api       {config.url(config.api_port)}   chalice local (access log without query strings)",
         f"  dynamodb  {config.url(config.dynamodb_port)}   DynamoDB Local, {data} (listens on all interfaces)",
         f"  aws       {config.url(config.moto_port)}   moto: S3, SQS, SES, Secrets Manager (in memory)",
         f"  stripe    {config.url(config.stripe_port)}   localstripe, its webhooks sent to the api's /webhooks/stripe",

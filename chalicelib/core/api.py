@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
 
@@ -50,6 +52,7 @@ class RouteSpec:
     list_response: bool = False
     raw_body: bool = False  # the handler gets the body's bytes as sent (a signed webhook), not a parsed model
     headers: tuple[tuple[str, str], ...] = ()  # required request headers: (name, description), for the document
+    audit_action: str | None = None  # what the audit records, when the method says otherwise (a POST search reads)
 
 
 ROUTES: list[RouteSpec] = []
@@ -65,16 +68,17 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
     request_id: str = ""
     raw_body: bytes = b""
+    source_ip: str | None = None  # the address API Gateway saw, never a client-written header
 
 
 def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str | None = None,
              body: Any = None, query: Any = None, response: Any = None, status: int = 200, auth: Auth = Auth.KEY,
              audit_entity: str | None = None, list_response: bool = False, raw_body: bool = False,
-             headers: dict[str, str] | None = None) -> Callable:
+             headers: dict[str, str] | None = None, audit_action: str | None = None) -> Callable:
     def decorate(handler: Callable[[Call], Any]) -> Callable[[Call], Any]:
         spec = RouteSpec(method, path, (handler.__doc__ or handler.__name__).strip().splitlines()[0], auth,
                          permission, body, query, response, status, audit_entity, tag, list_response, raw_body,
-                         tuple((headers or {}).items()))
+                         tuple((headers or {}).items()), audit_action)
         ROUTES.append(spec)
 
         @bp.route(path, methods=[method], name=handler.__name__, content_types=[JSON],
@@ -144,7 +148,7 @@ def _build_call(bp: Blueprint, spec: RouteSpec, params: dict[str, str]) -> Call:
     if principal and spec.permission and not principal.can(spec.permission):
         raise Forbidden("This key's role may not do this.")
     call = Call(principal, scope, params, headers={k.lower(): v for k, v in request.headers.items()},
-                request_id=_request_id(bp))
+                request_id=_request_id(bp), source_ip=_source_ip(request.context))
     if spec.query is not None:
         call.query = http.parse_query(resolve(spec.query), request.query_params)
     elif request.query_params:
@@ -177,12 +181,21 @@ def _audit(spec: RouteSpec, call: Call, body: str | None) -> None:
     practice_id = practice_id or (entity_id if spec.audit == "practice" else None)
     if practice_id:
         audit.record(audit.AuditEvent(practice_id, call.principal.key_id, spec.audit, entity_id,
-                                      ACTIONS[spec.method], call.request_id, _source_ip(call)))
+                                      spec.audit_action or ACTIONS[spec.method], call.request_id, call.source_ip))
 
 
-def _source_ip(call: Call) -> str | None:
-    forwarded = call.headers.get("x-forwarded-for", "")
-    return forwarded.split(",")[0].strip() or None
+def _source_ip(context: dict[str, Any]) -> str | None:
+    # X-Forwarded-For is whatever the client wrote (API Gateway appends to it, never replaces it); the
+    # request context's sourceIp is the address API Gateway itself took the connection from.
+    return (context.get("identity") or {}).get("sourceIp") or None
+
+
+def _idempotent_request(spec: RouteSpec, params: dict[str, str], request: Any) -> idempotency.Request:
+    """The request as sent: the route template with its ids filled in, the query in one canonical order."""
+    path = re.sub(r"\{(\w+)\}", lambda name: params[name.group(1)], spec.path)
+    query = request.query_params or {}
+    pairs = sorted((name, value) for name in query for value in query.getlist(name))
+    return idempotency.Request(spec.method, path, urlencode(pairs), request.raw_body or b"")
 
 
 def _run(bp: Blueprint, spec: RouteSpec, handler: Callable, params: dict[str, str]) -> tuple[int, str | None, str]:
@@ -191,8 +204,8 @@ def _run(bp: Blueprint, spec: RouteSpec, handler: Callable, params: dict[str, st
     claim = None
     if key is not None and call.principal is not None:
         pk = keys.firm_pk(call.principal.firm_id) if call.principal.firm_id else keys.PLATFORM_PK
-        claim = idempotency.claim(pk, call.principal.key_id, key, spec.method, bp.current_request.path,
-                                  bp.current_request.raw_body or b"")
+        claim = idempotency.claim(pk, call.principal.key_id, key,
+                                  _idempotent_request(spec, params, bp.current_request))
         if isinstance(claim, idempotency.StoredAnswer):
             return claim.status, claim.body, "replayed"
     try:

@@ -1,8 +1,9 @@
 """Opaque, tamper-checked pagination cursors.
 
-A cursor is the DynamoDB LastEvaluatedKey plus the partition it was issued for, HMAC-signed with the
+A cursor is the DynamoDB LastEvaluatedKey plus a digest of the list it was issued for, HMAC-signed with the
 app's signing key. A cursor that was altered, or issued for another practice or list, is refused (400),
-so a client can never steer a Query into another tenant's partition.
+so a client can never steer a Query into another tenant's partition. The list is kept as a digest, not in
+clear: a search's list names what was searched for (a name prefix, a birth date), and cursors are readable.
 """
 from __future__ import annotations
 
@@ -23,8 +24,12 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _list_digest(bound_to: str) -> str:
+    return hashlib.sha256(bound_to.encode()).hexdigest()[:32]
+
+
 def encode(last_key: dict[str, Any], bound_to: str, key: bytes) -> str:
-    payload = json.dumps({"k": last_key, "b": bound_to}, separators=(",", ":"), sort_keys=True).encode()
+    payload = json.dumps({"k": last_key, "b": _list_digest(bound_to)}, separators=(",", ":"), sort_keys=True).encode()
     mac = hmac.new(key, payload, hashlib.sha256).digest()[:16]
     return _b64(payload) + "." + _b64(mac)
 
@@ -42,6 +47,6 @@ def decode(cursor: str, bound_to: str, key: bytes) -> dict[str, Any]:
     if not hmac.compare_digest(mac, expected):
         raise refused
     data = json.loads(payload)
-    if data.get("b") != bound_to or not isinstance(data.get("k"), dict):
+    if data.get("b") != _list_digest(bound_to) or not isinstance(data.get("k"), dict):
         raise refused
     return data["k"]

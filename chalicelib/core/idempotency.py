@@ -1,10 +1,12 @@
 """`Idempotency-Key` for POST routes: the same key and request return the first answer, once.
 
-A first request claims the key with a conditional put (state in_progress); when it ends, the answer is
-stored (state done) for 24 hours (the TTL). A retry with the same key and the same method, path and body
-gets the stored answer; another body answers 422; a retry while the first is still running answers 409.
-A claim left in_progress by a crashed invocation is taken over after IN_PROGRESS_SECONDS. A request that
-fails releases its claim, so the client may retry it.
+A key is scoped to the API key that sent it, the method and the path as sent (ids filled in, not the route
+template): the same key sent to another visit, claim or practice is another request and runs. Within that
+scope, a first request claims the key with a conditional put (state in_progress); when it ends, the answer is
+stored (state done) for 24 hours (the TTL). A retry with the same query and body gets the stored answer;
+another query or body answers 422; a retry while the first is still running answers 409. A claim left
+in_progress by a crashed invocation is taken over after IN_PROGRESS_SECONDS. A request that fails releases
+its claim, so the client may retry it.
 """
 from __future__ import annotations
 
@@ -25,6 +27,14 @@ MAX_KEY_LENGTH = 255
 
 
 @dataclass(frozen=True)
+class Request:
+    method: str
+    path: str  # as sent, ids filled in: `/practices/01H.../visits/01J.../copays`
+    query: str  # canonical (sorted name=value pairs), "" for none
+    body: bytes
+
+
+@dataclass(frozen=True)
 class StoredAnswer:
     status: int
     body: str | None
@@ -37,13 +47,14 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def claim(pk: str, key_id: str, idempotency_key: str, method: str, path: str, body: bytes) -> IdempotencyRecord | StoredAnswer:
+def claim(pk: str, key_id: str, idempotency_key: str, request: Request) -> IdempotencyRecord | StoredAnswer:
     """Claim the key for this request, or return the answer already given for it."""
     if not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH or not idempotency_key.isprintable():
         raise ValidationFailed("The Idempotency-Key header is not valid.",
                                [field_error("Idempotency-Key", f"1 to {MAX_KEY_LENGTH} printable characters")])
-    sk = keys.idempotency_sk(key_id, _digest(idempotency_key.encode()))
-    request_digest = _digest(method.encode(), path.encode(), body)
+    # The scope is in the sort key, so a key reused on another object claims a record of its own.
+    sk = keys.idempotency_sk(key_id, _digest(request.method.encode(), request.path.encode(), idempotency_key.encode()))
+    request_digest = _digest(request.method.encode(), request.path.encode(), request.query.encode(), request.body)
     now = utcnow()
     fresh = IdempotencyRecord(pk, sk, id=sk, created_at=iso(now), updated_at=iso(now),
                               request_digest=request_digest, state="in_progress", expires_at=now + KEEP)

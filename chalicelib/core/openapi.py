@@ -29,13 +29,13 @@ PROBLEM = {
     },
 }
 ERRORS = {
-    "400": "Malformed request (bad JSON, bad cursor)",
+    "400": "Malformed request (bad JSON, a key twice in one object, bad cursor)",
     "401": "Missing credentials (API Gateway)",
     "403": "Key refused, or its role may not do this",
     "404": "No such resource, or not visible to this key",
     "409": "Conflict with the current state (version, duplicate, in-progress idempotent request)",
     "413": "Body too large",
-    "415": "Body is not application/json",
+    "415": "Body sent without Content-Type: application/json",
     "422": "Validation failed (see errors), or Idempotency-Key reused with another request",
     "428": "Update without the version it is based on",
     "502": "An outside service (Stripe) failed or did not answer; retry with the same Idempotency-Key",

@@ -14,7 +14,7 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | providers / payers / fee entries of a practice | pk=PRACTICE#p, sk begins_with PROVIDER# / PAYER# ... | Query     |
 | fee entries of one code, by effective date     | gsi1: gsi1pk=PRACTICE#p#FEECODE#code, gsi1sk=from    | Query     |
 | audit trail of a practice, newest first        | pk=PRACTICE#p, sk begins_with AUDIT# (desc)          | Query     |
-| idempotency record of a key                    | pk=FIRM#f (or PLATFORM), sk=IDEM#<key id>#<digest>   | GetItem   |
+| idempotency record of a key, method and path   | pk=FIRM#f (or PLATFORM), sk=IDEM#<key id>#<digest>   | GetItem   |
 | patient by id                                  | pk=PRACTICE#p, sk=PATIENT#id                         | GetItem   |
 | patients of a practice, newest last            | pk=PRACTICE#p, sk begins_with PATIENT# (kind filter) | Query     |
 | patients by name prefix (search, duplicates)   | gsi1: PRACTICE#p#PATIENTS, NAME#LAST#FIRST#dob#id    | Query     |

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from chalicelib.core.types import AddressIn, AddressOut, Id, Out, PageQuery, Patch, Schema, Versioned, X12Text
 
@@ -123,11 +124,24 @@ class PatientOut(Versioned):
     guarantor: GuarantorOut | None = None
 
 
-class PatientQuery(PageQuery):
+class PatientSearch(PageQuery):
+    """A search, sent as a POST body: names, birth dates and MRNs never go in a URL (access logs keep URLs)."""
+
+    model_config = Schema.model_config
     name: Annotated[str, StringConstraints(min_length=1, max_length=71)] | None = Field(
         default=None, description='Last-name prefix, or "last, first-prefix"')
     birth_date: date | None = None
     mrn: Mrn | None = None
+
+
+class PatientListQuery(PageQuery):
+    # Read only to be refused with a pointer to the POST search: a client still sending them gets told why.
+    name: SkipJsonSchema[str | None] = None
+    birth_date: SkipJsonSchema[str | None] = None
+    mrn: SkipJsonSchema[str | None] = None
+
+    def search_terms(self) -> list[str]:
+        return [name for name in ("name", "birth_date", "mrn") if getattr(self, name) is not None]
 
 
 class PatientCreateQuery(Schema):

@@ -28,11 +28,18 @@ def register_patient(call: Call) -> Any:
     return patients.register(call.scope, call.body, call.query.allow_duplicate)
 
 
-@endpoint(bp, "GET", BASE, tag="patients", permission=READ, query=models.PatientQuery, response=models.PatientOut,
-          list_response=True, audit_entity="patient")
+@endpoint(bp, "GET", BASE, tag="patients", permission=READ, query=models.PatientListQuery,
+          response=models.PatientOut, list_response=True, audit_entity="patient")
+def list_patients(call: Call) -> Page:
+    """All patients by name; to search by name, birth date or MRN, POST them to .../patients/search."""
+    return patients.list_all(call.scope, call.query)
+
+
+@endpoint(bp, "POST", BASE + "/search", tag="patients", permission=READ, body=models.PatientSearch,
+          response=models.PatientOut, list_response=True, audit_entity="patient", audit_action="read")
 def search_patients(call: Call) -> Page:
-    """Patients by name prefix ("last, first"), birth date or MRN; all of them by name without a filter."""
-    return patients.search(call.scope, call.query)
+    """Patients by name prefix ("last, first"), birth date or MRN, sent in the body so no URL carries them."""
+    return patients.search(call.scope, call.body)
 
 
 @endpoint(bp, "GET", BASE + "/{patient_id}", tag="patients", permission=READ, response=models.PatientOut,

@@ -7,13 +7,20 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
-from chalicelib.core.errors import AlreadyExists, Conflict, ValidationFailed, field_error
+from chalicelib.core.errors import AlreadyExists, BadRequest, Conflict, ValidationFailed, field_error
 from chalicelib.core.ids import new_id
 from chalicelib.db import keys, store
 from chalicelib.db.models import Address
 from chalicelib.db.pages import query_index_page
 from chalicelib.patients.items import Guarantor, MrnClaim, Patient
-from chalicelib.patients.models import PatientCreate, PatientOut, PatientQuery, PatientUpdate, normalize_name
+from chalicelib.patients.models import (
+    PatientCreate,
+    PatientListQuery,
+    PatientOut,
+    PatientSearch,
+    PatientUpdate,
+    normalize_name,
+)
 
 Page = tuple[list[Any], str | None]
 
@@ -125,7 +132,17 @@ def update(scope: PracticeScope, patient_id: str, data: PatientUpdate, version: 
     return PatientOut.model_validate(item)
 
 
-def search(scope: PracticeScope, query: PatientQuery) -> Page:
+def list_all(scope: PracticeScope, query: PatientListQuery) -> Page:
+    """Every patient by name, a page at a time; searching is `search`, with its terms in a body."""
+    if query.search_terms():
+        raise BadRequest("Search patients with POST /practices/{practice_id}/patients/search and the terms in a "
+                         "JSON body: names, birth dates and MRNs are patient data and stay out of URLs.",
+                         [field_error(f"query.{name}", "send it in the body of POST .../patients/search")
+                          for name in query.search_terms()])
+    return search(scope, PatientSearch(limit=query.limit, cursor=query.cursor))
+
+
+def search(scope: PracticeScope, query: PatientSearch) -> Page:
     if query.mrn is not None:
         return _by_mrn(scope, query.mrn), None
     last, _, first = (query.name or "").partition(",")
@@ -133,7 +150,7 @@ def search(scope: PracticeScope, query: PatientQuery) -> Page:
     if first.strip():
         prefix += "#" + normalize_name(first)
     if query.name is not None and prefix == "NAME#":
-        raise ValidationFailed("The name has no letters to search by.", [field_error("query.name", "no letters")])
+        raise ValidationFailed("The name has no letters to search by.", [field_error("name", "no letters")])
     if query.birth_date is not None:
         page = query_index_page(Patient, "gsi2", keys.patients_born_pk(scope.practice_id,
                                                                        query.birth_date.isoformat()),

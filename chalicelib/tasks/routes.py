@@ -70,8 +70,7 @@ def firm_tasks(call: Call) -> Page:
     urgent first, then soonest due."""
     practice_ids = call.query.practice_id_list()
     page = tasks.list_for_practices(call.principal, practice_ids, call.query)
-    source_ip = call.headers.get("x-forwarded-for", "").split(",")[0].strip() or None
     for practice_id in practice_ids:  # `endpoint` audits practice routes; this one names its practices itself
         audit.record(audit.AuditEvent(practice_id, call.principal.key_id, "task", None, "read", call.request_id,
-                                      source_ip))
+                                      call.source_ip))
     return page

@@ -1,4 +1,6 @@
 """Bad input gets a clear 4xx problem+json answer and writes nothing."""
+import json
+
 import pytest
 
 from tests.api.conftest import practice_body
@@ -83,3 +85,45 @@ def test_a_malformed_id_in_the_path_is_404(api, admin):
 
 def test_health_answers_without_a_key(api):
     assert api.get("/health")[:2] == (200, {"status": "ok"})
+
+
+def test_a_body_without_a_content_type_is_415_and_writes_nothing(api, admin):
+    before = table_items()
+    response = api.client.http.request("POST", "/practices", headers={"Authorization": f"Bearer {admin}"},
+                                       body=json.dumps(practice_body()).encode())
+    assert response.status_code == 415, response.body
+    assert response.headers["Content-Type"] == PROBLEM and json.loads(response.body)["status"] == 415
+    assert table_items() == before
+
+
+def test_a_json_content_type_with_a_charset_is_accepted(api, admin):
+    status, _, _ = api.post("/practices", practice_body(), key=admin,
+                            headers={"Content-Type": "application/json; charset=utf-8"})
+    assert status == 201
+
+
+@pytest.mark.parametrize("raw, field", [
+    (b'{"name": "A Clinic", "name": "B Clinic"}', "name"),
+    (b'{"address": {"line1": "1 A St", "city": "X", "state": "IL", "zip": "62701", "zip": "62702"}}', "address.zip"),
+    ('{"name": "Caf\\u00e9", "name": "Cafe\\u0301"}'.encode(), "name"),  # one key, spelled composed and not
+])
+def test_a_key_twice_in_one_object_is_a_400_naming_it_and_writes_nothing(api, admin, raw, field):
+    before = table_items()
+    status, body, headers = api.call("POST", "/practices", key=admin, raw=raw)
+    assert_problem(status, body, headers, 400)
+    assert body["errors"] == [{"field": field, "message": "appears more than once"}]
+    assert table_items() == before
+
+
+@pytest.mark.parametrize("raw", [b'{"name": NaN}', b'{"name": -Infinity}', '{"name": "é"}'.encode("utf-16")])
+def test_nan_infinity_and_bodies_not_in_utf8_are_not_json(api, admin, raw):
+    status, body, headers = api.call("POST", "/practices", key=admin, raw=raw)
+    assert_problem(status, body, headers, 400)
+    assert body["errors"] == [{"field": "body", "message": "invalid JSON"}]
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_a_deeply_nested_body_is_a_4xx_not_a_500(api, admin, depth):
+    raw = b'{"name": ' + b"[" * depth + b"]" * depth + b"}"
+    status, body, headers = api.call("POST", "/practices", key=admin, raw=raw)
+    assert status in (400, 422) and headers["Content-Type"] == PROBLEM, body

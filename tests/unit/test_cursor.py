@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -45,3 +47,9 @@ def test_a_cursor_signed_with_another_key_is_refused():
     token = cursor.encode({"pk": {"S": "x"}}, "b", b"other-key")
     with pytest.raises(BadRequest):
         cursor.decode(token, "b", KEY)
+
+
+def test_a_cursor_does_not_carry_the_searched_name_or_birth_date():
+    token = cursor.encode({"pk": {"S": "PRACTICE#p"}}, "gsi2|PRACTICE#p#BORN#1980-04-12|NAME#GARCIA", KEY)
+    payload = base64.urlsafe_b64decode(token.split(".")[0] + "==").decode()
+    assert "1980-04-12" not in payload and "GARCIA" not in payload

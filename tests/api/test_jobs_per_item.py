@@ -1,5 +1,6 @@
 """The daily jobs handle each visit and claim on its own (jobs/per_item.py): one that cannot be done is recorded
-with its reason and a task, the others go on, and a second delivery of the message redoes nothing."""
+with its reason and a task, the others go on, and a second delivery of the message redoes nothing. A biller's
+own status inquiry about such a claim is a 422, not a 500."""
 import dataclasses
 from datetime import date, timedelta
 
@@ -123,11 +124,16 @@ def claim_tasks(api, practice, claim_id):
     return api.get(f"{practice.base}/claims/{claim_id}/tasks", key=practice.admin)[1]["data"]
 
 
+def break_276(claim):
+    """The claim as stored before its member id was checked: a 276 cannot carry a one-character id."""
+    document = codec.loads(claim.document)
+    claim.update(actions=[ClaimItem.document.set(codec.dumps(dataclasses.replace(
+        document, subscriber=dataclasses.replace(document.subscriber, member_id="X"))))])
+
+
 def test_a_claim_the_job_cannot_act_on_gets_a_task_and_its_next_date_and_the_others_are_followed_up(api, billed):
     practice, (broken, fine), due = billed
-    document = codec.loads(broken.document)  # stored before the member id was checked: a 276 cannot carry it
-    broken.update(actions=[ClaimItem.document.set(codec.dumps(dataclasses.replace(
-        document, subscriber=dataclasses.replace(document.subscriber, member_id="X"))))])
+    break_276(broken)
 
     assert follow_up.work(follow_up_message(practice, due), "m-3") == 1
     [task] = claim_tasks(api, practice, broken.id)
@@ -152,3 +158,13 @@ def test_a_claim_that_fails_unexpectedly_stays_due_and_alone_is_followed_up_on_t
     assert api.get(f"{practice.base}/claims/{flaky_claim.id}", key=practice.admin)[1]["follow_up_on"] == \
         due.isoformat()
     assert follow_up.work(follow_up_message(practice, due), "m-4-retried") == 1
+
+
+def test_a_biller_asking_the_status_of_a_claim_whose_276_breaks_a_rule_gets_a_422_and_nothing_is_recorded(api,
+                                                                                                         billed):
+    practice, (broken, _), _ = billed
+    break_276(broken)
+    url = f"{practice.base}/claims/{broken.id}/status-inquiries"
+    code, refused, _ = api.post(url, {}, key=practice.admin)
+    assert code == 422 and "subscriber.member_id does not meet the 276 rules" in refused["detail"]
+    assert api.get(url, key=practice.admin)[1]["data"] == []

@@ -1,14 +1,13 @@
 """From stored items (practice, payer, patient, coverage, visit and its coding) to a `ClaimDocument`.
 
 Pure: the service reads the items and passes them in. Text is folded to X12's basic character set here, once,
-so the document the scrubber judges is exactly what the 837 will say. Nothing is validated here: a missing or
-wrong fact becomes a scrubber finding the biller can see and fix, not an exception.
+so the document the scrubber judges is exactly what the 837 will say; people are named as patients/names.py
+says (the card's spelling when there is one). Nothing is validated here: a missing or wrong fact, a name stored
+before X12's letters were asked for among them, becomes a scrubber finding the biller can see and fix.
 """
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,18 +28,13 @@ from chalicelib.claims.document import (
 from chalicelib.db.models import Payer as PayerItem
 from chalicelib.db.models import Practice
 from chalicelib.db.models import Provider as ProviderItem
-from chalicelib.patients.items import Coverage, Patient
+from chalicelib.edi.charset import x12_text
+from chalicelib.patients.items import Coverage, Patient, Person as Holder
+from chalicelib.patients.names import X12Name, for_x12
 from chalicelib.visits.items import Visit, VisitCoding
 
-_NOT_X12 = re.compile(r"[^A-Z0-9 &'(),\-./#]")
 # PAT01 (X222A1 / X223A2 loop 2000C): the patient's relationship to the subscriber.
 RELATIONSHIP_CODES = {"spouse": "01", "child": "19", "other": "G8"}
-
-
-def x12_text(value: str | None, limit: int = 60) -> str:
-    """Accents folded, upper case, only characters every clearinghouse accepts; never a delimiter."""
-    folded = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode().upper()
-    return " ".join(_NOT_X12.sub(" ", folded).split())[:limit]
 
 
 def address(stored: Any) -> Address:
@@ -60,24 +54,25 @@ def billing_provider(practice: Practice) -> Provider:
                     address=address(practice.address))
 
 
-def _person(first: str, last: str, birth_date: str, sex: str | None, home: Address, middle: str | None = None
-            ) -> Person:
-    return Person(x12_text(last), x12_text(first), date.fromisoformat(birth_date),
-                  sex if sex in ("F", "M") else "U", home, x12_text(middle))  # type: ignore[arg-type]
+def _person(holder: Patient | Holder, birth_date: str, home: Address) -> Person:
+    # A name X12 cannot write is left empty: the scrubber's person-name rule asks for the card's spelling.
+    name = for_x12(holder) or X12Name("", "")
+    sex = holder.sex if holder.sex in ("F", "M") else "U"
+    return Person(name.last[:60], name.first[:35], date.fromisoformat(birth_date), sex,  # type: ignore[arg-type]
+                  home, name.middle[:25])
 
 
 def parties(patient: Patient, coverage: Coverage, filing_indicator: str = "CI"
             ) -> tuple[Subscriber, PatientOfSubscriber | None]:
     """2000B names the policy holder; 2000C the patient, only when someone else holds the policy."""
     home = address(patient.address)
-    patient_person = _person(patient.first_name, patient.last_name, patient.birth_date, patient.sex, home,
-                             patient.middle_name)
+    patient_person = _person(patient, patient.birth_date, home)
     order = {"primary": "P", "secondary": "S", "tertiary": "T"}.get(coverage.order, "P")
     if coverage.relationship == "self" or coverage.subscriber is None:
         holder, dependent = patient_person, None
     else:
         held = coverage.subscriber
-        holder = _person(held.first_name, held.last_name, held.birth_date or patient.birth_date, held.sex, home)
+        holder = _person(held, held.birth_date or patient.birth_date, home)
         dependent = PatientOfSubscriber(patient_person, RELATIONSHIP_CODES.get(coverage.relationship, "G8"))
     subscriber = Subscriber(holder, coverage.member_id, order,  # type: ignore[arg-type]
                             group_number=coverage.group_number or "",

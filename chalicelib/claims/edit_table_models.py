@@ -5,11 +5,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
+from chalicelib.core.messages import Expected
 from chalicelib.core.types import Out, Schema
 
 # Objects an operator uploaded under reference/ncci/ in the documents bucket (nothing else can be read in).
-SourceKey = Annotated[str, StringConstraints(pattern=r"^reference/ncci/[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$")]
-Quarter = Annotated[str, StringConstraints(pattern=r"^20\d\dQ[1-4]$")]
+SourceKey = Annotated[str, StringConstraints(pattern=r"^reference/ncci/[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$"),
+                      Expected("the key of a file uploaded under reference/ncci/ in the documents bucket: letters, "
+                               "digits, '.', '_', '-' and '/', at most 215 characters", "not a file key")]
+Quarter = Annotated[str, StringConstraints(pattern=r"^20\d\dQ[1-4]$"),
+                    Expected("a calendar quarter written as the year, Q and 1 to 4, e.g. 2027Q1", "not a quarter")]
 
 
 class EditTableLoad(Schema):

@@ -4,30 +4,43 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from chalicelib.core.messages import Expected
 from chalicelib.core.types import Cents, Id, Out, Patch, PageQuery, Schema, Versioned
-from chalicelib.visits.coding_models import Code, Diagnosis, ModifierCode
+from chalicelib.visits.coding_models import Code, Diagnosis, ModifierCode, RevenueCode
 
 # REF02 of prior authorization (G1), referral (9F) and payer claim control number (F8): 1 to 50 characters.
-Reference = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9\-]+$")]
-RevenueCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9\-]+$"),
+                      Expected("1 to 50 letters, digits or hyphens, as the payer gave it", "not a reference number")]
+# The UB-04 prints the type of bill in four digits with a leading 0 (form locator 4); the 837I's CLM05 takes
+# the three that mean something, so both forms are taken and kept as three.
+TypeOfBill = Annotated[str, StringConstraints(pattern=r"^0?\d{3}$"), AfterValidator(lambda code: code[-3:]),
+                       Expected("a type of bill is 3 digits: facility type, classification, frequency (131 hospital "
+                                "outpatient, original); the UB-04's four-digit form with its leading 0 (0131) is "
+                                "taken too", "not a type of bill")]
 Status = Literal["draft", "ready", "needs_fix", "submitted", "accepted", "rejected", "paid", "partial", "denied",
                  "corrected", "appealed", "closed"]
 Hour = Annotated[int, Field(ge=0, le=23)]
-UbCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{1,2}$")]
+UbCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{1,2}$"),
+                   Expected("a UB-04 code of 1 or 2 capital letters or digits (admission type 1 emergency, admission "
+                            "source 2 clinic referral)", "not a UB-04 code")]
+PatientStatus = Annotated[str, StringConstraints(pattern=r"^\d{2}$"),
+                          Expected("a patient (discharge) status is 2 digits (01 home, 30 still a patient)",
+                                   "not a patient status code")]
 
 
 class InstitutionalIn(Schema):
     """UB-04 facts of an institutional (837I) claim."""
 
-    type_of_bill: Annotated[str, StringConstraints(pattern=r"^\d{3}$")] = Field(
-        description="Facility type, classification, frequency (e.g. 131 hospital outpatient, 111 inpatient)")
+    type_of_bill: TypeOfBill = Field(
+        description="Facility type, classification, frequency (e.g. 131 hospital outpatient, 111 inpatient); the "
+                    "UB-04's four-digit form (0131) is taken too, and kept as three")
     statement_from: date | None = Field(default=None, description="Defaults to the first date of service")
     statement_to: date | None = Field(default=None, description="Defaults to the last date of service")
     admission_type: UbCode | None = None
     admission_source: UbCode | None = None
-    patient_status: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = None
+    patient_status: PatientStatus | None = None
     admission_date: date | None = None
     admission_hour: Hour | None = None
     discharge_hour: Hour | None = None
@@ -163,9 +176,9 @@ class BatchCreate(Schema):
     @model_validator(mode="after")
     def _one_way(self) -> "BatchCreate":
         if (self.claim_ids is None) == (not self.all_ready):
-            raise ValueError("give claim_ids or all_ready=true, not both")
+            raise ValueError("claim_ids and all_ready disagree: give claim_ids, or all_ready=true, not both")
         if self.claim_ids is not None and len(set(self.claim_ids)) != len(self.claim_ids):
-            raise ValueError("claim_ids lists a claim twice")
+            raise ValueError("claim_ids lists a claim twice: name each claim once")
         return self
 
 

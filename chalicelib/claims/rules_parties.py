@@ -126,7 +126,9 @@ def person_name(document: ClaimDocument, context: ScrubContext) -> Iterator[Flag
     for person, path in people:
         for name in ("last_name", "first_name"):
             if not getattr(person, name).strip():
-                yield error(f"the {name.replace('_', ' ')} is missing", f"{path}.{name}")
+                # Also what a name stored before X12's letters were asked for becomes (claims/builder.py).
+                yield error(f"the {name.replace('_', ' ')} is missing or has letters an X12 claim cannot carry: "
+                            "give the name as the insurance card prints it (name_on_card)", f"{path}.{name}")
 
 
 @RULES.rule("birth-date", "Birth dates are not in the future nor after the date of service.",

@@ -1,9 +1,10 @@
 """Claim status inquiries (276/277, 005010X212): ask the payer where one claim stands, and keep the answer.
 
 A biller asks through `POST .../claims/{id}/status-inquiries`; the follow-up job asks for claims overdue for
-a 999, a 277CA or a payment. Either way the inquiry's record is put first (it must not exist), then the 276
-goes out through the status gateway (the sandbox payer locally, the clearinghouse's real-time API in
-production), and the 277's statuses are kept on the inquiry, on the claim (`last_status`) and in its history.
+a 999, a 277CA or a payment. Either way the 276 is written, then the inquiry's record is put (it must not
+exist), then the 276 goes out through the status gateway (the sandbox payer locally, the clearinghouse's
+real-time API in production), and the 277's statuses are kept on the inquiry, on the claim (`last_status`) and
+in its history.
 Both texts are kept in the EDI bucket under `claim-status/<practice>/<claim>/<inquiry>/`, as eligibility keeps
 its 270/271. At most once: a retried job finds the record and sends nothing; a crash between the put and the
 answer leaves the inquiry `sending`, and the claim's next follow-up asks again.
@@ -20,7 +21,7 @@ from chalicelib.claims.tracking_models import StatusInquiryOut
 from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway, mailbox
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import AlreadyExists, Conflict
+from chalicelib.core.errors import AlreadyExists, Conflict, ValidationFailed, field_error
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys, pages, store
@@ -38,11 +39,16 @@ def _parties() -> Parties:
                    receiver_id=settings.clearinghouse_receiver_id)
 
 
-def _ask(claim: ClaimItem, inquiry: StatusInquiry, gateway: ClaimStatusGateway, now: datetime) -> list[Any]:
-    """The 277's answers about this claim; the inquiry's error set instead when there are none to read."""
+def _write_276(claim: ClaimItem, trace_number: str, now: datetime) -> str:
+    """The 276 about the claim. An X12Error (the claim as stored breaks a 276 rule; it names the element, never
+    the value) goes to the caller before anything is recorded or sent: a person must fix the claim."""
     number = counters.next_control_number(claim.practice_id)
-    text_276 = build_276(codec.loads(claim.document), inquiry.trace_number, _parties(),
-                         ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=now)
+    return build_276(codec.loads(claim.document), trace_number, _parties(), ControlNumbers(number, number, 1),
+                     usage=get_settings().usage_indicator, created=now)
+
+
+def _ask(text_276: str, claim: ClaimItem, inquiry: StatusInquiry, gateway: ClaimStatusGateway) -> list[Any]:
+    """The 277's answers about this claim; the inquiry's error set instead when there are none to read."""
     mailbox.archive(f"{inquiry.raw_key}/276.x12", text_276)
     try:
         text_277 = gateway.inquire(text_276)
@@ -71,11 +77,12 @@ def send(claim: ClaimItem, inquiry_id: str, actor: str, reason: str | None = Non
                             created_at=iso(now), updated_at=iso(now), practice_id=claim.practice_id,
                             claim_id=claim.id, trace_number=inquiry_id, status="sending", actor=actor, reason=reason,
                             raw_key=f"claim-status/{claim.practice_id}/{claim.id}/{inquiry_id}")
+    text_276 = _write_276(claim, inquiry_id, now)
     try:
         store.create(inquiry, "status inquiry")
     except AlreadyExists:
         return None, None
-    answers = _ask(claim, inquiry, gateway or get_status_gateway(), now)
+    answers = _ask(text_276, claim, inquiry, gateway or get_status_gateway())
     summaries = [acks.status_summary(a) for a in answers]
     store.update(inquiry, {"status": "answered" if answers else "error", "error": inquiry.error,
                            "answers": json.dumps(summaries)}, inquiry.version, "status inquiry")
@@ -98,7 +105,11 @@ def inquire(scope: PracticeScope, claim_id: str, *, gateway: ClaimStatusGateway 
     claim = _claim(scope, claim_id)
     if claim.status not in ASKABLE:
         raise Conflict(f"A {claim.status} claim is not at the payer: there is no status to ask about.")
-    inquiry, move = send(claim, new_id(), scope.principal.key_id, gateway=gateway, clock=clock)
+    try:
+        inquiry, move = send(claim, new_id(), scope.principal.key_id, gateway=gateway, clock=clock)
+    except X12Error as error:
+        raise ValidationFailed(f"The claim's status cannot be asked: its 276 would break a rule ({error}); correct "
+                               "the claim (a replacement) first.", [field_error("claim", str(error))]) from None
     assert inquiry is not None  # a new id is always free
     if move is not None:
         event = lifecycle.stage(claim, move.changes, move.event, scope.principal.key_id, move.detail)

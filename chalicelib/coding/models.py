@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from chalicelib.core.messages import Expected
 from chalicelib.core.types import Out, Schema
 
 
@@ -33,6 +34,8 @@ class Icd10Query(Schema):
 
 class Icd10SearchQuery(Schema):
     model_config = Schema.model_config | {"strict": False}
-    prefix: Annotated[str, StringConstraints(min_length=1, max_length=8, pattern=r"^[A-Za-z0-9.]+$")]
+    prefix: Annotated[str, StringConstraints(min_length=1, max_length=8, pattern=r"^[A-Za-z0-9.]+$"),
+                      Expected("the start of an ICD-10-CM code: 1 to 8 letters, digits or dots (E11)",
+                               "not the start of a code")]
     limit: int = Field(default=20, ge=1, le=100)
     billable_only: bool = False

@@ -11,6 +11,10 @@ import re
 from typing import Literal
 
 ProcedureKind = Literal["CPT I", "CPT II", "CPT III", "CPT PLA", "CPT MAAA", "HCPCS II"]
+# The shapes below as one pattern (for API schemas), and in words (for the answers that refuse a code).
+PATTERN = r"^(\d{4}[0-9FTUM]|[A-Z]\d{4})$"
+WORDS = ("a CPT code is 5 characters: 4 digits then a digit, F or T (99213, 3074F, 0042T), or U or M for lab "
+         "analyses; a HCPCS Level II code is a letter then 4 digits (G0439)")
 
 _SHAPES: list[tuple[ProcedureKind, re.Pattern[str]]] = [
     # AMA CPT Category I: five digits (99213). These are most services on a claim.

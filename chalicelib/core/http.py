@@ -16,6 +16,7 @@ from chalicelib.core.errors import (
     ValidationFailed,
     field_error,
 )
+from chalicelib.core.messages import message
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -26,8 +27,9 @@ def _loc(location: tuple[Any, ...]) -> str:
 
 
 def validation_errors(error: ValidationError, prefix: str = "") -> list[dict[str, str]]:
-    # `input` is left out on purpose: it may hold patient data.
-    return [field_error(prefix + _loc(e["loc"]), e["msg"]) for e in error.errors(include_input=False)]
+    """Each refusal as {field, message}, in the words of core/messages.py. `input` is left out on purpose: it may
+    hold patient data."""
+    return [field_error(prefix + _loc(e["loc"]), message(e)) for e in error.errors(include_input=False)]
 
 
 def within_limit(raw: bytes, max_bytes: int) -> bytes:

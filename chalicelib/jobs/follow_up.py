@@ -16,6 +16,10 @@ message for the rest, once (a conditional put of the part's marker), so no invoc
 Delivered twice or retried after a crash, it does nothing twice: the inquiry's id comes from the claim's due
 date and reason (a second put of it fails, and no 276 goes out), a task is opened only while none is open for
 the claim and reason (tasks.open_for_claim), and a claim already moved on is no longer due.
+
+Each claim is handled on its own (jobs/per_item.py): a claim the job cannot act on for its data gets a
+`follow_up_refused` event with the reason, a biller's task, and its next date, and the others go on; a claim
+that fails for any other reason stays due, the others go on, and the message then fails so the queue tries again.
 """
 from __future__ import annotations
 
@@ -28,9 +32,11 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import AlreadyExists, Conflict
 from chalicelib.db import keys, store
 from chalicelib.db.models import Item, Practice
+from chalicelib.jobs.per_item import Tally, reason
 
 JOB = "claim_follow_up"
 ACTOR = "job:claim-follow-up"
+REFUSED = "follow_up_refused"  # the event and the task's reason when the job cannot act on a claim
 ASK_PAYER = {"no_999": "no 999 from the clearinghouse", "no_277ca": "no 277CA from the payer",
              "no_payment": "no payment yet"}
 KEYS_PER_BATCH_GET = 100
@@ -73,7 +79,7 @@ def _inquiry_id(claim: ClaimItem) -> str:
     return f"{claim.follow_up_on.replace('-', '')}{claim.follow_up_reason.replace('_', '').upper()}"
 
 
-def _task(claim: ClaimItem, reason: str, day: str) -> bool:
+def _task(claim: ClaimItem, reason: str, day: str, detail: str | None = None) -> bool:
     from chalicelib.tasks import service as tasks  # loaded with the job, not at cold start
 
     number = claim.patient_control_number
@@ -83,10 +89,12 @@ def _task(claim: ClaimItem, reason: str, day: str) -> bool:
         title, priority = f"Claim {number} rejected: fix and resubmit", "high"
     elif reason == "denied":
         title, priority = f"Claim {number} denied: review the denial, then appeal or correct it", "high"
+    elif reason == REFUSED:
+        title, priority = f"Claim {number}: the follow-up job could not act on it", "high"
     else:
         title, priority = f"Claim {number}: {ASK_PAYER[reason]}; status asked of the payer", "normal"
     return tasks.open_for_claim(claim.practice_id, claim.id, reason, title=title, priority=priority,
-                                queue="billing", due_on=day, actor=ACTOR)[1]
+                                queue="billing", due_on=day, actor=ACTOR, detail=detail)[1]
 
 
 def act(claim: ClaimItem, day: date, *, gateway: Any = None) -> dict[str, Any]:
@@ -108,6 +116,26 @@ def act(claim: ClaimItem, day: date, *, gateway: Any = None) -> dict[str, Any]:
     event = lifecycle.stage(claim, changes, "followed_up", ACTOR, done)
     lifecycle.write([claim, event])
     return done
+
+
+def _unless_changed(claim: ClaimItem, day: date, gateway: Any) -> bool:
+    try:
+        act(claim, day, gateway=gateway)
+    except Conflict:
+        return False  # changed by someone meanwhile: its new state carries its own date
+    return True
+
+
+def _refused(claim: ClaimItem, day: date, error: Exception) -> None:
+    """The job could not act on the claim for its data: a biller's task saying why, then the claim's history
+    and its next date (so it is looked at again after the recheck days, not every day)."""
+    fresh = ClaimItem.get(claim.pk, claim.sk, consistent_read=True)  # `act` may have changed it in memory
+    why = reason(error)
+    _task(fresh, REFUSED, day.isoformat(), f"{why}. Fix this; the job looks at the claim again on its next date.")
+    on, next_reason = followup.after_action(fresh, day)
+    event = lifecycle.stage(fresh, followup.as_fields(on, next_reason), REFUSED, ACTOR,
+                            {"reason": fresh.follow_up_reason, "error": why})
+    lifecycle.write([fresh, event])
 
 
 def _continue(message: dict[str, Any], send_all: Sender | None) -> bool:
@@ -132,16 +160,13 @@ def work(message: dict[str, Any], message_id: str, gateway: Any = None, *,
     """Act on the practice's claims due by the message's day; returns how many were acted on. What does not
     fit in this invocation goes on in a continuation message."""
     day = date.fromisoformat(message["day"])
-    acted = 0
+    tally = Tally(JOB, message["practice_id"])
     for claim in due_claims(message["practice_id"], message["day"]):
-        if acted == MAX_CLAIMS_PER_MESSAGE or (seconds_left and seconds_left() < STOP_WITH_SECONDS_LEFT):
+        if tally.tried == MAX_CLAIMS_PER_MESSAGE or (seconds_left and seconds_left() < STOP_WITH_SECONDS_LEFT):
             _continue(message, send_all)
             break
         if not claim.follow_up_on or claim.follow_up_on > message["day"]:
             continue  # the index lags the table: this claim has moved on
-        try:
-            act(claim, day, gateway=gateway)
-        except Conflict:
-            continue  # changed by someone meanwhile: its new state carries its own date
-        acted += 1
-    return acted
+        tally.attempt(claim.id, lambda c=claim: _unless_changed(c, day, gateway),
+                      lambda error, c=claim: _refused(c, day, error))
+    return tally.settle()

@@ -16,9 +16,10 @@ from chalicelib.core.ids import new_id
 from chalicelib.db import keys, store
 from chalicelib.db.models import Payer
 from chalicelib.db.pages import query_page
+from chalicelib.patients import names
 from chalicelib.patients import service as patients
-from chalicelib.patients.items import Coverage, CoverageOrderClaim, Person
-from chalicelib.patients.models import CoverageCreate, CoverageOut, CoverageUpdate
+from chalicelib.patients.items import Coverage, CoverageOrderClaim, NameOnCard, Person
+from chalicelib.patients.models import CoverageCreate, CoverageOut, CoverageUpdate, SubscriberIn
 
 Page = tuple[list[Any], str | None]
 
@@ -39,13 +40,23 @@ def _require_payer(scope: PracticeScope, payer_id: str) -> None:
                                [field_error("payer_id", "no such active payer")])
 
 
+def _subscriber(given: SubscriberIn) -> Person:
+    fields = given.model_dump(exclude={"name_on_card"})
+    card = NameOnCard(**given.name_on_card.model_dump()) if given.name_on_card else None
+    return Person(**{**fields, "birth_date": given.birth_date.isoformat()}, name_on_card=card)
+
+
 def add(scope: PracticeScope, patient_id: str, data: CoverageCreate) -> CoverageOut:
-    patients.require(scope, patient_id)
+    patient = patients.require(scope, patient_id)
+    # Every 270 and 837 of a coverage names the patient, and the policy holder when it is someone else.
+    names.require_writable(patient, "patient.", "The patient's name",
+                           "in the patient's name_on_card (PATCH the patient)")
+    if data.subscriber:
+        names.require_writable(data.subscriber, "subscriber.", whose="The subscriber's name")
     _require_payer(scope, data.payer_id)
     coverage_id, now = new_id(), now_iso()
     fields = data.model_dump(exclude={"subscriber", "effective_from", "effective_to"})
-    subscriber = Person(**{**data.subscriber.model_dump(), "birth_date": data.subscriber.birth_date.isoformat()}) \
-        if data.subscriber else None
+    subscriber = _subscriber(data.subscriber) if data.subscriber else None
     item = Coverage(keys.practice_pk(scope.practice_id), keys.coverage_sk(patient_id, coverage_id), id=coverage_id,
                     practice_id=scope.practice_id, patient_id=patient_id, subscriber=subscriber, active=True,
                     effective_from=data.effective_from.isoformat(),

@@ -7,7 +7,6 @@ front desk sees that the payer did not answer and can try again.
 from __future__ import annotations
 
 import json
-import unicodedata
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -22,8 +21,11 @@ from chalicelib.db import counters, keys, store
 from chalicelib.db.models import Payer, Practice
 from chalicelib.db.pages import query_page
 from chalicelib.edi import eligibility as x12
+from chalicelib.edi.charset import x12_text
 from chalicelib.edi.eligibility_result import EligibilityResult, NetworkBenefits
+from chalicelib.edi.segments import X12Error
 from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.patients import names
 from chalicelib.patients import service as patients
 from chalicelib.patients.items import Coverage, EligibilityCheck, Patient
 from chalicelib.patients.models import EligibilityCheckCreate, EligibilityCheckOut
@@ -31,12 +33,6 @@ from chalicelib.patients.models import EligibilityCheckCreate, EligibilityCheckO
 Page = tuple[list[Any], str | None]
 RECENT_CHECKS = 100  # how far back the claim scrubber looks for a date's latest answer
 CLEARINGHOUSE_ID = "REVCYCLE"  # ISA08 locally; a real clearinghouse assigns its own receiver id
-
-
-def x12_name(value: str) -> str:
-    """A name in X12's basic character set: accents folded, only letters, spaces, hyphens and apostrophes."""
-    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return "".join(c for c in folded if c.isalpha() or c in " -'").strip().upper()[:60]
 
 
 def _coverage(scope: PracticeScope, patient_id: str, coverage_id: str | None) -> Coverage:
@@ -53,23 +49,24 @@ def _coverage(scope: PracticeScope, patient_id: str, coverage_id: str | None) ->
     return item
 
 
-def _person(holder: Any, cls: type) -> Any:
+def _person(holder: Any, field: str) -> x12.Dependent:
+    """The holder as the 270 names them; 422 for a name stored before X12's letters were asked for."""
+    name = names.require_writable(holder, f"{field}.", f"The {field}'s name", f"in the {field}'s name_on_card")
     born = date.fromisoformat(holder.birth_date) if holder.birth_date else None
-    return cls(first_name=x12_name(holder.first_name), last_name=x12_name(holder.last_name), birth_date=born,
-               sex=holder.sex or "U")
+    return x12.Dependent(first_name=name.first, last_name=name.last, birth_date=born, sex=holder.sex or "U")
 
 
 def _inquiry(check_id: str, practice: Practice, payer: Payer, patient: Patient, coverage: Coverage,
              data: EligibilityCheckCreate) -> x12.EligibilityInquiry:
     """Loop 2100C names the policy holder with the member id; 2100D the patient when someone else holds it."""
-    holder = patient if coverage.relationship == "self" else coverage.subscriber
-    person = _person(holder, x12.Dependent)
+    is_self = coverage.relationship == "self"
+    person = _person(patient, "patient") if is_self else _person(coverage.subscriber, "subscriber")
     subscriber = x12.Subscriber(member_id=coverage.member_id, first_name=person.first_name,
                                 last_name=person.last_name, birth_date=person.birth_date, sex=person.sex)
-    dependent = None if coverage.relationship == "self" else _person(patient, x12.Dependent)
+    dependent = None if is_self else _person(patient, "patient")
     return x12.EligibilityInquiry(
-        payer=x12.Payer(name=x12_name(payer.name) or "PAYER", payer_id=payer.payer_id),
-        provider=x12.Provider(npi=practice.npi, organization_name=x12_name(practice.name)),
+        payer=x12.Payer(name=x12_text(payer.name) or "PAYER", payer_id=payer.payer_id),
+        provider=x12.Provider(npi=practice.npi, organization_name=x12_text(practice.name)),
         subscriber=subscriber, dependent=dependent, trace_number=check_id,
         originator_id="1" + practice.tax_id, service_types=(data.service_type,), service_date=data.service_date)
 
@@ -126,11 +123,16 @@ def run(scope: PracticeScope, patient_id: str, data: EligibilityCheckCreate, *, 
     practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
                          "practice")
     check_id, now = new_id(), clock()
+    inquiry = _inquiry(check_id, practice, payer, patient, coverage, data)  # a name X12 cannot carry: 422 here
     number = counters.next_control_number(scope.practice_id)
     parties = Parties(sender_qualifier="30", sender_id=practice.tax_id, receiver_qualifier="ZZ",
                       receiver_id=CLEARINGHOUSE_ID)
-    text_270 = x12.build_270(_inquiry(check_id, practice, payer, patient, coverage, data), parties,
-                             ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=now)
+    try:
+        text_270 = x12.build_270(inquiry, parties, ControlNumbers(number, number, 1),
+                                 usage=get_settings().usage_indicator, created=now)
+    except X12Error as error:  # names the element, never its value
+        raise ValidationFailed(f"The eligibility check cannot be sent: {error}.",
+                               [field_error("coverage_id", str(error))]) from None
     raw_key = f"eligibility/{scope.practice_id}/{check_id}"
     _archive(raw_key, "270.x12", text_270)
     answer = _exchange(gateway or get_eligibility_gateway(), text_270, raw_key, data.service_type)

@@ -6,11 +6,20 @@ from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute,
 from chalicelib.db.models import Address, Item
 
 
+class NameOnCard(MapAttribute):
+    """The name as the insurance card prints it: what X12 files carry when the registered one cannot go."""
+
+    first_name = UnicodeAttribute()
+    middle_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute()
+
+
 class Person(MapAttribute):
     first_name = UnicodeAttribute()
     last_name = UnicodeAttribute()
     birth_date = UnicodeAttribute(null=True)
     sex = UnicodeAttribute(null=True)
+    name_on_card = NameOnCard(null=True)
 
 
 class Guarantor(MapAttribute):
@@ -35,6 +44,7 @@ class Patient(Item, discriminator="patient"):
     email = UnicodeAttribute(null=True)
     mrn = UnicodeAttribute(null=True)
     guarantor = Guarantor(null=True)
+    name_on_card = NameOnCard(null=True)  # patients/names.py: set when the name cannot be written in X12
 
 
 class MrnClaim(Item, discriminator="mrn"):

@@ -3,33 +3,88 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from chalicelib.core.types import AddressIn, AddressOut, Id, Out, PageQuery, Patch, Schema, Versioned, X12Text
+from chalicelib.core.messages import Expected
+from chalicelib.core.types import AddressIn, AddressOut, Id, Out, PageQuery, Patch, Schema, Versioned, x12_field
+from chalicelib.edi.charset import TYPED_PUNCTUATION, x12_name
 
 Sex = Literal["F", "M", "U"]  # X12 DMG03 gender codes
+NAME_WORDS = "letters, with spaces, hyphens, apostrophes or periods between them"
+
+
 def _person_name(value: str) -> str:
-    # Names are kept as the patient writes them (accents included); X12 files fold them to their character
-    # set when written. Letters of any script, with spaces, hyphens, apostrophes and periods between them.
-    if not value[0].isalpha() or not all(c.isalpha() or c in " -'." for c in value):
-        raise ValueError("letters, with spaces, hyphens, apostrophes or periods between them")
+    # Names are kept as the patient writes them, in any script (accents included). What X12 files carry is
+    # decided by patients/names.py: a name X12 cannot write needs `name_on_card`.
+    if not value[0].isalpha() or not all(c.isalpha() or c in TYPED_PUNCTUATION for c in value):
+        raise ValueError("not a name")
     return value
 
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=35), AfterValidator(_person_name)]
-Mrn = Annotated[str, StringConstraints(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9\-]+$")]
+def _card_name(value: str) -> str:
+    if x12_name(value) is None:
+        raise ValueError("has letters an X12 claim cannot carry")
+    return value
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=35), AfterValidator(_person_name),
+                 Expected(f"1 to 35 {NAME_WORDS}", "not a name")]
+
+
+def card_name(max_length: int) -> Any:
+    """A part of the name the payer has on file, in X12's letters (edi/charset.py)."""
+    return Annotated[str, StringConstraints(min_length=1, max_length=max_length), AfterValidator(_card_name),
+                     Expected(f"the name as the insurance card prints it: 1 to {max_length} letters A to Z (accents "
+                              "are dropped), with spaces, hyphens, apostrophes or periods between them",
+                              "not a name as a card prints it")]
+
+
+CardName = card_name(35)  # NM104 is at most 35 (NM103 60): one limit for both, as for the registered name
+CardMiddleName = card_name(25)  # NM105
+Mrn = Annotated[str, StringConstraints(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9\-]+$"),
+                Expected("the practice's medical record number: 1 to 30 letters, digits or hyphens",
+                         "not a medical record number")]
 # NM109 is an X12 "AN" element of 2 to 80 characters; payers use letters, digits and a few separators.
-MemberId = Annotated[str, StringConstraints(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9\-]+$")]
-GroupNumber = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9\- ]+$")]
+MemberId = Annotated[str, StringConstraints(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9\-]+$"),
+                     Expected("a member id is 2 to 80 letters, digits or hyphens, as the insurance card prints it",
+                              "not a member id")]
+GroupNumber = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9\- ]+$"),
+                        Expected("a group number is 1 to 50 letters, digits, hyphens or spaces, as the insurance "
+                                 "card prints it", "not a group number")]
+PlanName = x12_field(50)
+Email = Annotated[EmailStr, Expected("an email address, such as name@example.com", "not an email address")]
+
+
+CARD_DESCRIPTION = ("The name as the insurance card prints it, in letters A to Z: needed when the name given cannot "
+                    "be written in X12 files (letters of another script, or ones such as ß or Ø), and then used in "
+                    "every 270 and 837 in its place")
+ServiceType = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,2}$"),
+                        Expected("an X12 service type code: 1 or 2 capital letters or digits, e.g. 30 (the health "
+                                 "benefit plan as a whole)", "not a service type code")]
+
+
+class NameOnCard(Schema):
+    """The name as the insurance card prints it: what X12 files carry when the registered name cannot go."""
+
+    first_name: CardName
+    middle_name: CardMiddleName | None = None
+    last_name: CardName
+
+
+class NameOnCardOut(Out):
+    first_name: str
+    middle_name: str | None = None
+    last_name: str
 
 
 def normalize_name(value: str) -> str:
-    """The form names take in index keys and searches: letters only, upper case, accents dropped."""
-    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return "".join(c for c in folded.upper() if "A" <= c <= "Z")
+    """The form names take in index keys and searches: letters only (of any script), upper case, accents
+    dropped. A name in another script keeps its letters, so two such patients are not alike by default."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+    return "".join(c for c in folded.upper() if c.isalpha())
 
 
 def _phone(value: str) -> str:
@@ -40,19 +95,21 @@ def _phone(value: str) -> str:
     except phonenumbers.NumberParseException:
         raise ValueError("not a phone number") from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("not a valid phone number")
+        raise ValueError("not a phone number in service (check the area code and the digits)")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _not_future(value: date) -> date:
     if value > date.today():
-        raise ValueError("is in the future")
+        raise ValueError("in the future: give the date of birth, today or before")
     if value.year < 1900:
-        raise ValueError("is before 1900")
+        raise ValueError("before 1900: give the date of birth, 1900 or later")
     return value
 
 
-Phone = Annotated[str, StringConstraints(min_length=7, max_length=25), AfterValidator(_phone)]
+Phone = Annotated[str, StringConstraints(min_length=7, max_length=25), AfterValidator(_phone),
+                  Expected("a phone number with its area code, e.g. 217-555-0134, or + and the country code",
+                           "not a phone number")]
 BirthDate = Annotated[date, AfterValidator(_not_future)]
 
 
@@ -84,19 +141,22 @@ class PatientCreate(Schema):
     sex: Sex
     address: AddressIn
     phone: Phone | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     mrn: Mrn | None = Field(default=None, description="The practice's medical record number, from its EHR")
     guarantor: GuarantorIn | None = Field(default=None, description="Required for a patient under 18")
+    name_on_card: NameOnCard | None = Field(default=None, description=CARD_DESCRIPTION)
 
     @model_validator(mode="after")
     def _minor_has_guarantor(self) -> "PatientCreate":
         if age_on(self.birth_date, date.today()) < 18 and self.guarantor is None:
-            raise ValueError("a patient under 18 needs a guarantor")
+            raise ValueError("a patient under 18 needs a guarantor: give guarantor, the parent or guardian who "
+                             "answers for the bill")
         return self
 
 
 class PatientUpdate(Patch):
-    NULLABLE: ClassVar[frozenset[str]] = frozenset({"middle_name", "phone", "email", "mrn", "guarantor"})
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"middle_name", "phone", "email", "mrn", "guarantor",
+                                                    "name_on_card"})
     first_name: Name | None = None
     middle_name: Name | None = None
     last_name: Name | None = None
@@ -104,9 +164,10 @@ class PatientUpdate(Patch):
     sex: Sex | None = None
     address: AddressIn | None = None
     phone: Phone | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     mrn: Mrn | None = None
     guarantor: GuarantorIn | None = None
+    name_on_card: NameOnCard | None = Field(default=None, description=CARD_DESCRIPTION)
     version: int | None = Field(default=None, ge=1)
 
 
@@ -122,6 +183,7 @@ class PatientOut(Versioned):
     email: str | None = None
     mrn: str | None = None
     guarantor: GuarantorOut | None = None
+    name_on_card: NameOnCardOut | None = None
 
 
 class PatientSearch(PageQuery):
@@ -154,6 +216,7 @@ class SubscriberIn(Schema):
     last_name: Name
     birth_date: BirthDate
     sex: Sex = "U"
+    name_on_card: NameOnCard | None = Field(default=None, description=CARD_DESCRIPTION)
 
 
 class SubscriberOut(Out):
@@ -161,6 +224,7 @@ class SubscriberOut(Out):
     last_name: str
     birth_date: str | None = None
     sex: str | None = None
+    name_on_card: NameOnCardOut | None = None
 
 
 Order = Literal["primary", "secondary", "tertiary"]
@@ -171,7 +235,7 @@ class CoverageCreate(Schema):
     payer_id: Id = Field(description="A payer of this practice")
     member_id: MemberId
     group_number: GroupNumber | None = None
-    plan_name: Annotated[X12Text, StringConstraints(max_length=50)] | None = None
+    plan_name: PlanName | None = None
     relationship: Relationship = "self"
     subscriber: SubscriberIn | None = Field(default=None, description="The policy holder, when not the patient")
     order: Order = "primary"
@@ -181,9 +245,10 @@ class CoverageCreate(Schema):
     @model_validator(mode="after")
     def _consistent(self) -> "CoverageCreate":
         if (self.relationship == "self") != (self.subscriber is None):
-            raise ValueError("give subscriber exactly when relationship is not self")
+            raise ValueError("subscriber and relationship disagree: give subscriber, the policy holder, exactly "
+                             "when relationship is not self")
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError("effective_to is before effective_from")
+            raise ValueError("effective_to is before effective_from: a coverage ends on or after the day it starts")
         return self
 
 
@@ -191,7 +256,7 @@ class CoverageUpdate(Patch):
     NULLABLE: ClassVar[frozenset[str]] = frozenset({"group_number", "plan_name", "effective_to"})
     member_id: MemberId | None = None
     group_number: GroupNumber | None = None
-    plan_name: Annotated[X12Text, StringConstraints(max_length=50)] | None = None
+    plan_name: PlanName | None = None
     effective_to: date | None = None
     active: bool | None = Field(default=None, description="false ends the coverage's place in its order")
     version: int | None = Field(default=None, ge=1)
@@ -214,7 +279,7 @@ class CoverageOut(Versioned):
 
 class EligibilityCheckCreate(Schema):
     coverage_id: Id | None = Field(default=None, description="Defaults to the active primary coverage")
-    service_type: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,2}$")] = Field(
+    service_type: ServiceType = Field(
         default="30", description="X12 service type code (EQ01); 30 is the health benefit plan as a whole")
     service_date: date | None = Field(default=None, description="Defaults to the payer's today")
 

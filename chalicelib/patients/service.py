@@ -12,7 +12,8 @@ from chalicelib.core.ids import new_id
 from chalicelib.db import keys, store
 from chalicelib.db.models import Address
 from chalicelib.db.pages import query_index_page
-from chalicelib.patients.items import Guarantor, MrnClaim, Patient
+from chalicelib.patients import names
+from chalicelib.patients.items import Guarantor, MrnClaim, NameOnCard, Patient
 from chalicelib.patients.models import (
     PatientCreate,
     PatientListQuery,
@@ -54,6 +55,8 @@ def _nested(data: dict[str, Any]) -> dict[str, Any]:
         data["guarantor"] = Guarantor(**guarantor)
     if data.get("birth_date") is not None:
         data["birth_date"] = data["birth_date"].isoformat()
+    if data.get("name_on_card") is not None:
+        data["name_on_card"] = NameOnCard(**data["name_on_card"])
     return data
 
 
@@ -70,6 +73,7 @@ def likely_duplicates(scope: PracticeScope, first: str, last: str, birth_date: s
 
 
 def register(scope: PracticeScope, data: PatientCreate, allow_duplicate: bool) -> PatientOut:
+    names.require_writable(data, whose="The patient's name")
     birth = data.birth_date.isoformat()
     duplicates = likely_duplicates(scope, data.first_name, data.last_name, birth)
     if duplicates and not allow_duplicate:
@@ -120,6 +124,7 @@ def update(scope: PracticeScope, patient_id: str, data: PatientUpdate, version: 
     old_mrn = item.mrn
     for name, value in changes.items():
         setattr(item, name, value)
+    names.require_writable(item, whose="The patient's name")  # the name as changed, with its card name if any
     for name, value in _index_keys(scope.practice_id, item.id, item.first_name, item.last_name,
                                    item.birth_date).items():
         setattr(item, name, value)

@@ -5,13 +5,19 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from chalicelib.core.messages import Expected
 from chalicelib.core.types import Out, Schema, Versioned
 
-AccountId = Annotated[str, StringConstraints(pattern=r"^acct_[A-Za-z0-9]{1,64}$")]
-HttpsUrl = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https://[^\s]+$")]
+AccountId = Annotated[str, StringConstraints(pattern=r"^acct_[A-Za-z0-9]{1,64}$"),
+                      Expected("a Stripe connected account id: acct_ then up to 64 letters and digits",
+                               "not a Stripe account id")]
+HttpsUrl = Annotated[str, StringConstraints(max_length=2048, pattern=r"^https://[^\s]+$"),
+                     Expected("an address starting https://, without spaces, at most 2048 characters",
+                              "not an https address")]
 # Stripe's largest charge is $999,999.99; a co-pay is far below it.
 CopayCents = Annotated[int, Field(gt=0, le=99_999_999)]
-CheckNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,20}$")]
+CheckNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,20}$"),
+                        Expected("a check number is 1 to 20 letters, digits or hyphens", "not a check number")]
 CopayMethod = Literal["card", "cash", "check"]
 CopayStatus = Literal["creating", "awaiting_payment", "paid", "failed"]
 
@@ -27,9 +33,9 @@ class StripeAccountLink(Schema):
     def _one_way(self) -> "StripeAccountLink":
         urls = (self.refresh_url, self.return_url)
         if self.account_id is not None and any(urls):
-            raise ValueError("linking an existing account takes no onboarding URLs")
+            raise ValueError("onboarding URLs with an account: linking an existing account takes no onboarding URLs")
         if self.account_id is None and not all(urls):
-            raise ValueError("creating an account needs refresh_url and return_url for its onboarding")
+            raise ValueError("onboarding URLs missing: creating an account needs refresh_url and return_url")
         return self
 
 
@@ -54,7 +60,8 @@ class CopayCreate(Schema):
     @model_validator(mode="after")
     def _check_number_for_checks(self) -> "CopayCreate":
         if (self.method == "check") != (self.check_number is not None):
-            raise ValueError("a check co-pay needs check_number, and only a check co-pay takes one")
+            raise ValueError("check_number and method disagree: a check co-pay needs check_number, and only a check "
+                             "co-pay takes one")
         return self
 
 

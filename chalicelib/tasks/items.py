@@ -20,6 +20,7 @@ MANUAL = "manual"  # made by a person; never holds a claim's (claim, reason) slo
 class Task(Item, discriminator="task"):
     practice_id = UnicodeAttribute()
     claim_id = UnicodeAttribute(null=True)
+    visit_id = UnicodeAttribute(null=True)  # a job's task about a visit (eligibility not checked), not a claim
     reason = UnicodeAttribute()  # rejected | denied | no_999 | no_277ca | no_payment | timely_filing | manual ...
     queue = UnicodeAttribute()  # billing | coding | front_desk
     priority = UnicodeAttribute()  # urgent | high | normal | low

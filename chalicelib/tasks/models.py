@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from chalicelib.core.ids import is_id
+from chalicelib.core.messages import Expected
 from chalicelib.core.types import Id, PageQuery, Patch, Schema, Versioned
 
 Queue = Literal["billing", "coding", "front_desk"]
@@ -19,11 +20,16 @@ MAX_PRACTICES = 20
 
 # One line, no control characters. Titles name ids and codes ("Claim 000000123 rejected: fix and resubmit"),
 # never a patient's name: they show in work lists every role reads.
-Title = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")]
-Detail = Annotated[str, StringConstraints(min_length=1, max_length=2000,
-                                          pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")]
-Note = Annotated[str, StringConstraints(min_length=1, max_length=1000,
-                                        pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$"),
+                  Expected("one line of 1 to 120 characters, without line breaks or other control characters",
+                           "has a line break or another control character")]
+_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$"  # line breaks and tabs are text; other control characters not
+Detail = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=_TEXT),
+                   Expected("1 to 2000 characters; line breaks and tabs are fine, other control characters are not",
+                            "has a control character")]
+Note = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=_TEXT),
+                 Expected("1 to 1000 characters; line breaks and tabs are fine, other control characters are not",
+                          "has a control character")]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
@@ -72,9 +78,9 @@ class FirmTaskQuery(TaskQuery):
     def _ids(cls, value: str) -> str:
         ids = [part.strip() for part in value.split(",")]
         if not all(is_id(part) for part in ids):
-            raise ValueError("give practice ids separated by commas")
+            raise ValueError("not a list of practice ids: give practice ids separated by commas")
         if len(set(ids)) > MAX_PRACTICES:
-            raise ValueError(f"at most {MAX_PRACTICES} practices")
+            raise ValueError(f"too many: give at most {MAX_PRACTICES} practices")
         return ",".join(sorted(set(ids)))
 
     def practice_id_list(self) -> list[str]:
@@ -84,6 +90,7 @@ class FirmTaskQuery(TaskQuery):
 class TaskOut(Versioned):
     practice_id: str
     claim_id: str | None = None
+    visit_id: str | None = Field(default=None, description="The visit a job's task is about")
     reason: str
     queue: Queue
     priority: Priority
@@ -100,24 +107,36 @@ class TaskOut(Versioned):
 
 
 class TaskOpening(Schema):
-    """What a job or claim ingestion gives `service.open_for_claim`: checked like a request body, so a bad
-    reason or title from a caller is refused before anything is written. Python values, so not strict."""
+    """What a job or claim ingestion gives `service.open_for_claim` or `service.for_visit`: checked like a
+    request body, so a bad reason or title from a caller is refused before anything is written. Python values,
+    so not strict. A task is about a claim or a visit."""
 
     model_config = ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True)
 
     practice_id: Id
-    claim_id: Id
-    reason: Annotated[str, StringConstraints(pattern=REASON_PATTERN)]
+    claim_id: Id | None = None
+    visit_id: Id | None = None
+    reason: Annotated[str, StringConstraints(pattern=REASON_PATTERN),
+                      Expected("a reason is a token of 2 to 32 lower-case letters, digits or underscores, starting "
+                               "with a letter (no_payment)", "not a reason token")]
     title: Title
     detail: Detail | None = None
     queue: Queue
     priority: Priority
     due_on: date
-    actor: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9:_\-.]+$")]
+    actor: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9:_\-.]+$"),
+                     Expected("an API key id or job:<name>: 1 to 100 letters, digits or : _ - .", "not an actor")]
 
     @field_validator("reason")
     @classmethod
     def _not_manual(cls, value: str) -> str:
         if value == "manual":
-            raise ValueError("manual tasks are made by people (POST .../tasks) and hold no claim slot")
+            raise ValueError("not a job's reason: manual tasks are made by people (POST .../tasks) and hold no "
+                             "claim slot")
         return value
+
+    @model_validator(mode="after")
+    def _about_one_thing(self) -> "TaskOpening":
+        if (self.claim_id is None) == (self.visit_id is None):
+            raise ValueError("claim_id and visit_id disagree: a job's task is about a claim or a visit, not both")
+        return self

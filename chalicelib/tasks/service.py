@@ -52,11 +52,12 @@ def _index(item: Task) -> None:
 
 
 def _new_task(practice_id: str, *, claim_id: str | None, reason: str, title: str, detail: str | None, queue: str,
-              priority: str, due_on: str, assignee: str | None, actor: str) -> Task:
+              priority: str, due_on: str, assignee: str | None, actor: str, visit_id: str | None = None) -> Task:
     task_id, now = new_id(), now_iso()
     item = Task(keys.practice_pk(practice_id), keys.task_sk(task_id), id=task_id, created_at=now, updated_at=now,
-                practice_id=practice_id, claim_id=claim_id, reason=reason, queue=queue, priority=priority,
-                status="open", title=title, detail=detail, due_on=due_on, assignee=assignee, created_by=actor)
+                practice_id=practice_id, claim_id=claim_id, visit_id=visit_id, reason=reason, queue=queue,
+                priority=priority, status="open", title=title, detail=detail, due_on=due_on, assignee=assignee,
+                created_by=actor)
     _index(item)
     return item
 
@@ -93,11 +94,8 @@ def open_for_claim(practice_id: str, claim_id: str, reason: str, *, title: str, 
     For jobs and claim ingestion, which vouch for the claim. Safe to call twice, concurrently too: the
     pointer's does-not-exist condition lets one opener win; the other reads the winner's task.
     """
-    try:
-        given = TaskOpening(practice_id=practice_id, claim_id=claim_id, reason=reason, title=title, detail=detail,
-                            queue=queue, priority=priority, due_on=due_on, actor=actor)
-    except ValidationError as error:
-        raise ValidationFailed("The task is not valid.", validation_errors(error)) from None
+    given = _opening(practice_id=practice_id, claim_id=claim_id, reason=reason, title=title, detail=detail,
+                     queue=queue, priority=priority, due_on=due_on, actor=actor)
     for _ in range(OPEN_ATTEMPTS):
         existing = _open_task_of(practice_id, claim_id, given.reason)
         if existing is not None:
@@ -113,6 +111,24 @@ def open_for_claim(practice_id: str, claim_id: str, reason: str, *, title: str, 
             continue  # another opener took the slot first: its task is the answer
         return out(task), True
     raise Conflict("The claim's task for this reason kept changing; try again.")
+
+
+def _opening(**fields: Any) -> TaskOpening:
+    try:
+        return TaskOpening(**fields)
+    except ValidationError as error:
+        raise ValidationFailed("The task is not valid.", validation_errors(error)) from None
+
+
+def for_visit(practice_id: str, visit_id: str, reason: str, *, title: str, priority: str, queue: str,
+              due_on: date | str, actor: str, detail: str | None = None) -> Task:
+    """A job's task about a visit, not yet saved: the job saves it in the transaction that records why, so it is
+    made once however often the job runs (no claim slot: the job's own record is the guard)."""
+    given = _opening(practice_id=practice_id, visit_id=visit_id, reason=reason, title=title, detail=detail,
+                     queue=queue, priority=priority, due_on=due_on, actor=actor)
+    return _new_task(practice_id, claim_id=None, visit_id=visit_id, reason=given.reason, title=given.title,
+                     detail=given.detail, queue=given.queue, priority=given.priority,
+                     due_on=given.due_on.isoformat(), assignee=None, actor=given.actor)
 
 
 def _require(scope: PracticeScope, task_id: str) -> Task:

@@ -7,12 +7,13 @@ from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from chalicelib.coding.npi import is_valid_npi
 from chalicelib.core.auth import ROLES
+from chalicelib.core.messages import Expected
 from chalicelib.core.types import AddressIn, AddressOut, Id, Out, Patch, Schema, Versioned, X12Text
 
 
 def _npi(value: str) -> str:
     if not is_valid_npi(value):
-        raise ValueError("not a valid NPI (10 digits starting with 1 or 2, with a correct check digit)")
+        raise ValueError("the NPI's check digit does not match (a digit mistyped?)")
     return value
 
 
@@ -20,12 +21,18 @@ def _tax_id(value: str) -> str:
     digits = value.replace("-", "")
     if len(digits) != 9 or not digits.isdigit() or digits[:2] in {"00", "07", "08", "09", "17", "18", "19",
                                                                    "28", "29", "49", "69", "70", "78", "79", "89"}:
-        raise ValueError("not a valid EIN (9 digits, NN-NNNNNNN, with an IRS-issued prefix)")
+        raise ValueError("the IRS issues no EIN with this prefix")
     return digits
 
 
-Npi = Annotated[str, StringConstraints(pattern=r"^[12][0-9]{9}$"), AfterValidator(_npi)]
-TaxId = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}-?[0-9]{7}$"), AfterValidator(_tax_id)]
+Npi = Annotated[str, StringConstraints(pattern=r"^[12][0-9]{9}$"), AfterValidator(_npi),
+                Expected("an NPI is 10 digits starting with 1 or 2, the last a check digit", "not an NPI")]
+TaxId = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}-?[0-9]{7}$"), AfterValidator(_tax_id),
+                  Expected("an EIN is 9 digits, NN-NNNNNNN or without the dash", "not an EIN")]
+# Every practice of the firm, or a list of some: one message for either form.
+PracticeIds = Annotated[Annotated[list[Id], Field(max_length=100)] | Literal["all"],
+                        Expected('"all", or a list of 1 to 100 ids of the firm\'s practices',
+                                 "not a list of practices")]
 Role = Literal["firm_admin", "biller", "coder", "front_desk", "viewer"]
 assert set(Role.__args__) == set(ROLES)  # type: ignore[attr-defined]
 
@@ -72,14 +79,14 @@ class PracticeOut(Versioned):
 
 class ApiKeyCreate(Schema):
     role: Role
-    practice_ids: list[Id] | Literal["all"] = Field(max_length=100)
+    practice_ids: PracticeIds
     label: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
 
     @field_validator("practice_ids")
     @classmethod
     def _some(cls, value: list[str] | str) -> list[str] | str:
         if isinstance(value, list) and not value:
-            raise ValueError('name at least one practice, or "all"')
+            raise ValueError('no practice named: name at least one practice, or give "all"')
         return sorted(set(value)) if isinstance(value, list) else value
 
 

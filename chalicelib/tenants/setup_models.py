@@ -6,24 +6,41 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
+from chalicelib.coding import procedures
 from chalicelib.coding.npi import is_valid_taxonomy
-from chalicelib.core.types import AddressIn, AddressOut, Cents, PageQuery, Patch, Schema, Versioned, X12Text
+from chalicelib.core.messages import Expected
+from chalicelib.core.types import (
+    AddressIn,
+    AddressOut,
+    Cents,
+    PageQuery,
+    Patch,
+    Schema,
+    Versioned,
+    X12Text,
+    x12_field,
+)
 from chalicelib.tenants.models import Npi
 
 
 def _taxonomy(value: str) -> str:
     if not is_valid_taxonomy(value):
-        raise ValueError("not a taxonomy code (10 characters: 3 digits, 6 letters or digits, then X)")
+        raise ValueError("not a taxonomy code")
     return value
 
 
-Taxonomy = Annotated[str, StringConstraints(min_length=10, max_length=10, to_upper=True), AfterValidator(_taxonomy)]
+Taxonomy = Annotated[str, StringConstraints(min_length=10, max_length=10, to_upper=True), AfterValidator(_taxonomy),
+                     Expected("a NUCC taxonomy code is 10 characters: 3 digits, 6 letters or digits, then X "
+                              "(207Q00000X family medicine)", "not a taxonomy code")]
 ProviderRole = Literal["billing", "rendering", "referring", "attending", "supervising"]
-PersonName = Annotated[X12Text, StringConstraints(max_length=35)]
-# CPT Category I (5 digits), II (4 digits + F), III (4 digits + T), or HCPCS Level II (letter + 4 digits).
-ProcedureCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^(\d{4}[0-9FT]|[A-V][0-9]{4})$")]
+PersonName = x12_field(35)
+# CPT (Category I, II, III, PLA, MAAA) or HCPCS Level II: the shapes coding/procedures.py knows.
+ProcedureCode = Annotated[str, StringConstraints(to_upper=True, pattern=procedures.PATTERN),
+                          Expected(procedures.WORDS, "not a CPT or HCPCS code")]
 # The clearinghouse's payer id (X12 NM109 of loop 2010BB): letters and digits, at most 80.
-PayerCode = Annotated[str, StringConstraints(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9]+$")]
+PayerCode = Annotated[str, StringConstraints(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9]+$"),
+                      Expected("the clearinghouse's payer id: 2 to 80 letters or digits, as its payer list gives it",
+                               "not a payer id")]
 
 
 class ProviderCreate(Schema):
@@ -38,9 +55,10 @@ class ProviderCreate(Schema):
     @model_validator(mode="after")
     def _names_fit_entity(self) -> "ProviderCreate":
         if self.entity_type == "individual" and not (self.first_name and self.last_name):
-            raise ValueError("an individual provider needs first_name and last_name")
+            raise ValueError("names missing: an individual provider needs first_name and last_name")
         if self.entity_type == "organization" and (not self.organization_name or self.first_name or self.last_name):
-            raise ValueError("an organization provider has organization_name and no person names")
+            raise ValueError("names do not fit: an organization provider has organization_name and no person "
+                             "names")
         return self
 
 
@@ -136,7 +154,7 @@ class FeeCreate(Schema):
     @model_validator(mode="after")
     def _ordered(self) -> "FeeCreate":
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError("effective_to is before effective_from")
+            raise ValueError("effective_to is before effective_from: an entry ends on or after the day it starts")
         return self
 
 

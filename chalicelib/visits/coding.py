@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.coding import icd10cm
 from chalicelib.coding.institutional import is_revenue_code
 from chalicelib.coding.modifiers import modifier_problems
+from chalicelib.coding.procedures import WORDS as PROCEDURE_WORDS
 from chalicelib.coding.procedures import is_procedure_code
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
@@ -19,7 +20,14 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_e
 from chalicelib.db import keys, store
 from chalicelib.tenants.setup import fee_on
 from chalicelib.visits import service as visits
-from chalicelib.visits.coding_models import CodingIn, CodingOut, LineIn
+from chalicelib.visits.coding_models import (
+    DIAGNOSIS_WORDS,
+    POINTER_WORDS,
+    REVENUE_CODE_WORDS,
+    CodingIn,
+    CodingOut,
+    LineIn,
+)
 from chalicelib.visits.items import Visit, VisitCoding
 
 
@@ -28,7 +36,8 @@ def _diagnoses(codes: list[str], day: date) -> tuple[list[str], list[dict[str, s
     for i, code in enumerate(codes):
         key = icd10cm.normalize(code)
         if key is None or key in normalized:
-            errors.append(field_error(f"diagnoses.{i}", "not an ICD-10-CM code" if key is None else "listed twice"))
+            errors.append(field_error(f"diagnoses.{i}", f"not an ICD-10-CM code: {DIAGNOSIS_WORDS}" if key is None
+                                      else "listed twice: give each diagnosis once"))
             continue
         normalized.append(key)
         for problem in icd10cm.validate_diagnosis(key, day):
@@ -41,12 +50,13 @@ def _line(scope: PracticeScope, i: int, line: LineIn, day: date, diagnosis_count
                                                                                                 list[dict[str, str]]]:
     errors = []
     if not is_procedure_code(line.code):
-        errors.append(field_error(f"lines.{i}.code", "not a CPT or HCPCS Level II code"))
+        errors.append(field_error(f"lines.{i}.code", f"not a CPT or HCPCS Level II code: {PROCEDURE_WORDS}"))
     errors += [field_error(f"lines.{i}.modifiers", p) for p in modifier_problems(line.modifiers)]
     if any(p > diagnosis_count for p in line.diagnosis_pointers):
-        errors.append(field_error(f"lines.{i}.diagnosis_pointers", "points past the listed diagnoses"))
+        errors.append(field_error(f"lines.{i}.diagnosis_pointers",
+                                  f"points past the listed diagnoses: {POINTER_WORDS}, {diagnosis_count} for the last"))
     if line.revenue_code and not is_revenue_code(line.revenue_code):
-        errors.append(field_error(f"lines.{i}.revenue_code", "not a UB-04 revenue code"))
+        errors.append(field_error(f"lines.{i}.revenue_code", f"not a UB-04 revenue code: {REVENUE_CODE_WORDS}"))
     unit = line.unit_charge_cents or fee_on(scope, line.code, day)
     if unit is None:
         errors.append(field_error(f"lines.{i}.unit_charge_cents",

@@ -5,11 +5,23 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
+from chalicelib.coding import procedures
+from chalicelib.core.messages import Expected
 from chalicelib.core.types import Cents, Id, Out, Schema
 
-Diagnosis = Annotated[str, StringConstraints(min_length=3, max_length=8, pattern=r"^[A-Za-z0-9.]+$")]
-Code = Annotated[str, StringConstraints(min_length=5, max_length=5, to_upper=True)]
-ModifierCode = Annotated[str, StringConstraints(min_length=2, max_length=2, to_upper=True)]
+DIAGNOSIS_WORDS = "an ICD-10-CM code is a letter, a digit, then up to 5 letters or digits, with or without its dot " \
+                  "(E11.9 or E119)"
+REVENUE_CODE_WORDS = "a revenue code is 4 digits (0450 emergency room; UB-04 form locator 42)"
+POINTER_WORDS = "a pointer is the position of a diagnosis in diagnoses, 1 for the first"
+
+Diagnosis = Annotated[str, StringConstraints(min_length=3, max_length=8, pattern=r"^[A-Za-z0-9.]+$"),
+                      Expected(DIAGNOSIS_WORDS, "not an ICD-10-CM code")]
+# Its shape is checked where it is priced (visits/coding.py), which names the line.
+Code = Annotated[str, StringConstraints(min_length=5, max_length=5, to_upper=True),
+                 Expected(procedures.WORDS, "not a CPT or HCPCS code")]
+ModifierCode = Annotated[str, StringConstraints(min_length=2, max_length=2, to_upper=True),
+                         Expected("a modifier is 2 letters or digits (25, LT, 59)", "not a modifier")]
+RevenueCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$"), Expected(REVENUE_CODE_WORDS, "not a revenue code")]
 
 
 class LineIn(Schema):
@@ -19,14 +31,14 @@ class LineIn(Schema):
     unit_charge_cents: Annotated[Cents, Field(gt=0)] | None = Field(
         default=None, description="Overrides the fee schedule's charge for one unit")
     diagnosis_pointers: list[int] = Field(min_length=1, max_length=4, description="1-based, into `diagnoses`")
-    revenue_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = Field(
+    revenue_code: RevenueCode | None = Field(
         default=None, description="UB-04 revenue code, for lines billed on an institutional claim")
 
     @field_validator("diagnosis_pointers")
     @classmethod
     def _distinct(cls, value: list[int]) -> list[int]:
         if len(set(value)) != len(value) or any(not 1 <= p <= 12 for p in value):
-            raise ValueError("distinct pointers from 1 to 12")
+            raise ValueError(f"each pointer once, from 1 to 12: {POINTER_WORDS}")
         return value
 
 

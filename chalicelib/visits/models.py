@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from chalicelib.coding.place_of_service import is_place_of_service
-from chalicelib.core.types import Id, Out, PageQuery, Schema, Versioned, X12Text
+from chalicelib.core.messages import Expected
+from chalicelib.core.types import Id, Out, PageQuery, Schema, Versioned, x12_field
 from chalicelib.visits.warnings import decode
 
 VisitType = Literal["new_patient", "established", "follow_up", "annual_wellness", "procedure", "telehealth",
@@ -18,17 +19,20 @@ Status = Literal["scheduled", "checked_in", "checked_out", "cancelled", "no_show
 
 def _pos(value: str) -> str:
     if not is_place_of_service(value):
-        raise ValueError("not an assigned CMS place-of-service code")
+        raise ValueError("no CMS place of service has this code")
     return value
 
 
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
-        raise ValueError("give the time with its UTC offset, e.g. 2026-12-01T09:30:00-06:00")
+        raise ValueError("no UTC offset: give the time with its offset, e.g. 2026-12-01T09:30:00-06:00")
     return value
 
 
-PlaceOfService = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$"), AfterValidator(_pos)]
+PlaceOfService = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$"), AfterValidator(_pos),
+                           Expected("a place of service is a 2-digit CMS code (11 office, 02 telehealth, 22 "
+                                    "outpatient hospital)", "not a place of service")]
+Reason = x12_field(80)
 AwareTime = Annotated[datetime, AfterValidator(_aware)]
 
 
@@ -40,7 +44,7 @@ class VisitCreate(Schema):
     duration_minutes: int = Field(default=15, ge=5, le=480)
     visit_type: VisitType = "established"
     place_of_service: PlaceOfService = "11"
-    reason: Annotated[X12Text, StringConstraints(max_length=80)] | None = None
+    reason: Reason | None = None
 
 
 class VisitWarning(Out):
@@ -81,7 +85,7 @@ class CheckIn(Schema):
 
 class Cancel(Schema):
     version: int | None = Field(default=None, ge=1)
-    reason: Annotated[X12Text, StringConstraints(max_length=80)] | None = None
+    reason: Reason | None = None
 
 
 class Transition(Schema):

@@ -97,6 +97,22 @@ class World:
         assert status == 201, body
         return body["api_key"]
 
+    def clinic(self) -> dict[str, str]:
+        """A firm's practice ready for the front desk: its admin key, a payer (the sandbox answers for it) and a
+        rendering provider. Keys: key, firm, pid, base, payer, provider."""
+        firm_id, admin = self.firm()
+        pid = self.practice(admin)
+        base = f"/practices/{pid}"
+        made = {}
+        for name, path, body in [("payer", "/payers", {"name": "Aetna", "payer_id": "60054"}),
+                                 ("provider", "/providers", {"entity_type": "individual", "npi": "1679576722",
+                                                             "first_name": "Sam", "last_name": "Lee",
+                                                             "taxonomy_code": "207Q00000X", "roles": ["rendering"]})]:
+            status, answer, _ = self.api.post(base + path, body, key=admin)
+            assert status == 201, answer
+            made[name] = answer["id"]
+        return {"key": admin, "firm": firm_id, "pid": pid, "base": base, **made}
+
 
 @pytest.fixture
 def world(api: Api) -> World:

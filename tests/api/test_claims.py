@@ -1,4 +1,6 @@
 """Claims through the API: built from a coded visit, scrubbed, edited with versions, replaced or voided."""
+from datetime import date, timedelta
+
 import pytest
 
 PATIENT = {"first_name": "Lu", "last_name": "Chen", "birth_date": "1966-06-06", "sex": "M",
@@ -122,6 +124,19 @@ def test_an_institutional_claim_carries_its_ub04_facts(world, api):
     assert claim["claim_type"] == "institutional" and claim["type_of_bill"] == "131"
     assert claim["status"] == "ready", claim["findings"]
     assert claim["lines"][0]["revenue_code"] == "0450"
+
+
+def test_an_institutional_claim_takes_the_ub04_four_digit_type_of_bill_and_keeps_three(world, api):
+    practice = Practice(world, api, claim_type="institutional")
+    coding = {"diagnoses": ["I10"], "lines": [
+        {"code": "99283", "revenue_code": "0450", "diagnosis_pointers": [1], "unit_charge_cents": 52000}]}
+    a_month_ago = (date.today() - timedelta(days=30)).isoformat()
+    visit = practice.coded_visit(at=f"{a_month_ago}T09:00:00-06:00", coding=coding)
+    claim = practice.post(f"/visits/{visit}/claim", {"institutional": {
+        "type_of_bill": "0131", "attending_provider_id": practice.provider, "admission_type": "1",
+        "admission_source": "1", "patient_status": "01"}})
+    assert claim["type_of_bill"] == "131" and claim["frequency_code"] == "1"
+    assert claim["status"] == "ready", claim["findings"]
 
 
 def test_a_submitted_claim_is_changed_only_by_replacement_or_void(practice, api):

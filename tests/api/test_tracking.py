@@ -35,15 +35,17 @@ def deliver(app, key, body):
         client.lambda_.invoke("edi_inbox", event)
 
 
-def answer_batches(app, submission):
-    """The sandbox clearinghouse answers each 837 of the submission; the answers are delivered in order."""
+def answer_batches(app, submission, only=""):
+    """The sandbox clearinghouse answers each 837 of the submission; the answers (those whose name ends in `only`,
+    when given) are delivered in order."""
     bucket = get_settings().edi_bucket
     delivered = []
     for batch in submission["batches"]:
         text = s3().get_object(Bucket=bucket, Key=batch["file_key"])["Body"].read().decode()
         for key, answer in sorted(sandbox_mailbox.answer(batch["file_key"], text, ANSWERED).items()):
-            deliver(app, key, answer)
-            delivered.append(key)
+            if key.endswith(only):
+                deliver(app, key, answer)
+                delivered.append(key)
     return delivered
 
 

@@ -1,6 +1,7 @@
 """Claim tracking: 999 and 277CA ingest throughput, and the follow-up job's AWS calls among many stored claims.
 
-    .venv/bin/python bench/tracking.py [--ingest 1000] [--stored 10000,100000] [--due 100,1000]
+    .venv/bin/python bench/tracking.py [--ingest 1000] [--refused batch,alone,provider] [--stored 10000,100000]
+                                       [--due 100,1000]
 
 In-process against moto (bench/tracking_world.py), every AWS call counted by operation.
 
@@ -9,6 +10,12 @@ Ingest: N ready claims of one practice stored with their ClaimNumber pointers, s
 moto outbox), answered by `sandbox_mailbox.answer`, then `inbox.ingest` of the 999 and of the 277CA, each timed
 and counted. Claim numbers skip the endings the sandbox's 277CA rejects (8, 9) except one claim in 100, which
 ends in 9, so 1% are rejected and get a biller's task, the path a real file takes for its rejections.
+
+Refused: the same N claims submitted and their 999 ingested, then a 277CA that rejects above the claims, timed and
+counted: `batch` refuses the whole batch at 2200B (A3:24:41) listing every claim as received only (A1:19), as the
+sandbox does for a $777.77 claim; `alone` is the receiver level with no claim listed (tests/fixtures/x12/
+277ca-batch-rejected-alone.x12), as real feeds send "unknown submitter"; `provider` refuses the billing provider at
+2200C (A3:25:85), every claim listed as received. Each rejected claim gets its task, as a claim-level rejection.
 
 Follow-up: S claims of one practice stored, each with a follow-up date in gsi3. D of them (a cohort per D, each
 due on its own day) are submitted claims with no 999 yet, due for a status inquiry; the rest are accepted claims
@@ -97,6 +104,45 @@ def bench_ingest(count: int) -> None:
         print(f"  claims after both files: {dict(_outcomes(tenant))}; peak RSS {peak_mib():,.0f} MiB")
 
 
+def refusal_277ca(level: str, text_837: str, batch_id: str) -> str:
+    """A 277CA answering the 837 that rejects above the claims (see the module's docstring)."""
+    from chalicelib.edi.claim_837_reader import read_837
+    from chalicelib.edi.claim_ack_277ca import Decision, Status, build_277ca
+    from chalicelib.edi.claim_ack_277ca_build import RECEIVED
+    from chalicelib.edi.writer import ControlNumbers
+    from tests.x12_fixtures import x12_fixture
+
+    if level == "alone":
+        return x12_fixture("277ca-batch-rejected-alone.x12", BATCH=batch_id)
+    claims = read_837(text_837)
+    levels = {"receiver": (Status("A3", "24", "41"),)} if level == "batch" else \
+        {"providers": {claims[0].billing_npi: (Status("A3", "25", "85"),)}}
+    return build_277ca(text_837, decisions={c.patient_control_number: Decision((RECEIVED,)) for c in claims},
+                       controls=ControlNumbers(9, 9, 1), created=ANSWERED, usage="T", **levels)  # type: ignore[arg-type]
+
+
+def bench_refused(count: int, level: str) -> None:
+    from chalicelib.claims.inbox import ingest
+    from chalicelib.clearinghouse import sandbox_mailbox
+
+    with world() as tenant:
+        outbox_key, text_837 = _submit(tenant, count)
+        [(key_999, text_999)] = [(k, t) for k, t in sandbox_mailbox.answer(outbox_key, text_837, ANSWERED).items()
+                                 if k.endswith(".999")]
+        assert ingest(key_999, text_999.encode()) is not None
+        batch_id = outbox_key.rsplit("/", 1)[-1].removesuffix(".837")
+        text = refusal_277ca(level, text_837, batch_id)
+        with counting() as calls:
+            start = time.perf_counter()
+            record = ingest(key_999.replace(".999", f".{level}.277ca"), text.encode())
+            seconds = time.perf_counter() - start
+        assert record is not None and record.claim_count == count, record
+        outcomes = _outcomes(tenant)
+        assert outcomes == {"rejected": count}, outcomes
+        print(f"  refused ({level:<8}, {len(text):,} bytes), {count} claims rejected: {count / seconds:7,.0f} claims/s "
+              f"({seconds:.2f} s, {calls.seconds:.2f} s of it in AWS calls); {calls.total()} calls ({calls.detail()})")
+
+
 def follow_up_claims(tenant: Tenant, stored: int, dues: list[int]) -> Iterator[Any]:
     """The due cohorts (submitted, no 999, due on FIRST_DAY + k), then accepted claims due after them all."""
     document, number = document_json(), 0
@@ -148,6 +194,8 @@ def bench_follow_up(stored: int, dues: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ingest", type=int, default=1000, help="claims in the 837 the 999 and 277CA answer")
+    parser.add_argument("--refused", default="batch,alone,provider",
+                        help="277CAs rejecting above the claims, one world each: batch, alone, provider")
     parser.add_argument("--stored", default="10000,100000", help="claims stored, one world each")
     parser.add_argument("--due", default="100,1000", help="claims due, a cohort each, among the stored")
     args = parser.parse_args()
@@ -155,6 +203,8 @@ def main() -> None:
     print(f"claim tracking (Python {sys.version.split()[0]}, in-process on moto)")
     if args.ingest:
         bench_ingest(args.ingest)
+        for level in (n for n in args.refused.split(",") if n):
+            bench_refused(args.ingest, level)
     for stored in (int(n) for n in args.stored.split(",") if n):
         bench_follow_up(stored, dues)
 

@@ -8,7 +8,9 @@ after a crash halfway through a file changes only the claims it had not reached.
 
 999 (X231A1): set results A (accepted) and E (accepted with errors) acknowledge; R, M, W and X reject, the
 segment errors in plain words. 277CA (X214): categories A1/A2/A5 accept, with the payer's claim number (REF*1K)
-when given; A3/A4/A6/A7/A8 reject; any other (A0 forwarded, for one) is noted on the history. 277 (X212): the
+when given; A3/A4/A6/A7/A8 reject; any other (A0 forwarded, for one) is noted on the history. A rejection above
+the claim (the whole batch at 2200B, its billing provider at 2200C) comes in the ack's `above` and rejects it the
+same way, its words first. 277 (X212): the
 status is kept on the claim (`last_status`) and its history; no move, since payment and denial come by 835.
 """
 from __future__ import annotations

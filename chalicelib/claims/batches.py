@@ -94,9 +94,12 @@ def _send(scope: PracticeScope, claim_type: str, claims: list[ClaimItem], partie
                        total_charge_cents=sum(int(c.total_charge_cents) for c in claims),
                        interchange_control_number=number, file_key=outbox_key(firm_id, scope.practice_id, batch_id),
                        file_bytes=0, status="pending")
-    pointer = BatchNumber(keys.firm_pk(firm_id), keys.batch_number_sk(number), id=batch_id,
-                          created_at=stamp, updated_at=stamp, practice_id=scope.practice_id, batch_id=batch_id)
-    lifecycle.write([batch, pointer], "claim batch")
+    # Pointers from what the answers echo: the 999's AK102 (our GS06) and the 277CA's 2200B TRN02 (our BHT03,
+    # the batch id), so an answer about the whole batch finds it from the firm's inbox.
+    pointers = [BatchNumber(keys.firm_pk(firm_id), sk, id=batch_id, created_at=stamp, updated_at=stamp,
+                            practice_id=scope.practice_id, batch_id=batch_id)
+                for sk in (keys.batch_number_sk(number), keys.batch_reference_sk(batch_id))]
+    lifecycle.write([batch, *pointers], "claim batch")
     moved = _mark(scope, claims, batch_id, stamp)
     changes: dict[str, Any] = {"claim_ids": [c.id for c in moved], "claim_count": len(moved),
                                "total_charge_cents": sum(int(c.total_charge_cents) for c in moved)}

@@ -10,8 +10,10 @@ One invocation per file (the bucket's EventBridge "Object Created" event, `app.e
 3. Reading is all or nothing: a file that is not X12, or a set that does not parse, makes the file `failed`
    with the reason and nothing is applied. It stays in the bucket, listed under `?status=failed`.
 4. Claims are found by what the answer echoes: a 999's AK102 is our GS06 (`FIRM#f/ICN#n` -> batch), a
-   277CA's TRN02 and a 277's REF*EJ are our CLM01 (`FIRM#f/PCN#n` -> claim). References that are not ours
-   are listed on the file as unmatched: a third party's file is read without error and touches nothing.
+   277CA's 2200D TRN02 and a 277's REF*EJ are our CLM01 (`FIRM#f/PCN#n` -> claim), and a 277CA's 2200B TRN02
+   is our BHT03 (`FIRM#f/BHT#batch` -> batch), for a rejection of the whole batch or of a billing provider.
+   References that are not ours are listed on the file as unmatched: a third party's file is read without
+   error and touches nothing.
 5. Moves are saved claim and event together, `CLAIMS_PER_TRANSACTION` claims a transaction (tracking.py).
    A file left `processing` (its invocations kept failing) or `failed` can be run again from its bytes in the
    bucket (`reprocess`, `POST /edi-files/{id}/reprocess`).
@@ -41,7 +43,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.db import keys, store
 from chalicelib.db.models import Firm
 from chalicelib.edi.ack_999 import parse_999
-from chalicelib.edi.claim_ack_277ca import parse_277ca
+from chalicelib.edi.claim_ack_277ca import read_277ca
 from chalicelib.edi.claim_status import parse_277
 from chalicelib.edi.reader import read_interchanges
 from chalicelib.edi.segments import X12Error
@@ -76,8 +78,9 @@ def read(text: str) -> Parsed:
     kind = kinds.pop()
     if kind == "999":
         return Parsed(kind, list(parse_999(text)), len(found))
-    if kind == "277CA":
-        return Parsed(kind, list(parse_277ca(text, strict=False)), len(found))
+    if kind == "277CA":  # the claims, and the levels above them (a batch or billing provider rejected whole)
+        acknowledgment = read_277ca(text, strict=False)
+        return Parsed(kind, [*acknowledgment.claims, *acknowledgment.levels], len(found))
     return Parsed(kind, list(parse_277(text)), len(found))
 
 

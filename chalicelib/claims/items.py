@@ -90,7 +90,8 @@ class ClaimBatch(Item, discriminator="claim_batch"):
 
 
 class BatchNumber(Item, discriminator="batch_number"):
-    """pk=FIRM#f, sk=ICN#number: finds a batch from the group control number (GS06) a 999 echoes in AK102."""
+    """Finds a batch from what an answer echoes: pk=FIRM#f, sk=ICN#number for the group control number (GS06) a
+    999 echoes in AK102; sk=BHT#<batch id> for the 837's BHT03 a 277CA echoes in 2200B TRN02."""
 
     practice_id = UnicodeAttribute()
     batch_id = UnicodeAttribute()

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
-from chalicelib.claims import acks, lifecycle
+from chalicelib.claims import acks, codec, lifecycle
 from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem, ClaimNumber
 from chalicelib.core.errors import Conflict
 from chalicelib.db import keys, store
 from chalicelib.edi.ack_999 import Ack999
 from chalicelib.edi.claim_837_reader import read_837
+from chalicelib.edi.claim_ack_277ca import ClaimAck, LevelAck
 
 ACTOR = "job:edi-inbox"
 CLAIMS_PER_TRANSACTION = 25  # two items each; DynamoDB allows 100 per transaction
 MAX_CLAIMS_PER_SET = 5000  # claim_837.MAX_CLAIMS_PER_TRANSACTION: a batch above it was written as several sets
 Plan = Callable[[ClaimItem], "acks.Move | None"]
+Covered = dict[str, tuple[ClaimItem, tuple[LevelAck, ...]]]  # claim id -> (claim, the rejecting levels over it)
 
 
 @dataclass
@@ -91,16 +93,27 @@ def save(plans: list[tuple[ClaimItem, Plan]], result: Result, now: str) -> None:
 
 # --- 999 ---------------------------------------------------------------------------------------------------
 
-def _batch(firm_id: str, ack: Ack999) -> ClaimBatch | None:
-    number = ack.group_control_number
-    if ack.functional_id != "HC" or not number.isdigit() or len(number) > 9:
-        return None
+def _batch_at(firm_id: str, pointer_sk: str) -> ClaimBatch | None:
+    """The firm's batch a pointer names (`ICN#n`: the 999's AK102; `BHT#ref`: the 277CA's 2200B TRN02)."""
     try:
-        pointer = BatchNumber.get(keys.firm_pk(firm_id), keys.batch_number_sk(int(number)))
+        pointer = BatchNumber.get(keys.firm_pk(firm_id), pointer_sk)
         batch = ClaimBatch.get(keys.practice_pk(pointer.practice_id), keys.batch_sk(pointer.batch_id))
     except (BatchNumber.DoesNotExist, ClaimBatch.DoesNotExist):
         return None
     return batch if isinstance(batch, ClaimBatch) else None
+
+
+def _claims_of(batch: ClaimBatch) -> list[ClaimItem]:
+    pk = keys.practice_pk(batch.practice_id)
+    return [c for c in ClaimItem.batch_get([(pk, keys.claim_sk(i)) for i in batch.claim_ids])
+            if isinstance(c, ClaimItem)]
+
+
+def _batch(firm_id: str, ack: Ack999) -> ClaimBatch | None:
+    number = ack.group_control_number
+    if ack.functional_id != "HC" or not number.isdigit() or len(number) > 9:
+        return None
+    return _batch_at(firm_id, keys.batch_number_sk(int(number)))
 
 
 def _set_numbers(batch: ClaimBatch, claims: list[ClaimItem], outbox: Callable[[str], str] | None) -> dict[str, int]:
@@ -123,9 +136,7 @@ def _apply_999(firm_id: str, answers: list[Ack999], file_id: str, now: str, resu
         if batch is None:
             result.unmatched.append(f"999 for group {ack.functional_id} {ack.group_control_number}")
             continue
-        pk = keys.practice_pk(batch.practice_id)
-        claims = [c for c in ClaimItem.batch_get([(pk, keys.claim_sk(i)) for i in batch.claim_ids])
-                  if isinstance(c, ClaimItem)]
+        claims = _claims_of(batch)
         sets = {int(s.control_number): s for s in ack.sets if s.control_number.isdigit()}
         set_of = _set_numbers(batch, claims, outbox)
         save([(claim, _plan_999(batch.id, sets.get(set_of[claim.id]), ack, file_id, now)) for claim in claims],
@@ -136,10 +147,15 @@ def _apply_999(firm_id: str, answers: list[Ack999], file_id: str, now: str, resu
 
 
 # --- 277CA and 277 -----------------------------------------------------------------------------------------
+# A 277CA answers claim by claim (2200D, TRN02 = our CLM01), and may answer above them (X214 2200B for the whole
+# batch, 2200C for a billing provider): a rejection there rejects every claim it covers, as its own would.
 
 def _apply_by_number(firm_id: str, answers: list[Any], number_of: Callable[[Any], str], kind: str,
-                     decide: Callable[[ClaimItem, Any], "acks.Move | None"], result: Result, now: str) -> None:
-    claims = claims_by_number(firm_id, (number_of(a) for a in answers))
+                     decide: Callable[[ClaimItem, Any], "acks.Move | None"], result: Result, now: str,
+                     known: dict[str, ClaimItem] | None = None) -> None:
+    """Each answer to the claim its number names; `known` claims (by number) are not read again."""
+    known = known or {}
+    claims = {**claims_by_number(firm_id, (number_of(a) for a in answers if number_of(a) not in known)), **known}
     plans: list[tuple[ClaimItem, Plan]] = []
     for answer in answers:
         claim = claims.get(number_of(answer))
@@ -150,14 +166,60 @@ def _apply_by_number(firm_id: str, answers: list[Any], number_of: Callable[[Any]
     save(plans, result, now)
 
 
+def _covered(firm_id: str, levels: list[LevelAck], result: Result) -> Covered:
+    """Every claim of ours that a rejection above the claims covers: the claims still in the batch a 2000B names
+    (2200B TRN02 = our BHT03), or in that batch with the billing provider a 2000C names. The batch's claims are
+    read once, whatever the number of levels."""
+    covered: Covered = {}
+    batches: dict[str, tuple[ClaimBatch, list[ClaimItem]] | None] = {}
+    for level in levels:
+        reference = level.batch_reference
+        if reference not in batches:
+            batch = _batch_at(firm_id, keys.batch_reference_sk(reference)) if _usable(reference) else None
+            batches[reference] = (batch, _claims_of(batch)) if batch is not None else None
+            if batch is None:
+                result.unmatched.append(f"277CA for batch {reference or '(none)'}")
+        found = batches[reference]
+        if found is None:
+            continue
+        batch, claims = found
+        for claim in claims:
+            # A 2000B covers the whole batch: no need to read each claim's billing provider for it.
+            if claim.batch_id == batch.id and (level.level == "2000B" or level.covers(*_billing(claim))):
+                covered[claim.id] = (claim, covered.get(claim.id, (claim, ()))[1] + (level,))
+    return covered
+
+
+def _billing(claim: ClaimItem) -> tuple[str, str]:
+    billing = codec.loads(claim.document).billing
+    return billing.npi, billing.tax_id
+
+
+def _apply_277ca(firm_id: str, answers: list[Any], file_id: str, now: str, result: Result) -> None:
+    """Claim by claim as listed (2200D), and, for a rejection above the claims (2200B, 2200C), every claim it
+    covers, listed or not: the same decision (`acks.from_277ca`), the rejecting level's statuses first."""
+    covered = _covered(firm_id, [a for a in answers if isinstance(a, LevelAck) and a.rejected], result)
+    listed = [a for a in answers if isinstance(a, ClaimAck)]
+    numbers = {a.patient_control_number for a in listed}
+    listed += [ClaimAck(claim.patient_control_number, "", (), above=levels) for claim, levels in covered.values()
+               if claim.patient_control_number not in numbers]
+
+    def with_levels(ack: ClaimAck, claim: ClaimItem) -> ClaimAck:
+        extra = tuple(level for level in covered.get(claim.id, (claim, ()))[1] if level not in ack.above)
+        return replace(ack, above=ack.above + extra) if extra else ack
+
+    _apply_by_number(firm_id, listed, lambda a: a.patient_control_number, "277CA",
+                     lambda c, a: acks.from_277ca(c, with_levels(a, c), file_id, now), result, now,
+                     known={claim.patient_control_number: claim for claim, _ in covered.values()})
+
+
 def apply(firm_id: str, kind: str, answers: list[Any], file_id: str, now: str, *,
           outbox: Callable[[str], str] | None = None) -> Result:
     result = Result()
     if kind == "999":
         _apply_999(firm_id, answers, file_id, now, result, outbox)
     elif kind == "277CA":
-        _apply_by_number(firm_id, answers, lambda a: a.patient_control_number, kind,
-                         lambda c, a: acks.from_277ca(c, a, file_id, now), result, now)
+        _apply_277ca(firm_id, answers, file_id, now, result)
     else:
         _apply_by_number(firm_id, answers, lambda a: a.patient_control_number or a.trace_number, kind,
                          lambda c, a: acks.from_277(c, a, file_id, now), result, now)

@@ -8,6 +8,11 @@ Documented rules (docs/x12.md), so tests and `make run` can drive every path of 
 - 277CA: a claim whose patient control number ends in 9 is rejected (A7:164:IL, the subscriber's member id is
   invalid); one ending in 8 is rejected for missing information (A6:21); every other claim is accepted
   (A1:19 and A2:20) with the payer's claim control number `SBX<patient control number>`.
+- Above the claims: a file holding a claim of exactly $777.77 is refused whole at the information receiver level
+  (2200B A3:24:41, the submitter is not approved as an electronic submitter); a claim of exactly $888.88 gets its
+  billing provider refused (2200C A3:25:85, not approved: not enrolled). The claims under a refused level are
+  listed as received only (A1:19), as a clearinghouse that stopped at the batch or provider lists them, so it is
+  the level that rejects them.
 """
 from __future__ import annotations
 
@@ -19,13 +24,17 @@ from chalicelib.edi.ack_999 import ElementError, SegmentError, build_999
 from chalicelib.edi.claim_837_reader import read_837
 from chalicelib.edi.claim_837_values import parse_cents
 from chalicelib.edi.claim_ack_277ca import Decision, Status, build_277ca
-from chalicelib.edi.claim_ack_277ca_build import reject
+from chalicelib.edi.claim_ack_277ca_build import RECEIVED, reject
 from chalicelib.edi.reader import read_interchange
 from chalicelib.edi.writer import ControlNumbers
 
 REJECTED_TOTAL_CENTS = 99_999  # a claim of $999.99 makes the 999 reject its transaction set
+REJECTED_BATCH_CENTS = 77_777  # a claim of $777.77 makes the 277CA reject the whole batch (2200B)
+REJECTED_PROVIDER_CENTS = 88_888  # a claim of $888.88 makes the 277CA reject its billing provider (2200C)
 MEMBER_ID_INVALID = Status("A7", "164", "IL")
 MISSING_INFORMATION = Status("A6", "21")
+SUBMITTER_NOT_APPROVED = Status("A3", "24", "41")
+PROVIDER_NOT_APPROVED = Status("A3", "25", "85")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +68,14 @@ def answer(text_837: str, controls_999: ControlNumbers, controls_277ca: ControlN
     text_999 = build_999(text_837, controls_999, usage=usage, created=created, rejected=rejected)
     if rejected:
         return Answers(text_999, None)
-    numbers = [c.patient_control_number for c in read_837(text_837)]
-    decisions = {number: _decision(number) for number in numbers}
-    payer_numbers = {number: f"SBX{number}" for number, decision in decisions.items() if decision.accepted}
+    claims = read_837(text_837)
+    refused_batch = any(c.total_charge_cents == REJECTED_BATCH_CENTS for c in claims)
+    refused_providers = {c.billing_npi for c in claims if c.total_charge_cents == REJECTED_PROVIDER_CENTS}
+    judged = [c.patient_control_number for c in claims if not refused_batch and c.billing_npi not in refused_providers]
+    decisions = {c.patient_control_number: Decision((RECEIVED,)) for c in claims} | {n: _decision(n) for n in judged}
+    payer_numbers = {number: f"SBX{number}" for number in judged if decisions[number].accepted}
     text_277ca = build_277ca(text_837, decisions=decisions, controls=controls_277ca, created=created, usage=usage,
-                             payer_claim_numbers=payer_numbers)
+                             payer_claim_numbers=payer_numbers,
+                             receiver=(SUBMITTER_NOT_APPROVED,) if refused_batch else (RECEIVED,),
+                             providers={npi: (PROVIDER_NOT_APPROVED,) for npi in refused_providers})
     return Answers(text_999, text_277ca)

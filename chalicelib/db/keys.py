@@ -44,6 +44,7 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | claim by patient control number (999/277/835)  | pk=FIRM#f, sk=PCN#<number> -> practice, claim        | GetItem   |
 | claim batch by id / batches of a practice      | pk=PRACTICE#p, sk=BATCH#id / begins_with BATCH#      | GetItem / Query |
 | batch by group control number (999 AK102)      | pk=FIRM#f, sk=ICN#<number> -> practice, batch        | GetItem   |
+| batch by its 837's BHT03 (277CA 2200B TRN02)   | pk=FIRM#f, sk=BHT#<batch id> -> practice, batch      | GetItem   |
 | claims due for follow-up, soonest first        | gsi3: PRACTICE#p#FOLLOWUP, <YYYY-MM-DD>#<claim id>   | Query (<= today) |
 | a follow-up continuation already sent (dedupe) | pk=PRACTICE#p, sk=FOLLOWUPJOB#<day>#<part>           | PutItem (cond.) |
 | inbound EDI file by id                         | pk=FIRM#f, sk=EDIFILE#id; pk=PRACTICE#p, sk=EDIFILE#id | GetItem |
@@ -265,6 +266,11 @@ def batch_sk(batch_id: str) -> str:
 
 def batch_number_sk(group_control_number: int) -> str:
     return f"ICN#{int(group_control_number)}"
+
+
+def batch_reference_sk(reference: str) -> str:
+    """The 837's BHT03 (our batch id), which a 277CA echoes in 2200B TRN02."""
+    return f"BHT#{_part(reference)}"
 
 
 def follow_up_pk(practice_id: str) -> str:

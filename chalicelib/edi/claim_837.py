@@ -132,8 +132,9 @@ def _group_key(document: ClaimDocument) -> _GroupKey:
 
 def _header(batch: Batch, created: datetime) -> list[SegmentSpec]:
     submitter, receiver = batch.submitter, batch.receiver
-    # BHT02 00 = original; BHT06 CH = chargeable claims. BHT03 is the batch id: the 277CA echoes it back
-    # (2200B TRN02), so every transaction set of a split batch carries the same one.
+    # BHT02 00 = original; BHT06 CH = chargeable claims. BHT03 is the batch id, unique across the firm (a ULID):
+    # the 277CA echoes it back (2200B TRN02), which is how a rejection of the whole batch or of a billing provider
+    # finds its claims; so every transaction set of a split batch carries the same one.
     return [("BHT", "0019", "00", batch.reference, ymd(created.date()), created.strftime("%H%M"), "CH"),
             ("NM1", "41", "2", submitter.name, "", "", "", "", "46", submitter.id),
             ("PER", "IC", submitter.contact_name, "TE", submitter.contact_phone),

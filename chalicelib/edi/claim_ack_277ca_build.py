@@ -6,6 +6,10 @@ statuses decided for its patient control number (CLM01). The tree follows the gu
 batch's accepted and rejected counts and amounts), a 2000C per billing provider (with its own totals) and a
 2000D per claim (TRN*2 = CLM01, REF*1K when the payer numbered it, DTP*472), with a 2220D for each line that
 has a status of its own (REF*FJ = the 837's REF*6R line item control number).
+
+The batch (2200B) is received (A1:19) and each billing provider (2200C) received (A1:19:85) unless told
+otherwise (`receiver`, `providers` by NPI): a rejection there (action code U) counts every claim under it as
+rejected in the totals, whatever its own decision, as a receiver of the 277CA reads it.
 """
 from __future__ import annotations
 
@@ -54,9 +58,16 @@ class _Names:
     patient: Segment  # 2010CA NM1*QC, or 2010BA NM1*IL when the patient is the subscriber
 
 
+def _rejects(statuses: tuple[Status, ...]) -> bool:
+    return any(s.category in REJECTED_CATEGORIES for s in statuses)
+
+
 def build_277ca(text_837: str, *, decisions: Mapping[str, Decision], controls: ControlNumbers, created: datetime,
-                usage: Literal["T", "P"], payer_claim_numbers: Mapping[str, str] | None = None) -> str:
-    """One 277CA interchange (sender and receiver of the 837 swapped) answering every claim of `text_837`."""
+                usage: Literal["T", "P"], payer_claim_numbers: Mapping[str, str] | None = None,
+                receiver: tuple[Status, ...] = (RECEIVED,),
+                providers: Mapping[str, tuple[Status, ...]] | None = None) -> str:
+    """One 277CA interchange (sender and receiver of the 837 swapped) answering every claim of `text_837`;
+    `receiver` are the batch's statuses (2200B), `providers` those of billing providers by NPI (2200C)."""
     interchange = read_interchange(text_837)
     sets = list(interchange.transactions("837"))
     claims = read_837(text_837)
@@ -72,7 +83,8 @@ def build_277ca(text_837: str, *, decisions: Mapping[str, Decision], controls: C
     header = sets[0].body
     gs = interchange.groups[0].header
     parties = Parties(*interchange.sender, *interchange.receiver, gs.element(2), gs.element(3)).swapped()
-    body = _Body(decisions, payer_claim_numbers or {}, created).write(header, list(zip(claims, names)), controls)
+    body = _Body(decisions, payer_claim_numbers or {}, created, receiver, providers or {}).write(
+        header, list(zip(claims, names)), controls)
     envelope = Envelope(parties, "HN", VERSION, usage, created)
     return write_interchange(envelope, controls, [Transaction("277", VERSION, body)])
 
@@ -96,9 +108,25 @@ def _names(transaction: TransactionSet) -> list[_Names]:
 
 
 class _Body:
-    def __init__(self, decisions: Mapping[str, Decision], payer_numbers: Mapping[str, str], created: datetime):
+    def __init__(self, decisions: Mapping[str, Decision], payer_numbers: Mapping[str, str], created: datetime,
+                 receiver: tuple[Status, ...], providers: Mapping[str, tuple[Status, ...]]):
+        if not receiver or not all(providers.values()):
+            raise X12Error("the batch and each billing provider named take at least one status")
         self.decisions, self.payer_numbers, self.created = decisions, payer_numbers, created
+        self.receiver, self.providers = receiver, providers
         self.today = ymd(created.date())
+
+    def _provider_statuses(self, npi: str) -> tuple[Status, ...]:
+        return self.providers.get(npi, (Status(RECEIVED.category, RECEIVED.code, "85"),))
+
+    def _accepted(self, claim: ReadClaim) -> bool:
+        """As the 277CA's reader will count it: its own decision, unless its batch or provider was rejected."""
+        return self.decisions[claim.patient_control_number].accepted and not _rejects(self.receiver) \
+            and not _rejects(self._provider_statuses(claim.billing_npi))
+
+    def _stcs(self, statuses: tuple[Status, ...], day: str, total: str) -> list[SegmentSpec]:
+        action = "U" if _rejects(statuses) else "WQ"
+        return [("STC", comp(s.category, s.code, s.entity), day, action, total) for s in statuses]
 
     def write(self, header: list[Segment], claims: list[tuple[ReadClaim, _Names]],
               controls: ControlNumbers) -> list[SegmentSpec]:
@@ -115,8 +143,8 @@ class _Body:
             ("TRN", "1", str(controls.interchange)), ("DTP", "050", "D8", self.today), ("DTP", "009", "D8", self.today),
             ("HL", str(next(ids)), "1", "21", "1"), ("NM1", "41", "2", receiver.element(3), "", "", "", "", "46",
                                                     receiver.element(9)),
-            ("TRN", "2", bht.element(3)), ("STC", comp(RECEIVED.category, RECEIVED.code), self.today, "WQ",
-                                           amount(sum(c.total_charge_cents for c, _ in claims))),
+            ("TRN", "2", bht.element(3)),
+            *self._stcs(self.receiver, self.today, amount(sum(c.total_charge_cents for c, _ in claims))),
             *self._totals([c for c, _ in claims], ("90", "AA"))]
         providers: dict[str, list[tuple[ReadClaim, _Names]]] = {}
         for claim, names in claims:
@@ -128,8 +156,8 @@ class _Body:
     def _totals(self, claims: list[ReadClaim], quantities: tuple[str, str]) -> list[SegmentSpec]:
         """QTY and AMT of accepted, then rejected, claims; each only when its count is not zero (X214 2200B and
         2200C: the accepted and rejected quantity and amount segments are sent when there is something to count)."""
-        accepted = [c for c in claims if self.decisions[c.patient_control_number].accepted]
-        rejected = [c for c in claims if not self.decisions[c.patient_control_number].accepted]
+        accepted = [c for c in claims if self._accepted(c)]
+        rejected = [c for c in claims if not self._accepted(c)]
         specs: list[SegmentSpec] = []
         for qualifier, chosen in zip(quantities, (accepted, rejected)):
             if chosen:
@@ -146,7 +174,7 @@ class _Body:
             ("HL", hl, "2", "19", "1"),
             ("NM1", "85", nm1.element(2), nm1.element(3), nm1.element(4), nm1.element(5), "", "", "XX",
              nm1.element(9)),
-            ("TRN", "1", "0"), ("STC", comp(RECEIVED.category, RECEIVED.code, "85"), "", "WQ", total),
+            ("TRN", "1", "0"), *self._stcs(self._provider_statuses(group[0][0].billing_npi), "", total),
             *self._totals([c for c, _ in group], ("QA", "QC"))]
         for claim, names in group:
             specs += self._claim(claim, names.patient, str(next(ids)), hl)
@@ -154,7 +182,7 @@ class _Body:
 
     def _claim(self, claim: ReadClaim, patient: Segment, hl: str, parent: str) -> list[SegmentSpec]:
         decision = self.decisions[claim.patient_control_number]
-        action, total = ("WQ" if decision.accepted else "U"), amount(claim.total_charge_cents)
+        action, total = ("WQ" if self._accepted(claim) else "U"), amount(claim.total_charge_cents)
         specs: list[SegmentSpec] = [
             ("HL", hl, parent, "PT"),
             ("NM1", "QC", "1", patient.element(3), patient.element(4), patient.element(5), "", "", "MI",

@@ -35,7 +35,9 @@ REJECTED_CATEGORIES = frozenset({"A3", "A4", "A6", "A7", "A8"})
 STATUS_CODES: dict[str, str] = {
     "0": "cannot provide further status electronically", "16": "claim has been forwarded to the entity",
     "19": "entity acknowledges receipt of the claim", "20": "accepted for processing",
-    "21": "missing or invalid information", "33": "subscriber and subscriber id not found",
+    "21": "missing or invalid information", "23": "returned to entity",
+    "24": "entity not approved as an electronic submitter", "25": "entity not approved", "26": "entity not found",
+    "33": "subscriber and subscriber id not found",
     "35": "claim not found", "65": "claim/line has been paid", "116": "claim submitted to the incorrect payer",
     "128": "entity's tax id", "145": "entity's specialty/taxonomy code", "164": "entity's contract/member number",
     "187": "date(s) of service", "188": "statement from-through dates", "249": "place of service code",
@@ -49,7 +51,7 @@ STATUS_CODES: dict[str, str] = {
 ENTITIES: dict[str, str] = {
     "03": "dependent", "40": "receiver", "41": "submitter", "77": "service location", "82": "rendering provider",
     "85": "billing provider", "87": "pay-to provider", "DN": "referring provider", "IL": "subscriber",
-    "PR": "payer", "QC": "patient", "TT": "transfer to",
+    "PR": "payer", "QC": "patient", "TT": "transfer to", "AY": "clearinghouse",
 }
 
 _CODE = re.compile(r"^[A-Z0-9]{1,3}$")

@@ -1,8 +1,11 @@
 """Reading X12 interchanges: delimiters from the ISA, segments, and the ISA/GS/ST envelopes checked.
 
-One reader for every transaction set (270/271 now; 837, 835, 999, 277 later). It takes what real
-systems send: a UTF-8 byte-order mark, line breaks or indentation after segment terminators, ISA fields
-that are not padded to their fixed width, and the 4010 habit of "U" in ISA11 (no repetition separator).
+One reader for every transaction set (270/271, 837, 999, 277CA, 277). It takes what real systems send: a
+UTF-8 byte-order mark, line breaks or indentation after segment terminators, ISA fields that are not padded
+to their fixed width, the 4010 habit of "U" in ISA11 (no repetition separator), a last segment without its
+terminator, and padding after the last IEA (whitespace, NULs, a DOS end-of-file byte). It refuses, naming
+why, what it could only read by guessing: an ISA that declares one character for two separators, and text
+in UTF-16 or UTF-32 (X12 is single-byte; such text has a NUL beside every letter).
 
 Envelope rules checked (X12.5 interchange control structure, 005010):
 - ISA/IEA, GS/GE and ST/SE pair up and nest; every other segment sits inside an ST..SE.
@@ -23,6 +26,15 @@ from chalicelib.edi.segments import Delimiters, Segment, X12Error
 
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
 _ISA_ELEMENTS = 16
+_BLANK = " \t\r\n"
+# After the last IEA: layout, and what file transfers leave behind (NUL fill, the DOS end-of-file byte 0x1A).
+_PADDING = _BLANK + "\x00\x1a"
+# Byte-order marks as they read when the bytes were decoded one byte a character (Latin-1), longest first.
+_BOMS = (("\xff\xfe\x00\x00", "UTF-32 (little-endian)"), ("\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+         ("\xff\xfe", "UTF-16 (little-endian)"), ("\xfe\xff", "UTF-16 (big-endian)"))
+# Without a mark, where the NULs fall among the first 8 characters: True is a NUL.
+_WIDE = {(False, True) * 4: "UTF-16 (little-endian)", (True, False) * 4: "UTF-16 (big-endian)",
+         (False, True, True, True) * 2: "UTF-32 (little-endian)", (True, True, True, False) * 2: "UTF-32 (big-endian)"}
 
 
 @dataclass(slots=True)
@@ -111,25 +123,39 @@ def read_interchange(text: str, *, strict: bool = True) -> Interchange:
 
 
 def read_interchanges(text: str, *, strict: bool = True) -> list[Interchange]:
+    _refuse_wide_encoding(text)
     text = text.removeprefix("\ufeff")
     found: list[Interchange] = []
-    start, position = _skip_blank(text, 0), 0
+    start, position = _skip(text, 0, _BLANK), 0
     while start < len(text):
         if found and not text.startswith("ISA", start):
-            raise X12Error("text after the IEA segment does not start another interchange", position)
+            raise X12Error("text after the IEA segment is neither padding (whitespace, NUL, end-of-file byte) nor "
+                           "another interchange", position)
         builder = _Builder(_delimiters(text, start), strict)
         start, position = builder.consume(text, start, position)
         found.append(builder.interchange())
-        start = _skip_blank(text, start)
+        start = _skip(text, start, _PADDING)
     if not found:
         raise X12Error("no ISA segment: not an X12 interchange")
     return found
 
 
-def _skip_blank(text: str, start: int) -> int:
-    while start < len(text) and text[start] in " \t\r\n":
+def _skip(text: str, start: int, chars: str) -> int:
+    while start < len(text) and text[start] in chars:
         start += 1
     return start
+
+
+def _refuse_wide_encoding(text: str) -> None:
+    """UTF-16 or UTF-32 bytes read one byte a character put a NUL beside every letter, so the file would only
+    fail later as "not starting with an ISA"; say what it is instead."""
+    named = next((name for mark, name in _BOMS if text.startswith(mark)), None)
+    head = text[:8]
+    if named is None and len(head) == 8 and "\x00" in head:
+        named = _WIDE.get(tuple(c == "\x00" for c in head))
+    if named:
+        raise X12Error(f"the file is encoded as {named}; X12 is read as single-byte text (ASCII, or UTF-8): "
+                       "have it sent, or convert it, that way")
 
 
 def _delimiters(text: str, start: int) -> Delimiters:
@@ -147,10 +173,28 @@ def _delimiters(text: str, start: int) -> Delimiters:
         raise X12Error("the ISA segment has no segment terminator", 1, "ISA")
     component, terminator = text[at + 1], text[at + 2]
     repetition = text[start:at].split(element)[11]
+    if not repetition:
+        raise X12Error("ISA11 (the repetition separator) is empty, or is the element separator itself: the ISA's "
+                       "fields cannot be told apart", 1, "ISA")
     # ISA11 became the repetition separator in 00501; before that it held "U" (standards id).
-    if len(repetition) != 1 or repetition.isalnum() or repetition in (component, element, terminator):
-        repetition = None
-    return Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
+    separator = repetition if len(repetition) == 1 and not repetition.isalnum() else None
+    _refuse_clashes({"element separator (the ISA's 4th character)": element,
+                     "repetition separator (ISA11)": separator, "component separator (ISA16)": component,
+                     "segment terminator (the character after ISA16)": terminator})
+    return Delimiters(element=element, component=component, repetition=separator, segment=terminator)
+
+
+def _refuse_clashes(separators: dict[str, str | None]) -> None:
+    """One character declared for two separators makes every value split on it ambiguous (a repetition
+    separator equal to the component separator turns an 837's HI composites and a 271's service-type
+    repetitions into each other), so the file is refused rather than read by a guess. The character is named:
+    a separator is never patient data."""
+    declared = [(name, char) for name, char in separators.items() if char is not None]
+    for n, (name, char) in enumerate(declared):
+        for other, same in declared[n + 1:]:
+            if char == same:
+                raise X12Error(f"the ISA declares {char!r} as both the {name} and the {other}: values split on it "
+                               "cannot be told apart", 1, "ISA")
 
 
 class _Builder:
@@ -167,8 +211,9 @@ class _Builder:
         self.closed = False
         # Whitespace after a terminator is layout, not data (unless it is itself a delimiter); before a
         # terminator only line breaks are (a trailing space may belong to the last element).
-        self.blank = "".join(c for c in " \t\r\n" if c not in delimiters.all())
+        self.blank = "".join(c for c in _BLANK if c not in delimiters.all())
         self.line_break = "".join(c for c in "\r\n" if c not in delimiters.all())
+        self.padding = "".join(c for c in _PADDING if c not in delimiters.all())
         self.control = {"ISA": self._isa, "GS": self._gs, "ST": self._st, "SE": self._se, "GE": self._ge,
                         "IEA": self._iea}
 
@@ -177,11 +222,13 @@ class _Builder:
         while not self.closed:
             end = text.find(terminator, start)
             raw = (text[start:] if end < 0 else text[start:end]).lstrip(self.blank).rstrip(self.line_break)
-            if end < 0 and not raw:
-                break
-            position += 1
             if end < 0:
-                raise X12Error("the last segment has no segment terminator", position)
+                # The last segment may lack its terminator (many writers drop the final one); what is left
+                # after it is padding.
+                raw, end = raw.rstrip(self.padding), len(text)
+                if not raw:
+                    break
+            position += 1
             parts = raw.split(separator)
             if not _SEGMENT_ID.match(parts[0]):
                 raise X12Error("not a segment identifier", position)

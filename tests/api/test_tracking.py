@@ -35,15 +35,21 @@ def deliver(app, key, body):
         client.lambda_.invoke("edi_inbox", event)
 
 
-def answer_batches(app, submission):
-    """The sandbox clearinghouse answers each 837 of the submission; the answers are delivered in order."""
-    bucket = get_settings().edi_bucket
+def sandbox_answers(batch):
+    """The sandbox clearinghouse's answers to one batch's 837 in the outbox: inbox key -> text."""
+    text = s3().get_object(Bucket=get_settings().edi_bucket, Key=batch["file_key"])["Body"].read().decode()
+    return sandbox_mailbox.answer(batch["file_key"], text, ANSWERED)
+
+
+def answer_batches(app, submission, only=""):
+    """The sandbox clearinghouse answers each 837 of the submission; the answers (those whose name ends in `only`,
+    when given) are delivered in order."""
     delivered = []
     for batch in submission["batches"]:
-        text = s3().get_object(Bucket=bucket, Key=batch["file_key"])["Body"].read().decode()
-        for key, answer in sorted(sandbox_mailbox.answer(batch["file_key"], text, ANSWERED).items()):
-            deliver(app, key, answer)
-            delivered.append(key)
+        for key, answer in sorted(sandbox_answers(batch).items()):
+            if key.endswith(only):
+                deliver(app, key, answer)
+                delivered.append(key)
     return delivered
 
 

@@ -3,9 +3,9 @@ import dataclasses
 
 from chalicelib.clearinghouse.sandbox_claims import answer
 from chalicelib.edi.ack_999 import parse_999
-from chalicelib.edi.claim_ack_277ca import parse_277ca
+from chalicelib.edi.claim_ack_277ca import parse_277ca, read_277ca
 from chalicelib.edi.writer import ControlNumbers
-from tests.claims_factory import CREATED, make_claims, make_lines, write
+from tests.claims_factory import CREATED, OTHER_BILLING, make_claims, make_lines, write
 from tests.x12_validate import pyx12_errors
 
 ACK_999, ACK_277CA = ControlNumbers(71, 71, 1), ControlNumbers(72, 72, 1)
@@ -38,3 +38,31 @@ def test_a_claim_of_999_dollars_99_makes_the_999_reject_its_set_and_no_277ca_fol
     (rejected,) = ack.sets
     assert not rejected.accepted
     assert rejected.segment_errors[0].segment_id == "CLM" and rejected.segment_errors[0].elements[0].position == 2
+
+
+def with_charge(document, cents):
+    line = dataclasses.replace(document.claim.lines[0], charge_cents=cents)
+    return dataclasses.replace(document, claim=dataclasses.replace(document.claim, lines=(line,),
+                                                                   total_charge_cents=cents))
+
+
+def test_a_claim_of_777_dollars_77_makes_the_277ca_refuse_the_whole_batch():
+    first, second = make_claims(2)
+    answers = sandbox([with_charge(first, 77_777), second])
+    assert pyx12_errors(answers.text_277ca) == []
+    ack = read_277ca(answers.text_277ca)
+    assert [(level.level, level.rejected) for level in ack.levels] == [("2000B", True), ("2000C", False)]
+    assert [c.accepted for c in ack.claims] == [False, False]
+    assert all(c.payer_claim_number == "" for c in ack.claims)
+    assert "entity not approved as an electronic submitter (submitter)" in ack.claims[1].messages[0]
+
+
+def test_a_claim_of_888_dollars_88_makes_the_277ca_refuse_its_billing_provider_only():
+    first, second, third = make_claims(3)
+    answers = sandbox([with_charge(first, 88_888), second, dataclasses.replace(third, billing=OTHER_BILLING)])
+    assert pyx12_errors(answers.text_277ca) == []
+    ack = read_277ca(answers.text_277ca)
+    [refused] = [level for level in ack.levels if level.rejected]
+    assert (refused.level, refused.provider_id) == ("2000C", first.billing.npi)
+    assert {c.patient_control_number: c.accepted for c in ack.claims} == {"C00001": False, "C00002": False,
+                                                                         "C00003": True}

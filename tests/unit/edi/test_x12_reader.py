@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 import pytest
@@ -16,6 +17,7 @@ from chalicelib.edi.x12 import (
     write_interchange,
 )
 from tests.unit.edi.samples import SAMPLES, read_sample, sample, sample_params
+from tests.x12_fixtures import x12_fixture
 
 ENVELOPE = Envelope(Parties("ZZ", "SENDER", "ZZ", "RECEIVER"), "HB", "005010X279A1", "T", datetime(2026, 11, 23, 9, 5))
 BODY = [("BHT", "0022", "11", "REF1", "20261123", "0905"), ("NM1", "IL", "1", "ZEBULON", "ZED"),
@@ -108,15 +110,119 @@ def test_errors_name_positions_never_values():
     (interchange().replace("IEA*1*000000905~", ""), "without an IEA"),
     (interchange().replace("GE*1*17~", ""), "before the GE"),
     (interchange().replace("SE*6*0004~", ""), "before the SE"),
-    (interchange().rstrip("~"), "no segment terminator"),
     (interchange().replace("NM1*", "nm1*"), "not a segment identifier"),
     (interchange()[:60], "incomplete"),
-    (interchange() + "GS*HB~", "does not start another interchange"),
+    (interchange() + "GS*HB~", "neither padding .* nor another interchange"),
 ])
 def test_broken_nesting_always_raises(text, message):
     for strict in (True, False):
         with pytest.raises(X12Error, match=message):
             read_interchanges(text, strict=strict)
+
+
+def segments_of(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(s.id, s.elements) for i in read_interchanges(text) for t in i.transactions() for s in t.segments]
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n", "   \r\n", "\x1a", "\x00" * 64, "\r\n\x1a"],
+                         ids=["bare", "LF", "CRLF", "spaces", "DOS end-of-file", "NUL fill", "CRLF and end-of-file"])
+def test_a_last_segment_without_its_terminator_reads_whatever_padding_follows(ending):
+    text = interchange().removesuffix("~") + ending
+    assert segments_of(text) == segments_of(interchange())
+    assert read_interchange(text).groups[0].control_number == "17"
+
+
+@pytest.mark.parametrize("padding", ["\n", "\r\n\r\n", " " * 80, "\x00" * 512, "\x1a", "\r\n\x1a", "\t\x00\n\x1a"],
+                         ids=["LF", "blank lines", "spaces to a block", "NUL fill", "DOS end-of-file",
+                              "CRLF and end-of-file", "mixed"])
+def test_padding_after_the_last_iea_is_not_data(padding):
+    assert segments_of(interchange() + padding) == segments_of(interchange())
+
+
+def test_padding_between_two_interchanges_is_not_data_either():
+    assert len(read_interchanges(interchange() + "\r\n\x00\x00" + interchange(interchange=906))) == 2
+
+
+@pytest.mark.parametrize("tail", ["GS*HB~", "x", "\x00\x00JUNK", "\x1aIEA*1*000000905~", "\r\n~"],
+                         ids=["a segment", "a letter", "text after NULs", "a segment after end-of-file",
+                              "a stray terminator"])
+def test_anything_but_padding_after_the_last_iea_is_refused(tail):
+    with pytest.raises(X12Error, match="after the IEA segment is neither padding"):
+        read_interchanges(interchange() + tail)
+
+
+def test_a_file_cut_short_is_still_refused_when_its_last_segment_is_not_the_iea():
+    with pytest.raises(X12Error, match="without an IEA"):
+        read_interchanges(interchange().removesuffix("IEA*1*000000905~"))
+
+
+ISA_SEPARATORS = "*^*00501*000000905*0*T*:~"  # ISA11 ... ISA16 and the terminator, as `interchange()` writes them
+
+
+@pytest.mark.parametrize("declared, first, second", [
+    ("*:*00501*000000905*0*T*:~", "repetition separator (ISA11)", "component separator (ISA16)"),
+    ("*^*00501*000000905*0*T*^~", "repetition separator (ISA11)", "component separator (ISA16)"),
+    ("*~*00501*000000905*0*T*:~", "repetition separator (ISA11)", "segment terminator"),
+    ("*^*00501*000000905*0*T***~", "element separator", "component separator (ISA16)"),
+    ("*^*00501*000000905*0*T*~~", "component separator (ISA16)", "segment terminator"),
+], ids=["repetition is component (:)", "repetition is component (^)", "repetition is terminator",
+        "component is element", "component is terminator"])
+def test_a_character_declared_for_two_separators_is_refused_naming_both(declared, first, second):
+    text = interchange().replace(ISA_SEPARATORS, declared)
+    for strict in (True, False):
+        with pytest.raises(X12Error) as raised:
+            read_interchanges(text, strict=strict)
+        message = str(raised.value)
+        assert first in message and second in message and "cannot be told apart" in message, message
+
+
+def test_an_element_separator_used_as_segment_terminator_is_refused_naming_both():
+    text = interchange().replace("~", "*")
+    with pytest.raises(X12Error, match=r"element separator .* segment terminator"):
+        read_interchanges(text)
+
+
+def test_an_empty_isa11_or_one_that_is_the_element_separator_is_refused():
+    for declared in ("**00501*000000905*0*T*:~", "***00501*000000905*0*T*:~"):
+        with pytest.raises(X12Error, match="ISA11 .* is empty, or is the element separator"):
+            read_interchanges(interchange().replace(ISA_SEPARATORS, declared))
+
+
+@pytest.mark.parametrize("name", ["837i-repetition-is-component.x12", "271-repetition-is-component.x12"])
+def test_a_real_file_whose_repetition_separator_is_its_component_separator_is_refused(name):
+    """Read by a guess, the 837I's diagnosis and procedure composites or the 271's service-type repetitions
+    (EB03 30^98: a co-pay for two service types) would come apart wrongly."""
+    with pytest.raises(X12Error, match=r"'\^' as both the repetition separator \(ISA11\) and the component "):
+        read_interchanges(x12_fixture(name), strict=False)
+
+
+def test_the_same_file_with_distinct_separators_reads_its_composites_and_repetitions():
+    text = x12_fixture("271-repetition-is-component.x12").replace("*T*^~", "*T*:~", 1)
+    eb = next(s for s in read_interchange(text).groups[0].transactions[0].body if s.id == "EB")
+    assert eb.repetitions(3) == ("30", "98")
+
+
+@pytest.mark.parametrize("codec, named", [
+    ("utf-16", "UTF-16 (little-endian)"), ("utf-16-le", "UTF-16 (little-endian)"),
+    ("utf-16-be", "UTF-16 (big-endian)"), ("utf-32", "UTF-32 (little-endian)"), ("utf-32-be", "UTF-32 (big-endian)"),
+])
+def test_a_utf16_or_utf32_file_is_refused_naming_its_encoding(codec, named):
+    """With its byte-order mark, read one byte a character (Latin-1, as the inbox reads what is not UTF-8)."""
+    raw = (("\ufeff" if codec in ("utf-16-be", "utf-32-be") else "") + interchange()).encode(codec)
+    with pytest.raises(X12Error, match=rf"encoded as {re.escape(named)}"):
+        read_interchanges(raw.decode("latin-1"))
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_utf16_or_utf32_file_without_a_byte_order_mark_is_named_too(codec):
+    """Without a mark the bytes are valid UTF-8 (a NUL beside each letter), so that is how they arrive."""
+    named = f"UTF-{codec[4:6]} ({'little' if codec.endswith('le') else 'big'}-endian)"
+    with pytest.raises(X12Error, match=re.escape(f"encoded as {named}")):
+        read_interchanges(interchange().encode(codec).decode("utf-8"))
+
+
+def test_utf16_text_decoded_as_such_reads():
+    assert segments_of(interchange().encode("utf-16").decode("utf-16")) == segments_of(interchange())
 
 
 def test_several_interchanges_each_bring_their_own_delimiters():

@@ -98,7 +98,9 @@ def fiscal_year(day: date) -> int:
 
 
 def fiscal_year_bounds(year: int) -> tuple[date, date]:
-    return date(year - 1, 10, 1), date(year, 9, 30)
+    """October 1 to September 30; cut at the calendar's ends (FY1 and FY10000 of a date a client may send)."""
+    starts = date(year - 1, 10, 1) if year > date.min.year else date.min
+    return starts, date(year, 9, 30) if year <= date.max.year else date.max
 
 
 @dataclass(frozen=True, slots=True)

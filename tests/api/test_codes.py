@@ -67,6 +67,13 @@ def test_a_prefix_search_reads_the_code_set_of_its_date(api, world):
     assert {c["code_set"]["name"] for c in after["data"]} == {"FY2027"}
 
 
+def test_dates_at_the_ends_of_the_calendar_are_judged_with_the_nearest_code_set(api, world):
+    _, key = world.firm()
+    for day, nearest in (("0001-01-01", icd10cm.code_sets()[0]), ("9999-12-31", icd10cm.code_sets()[-1])):
+        status, code, _ = api.get(f"/codes/icd10cm/E11.9?date={day}", key=key)
+        assert status == 200 and code["code_set"]["name"] == nearest.name and len(code["warnings_on_date"]) == 1
+
+
 def test_a_malformed_date_is_a_422(api, world):
     _, key = world.firm()
     assert api.get("/codes/icd10cm/E119?date=2026-13-01", key=key)[0] == 422

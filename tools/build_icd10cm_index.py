@@ -13,11 +13,9 @@ CMS's files for it: either the year's full order file (icd10cm_order_2028.txt) o
 The index's own `#code_set` lines record what each year was built from (CMS files by name and SHA-256), so a
 rebuild finds those files in --sources (../shared/code-sets/icd10cm beside the clone) and refuses one that changed.
 
-The output is a UTF-8 text file sorted by code, one code per line: `code<TAB>code_sets<TAB>title`, then one
-`FY2026=older title` field for each run of years whose title differs from the newest one. The code is undotted
-(E119; the dot goes after the third character); code_sets has one character per loaded year, oldest first:
-1 billable, 0 a header, - not in that year's code set. Only categories and below are listed: chapters and
-blocks (A00-A09) are headings, never codes on a claim.
+The output (docs/coding.md, "The index") is sorted by code, one line per code any year has:
+`code<TAB>code_sets<TAB>title`, code_sets one character per year (1 billable, 0 a header, - absent), then
+`FY2026=older title` for each earlier run of years titled otherwise. Chapters and blocks (A00-A09) are left out.
 
 The seventh-character rule follows the package (simple_icd_10_cm.py, _CodeTree): a leaf under a
 `sevenChrDef` (its own or its nearest ancestor's) is padded with the placeholder X to six characters and

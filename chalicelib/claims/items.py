@@ -24,6 +24,7 @@ class ClaimItem(Item, discriminator="claim"):
     patient_control_number = UnicodeAttribute()  # CLM01, from the firm's counter
     document = UnicodeAttribute()  # JSON of the ClaimDocument (patient data)
     findings = UnicodeAttribute()  # JSON list of scrubber findings
+    icd10cm_code_set = UnicodeAttribute(null=True)  # the ICD-10-CM code set that judged the diagnoses (FY2027)
     error_count = NumberAttribute()
     warning_count = NumberAttribute()
     total_charge_cents = NumberAttribute()

@@ -141,6 +141,8 @@ class ClaimOut(Versioned):
     referral_number: str | None = None
     type_of_bill: str | None = None
     findings: list[FindingOut]
+    icd10cm_code_set: str | None = Field(default=None, description="The ICD-10-CM code set (fiscal year) that "
+                                         "judged the diagnoses at the last scrub, e.g. FY2027")
     error_count: int
     warning_count: int
     replaces_claim_id: str | None = None

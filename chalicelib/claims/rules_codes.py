@@ -1,9 +1,11 @@
 """Rules about the claim's ICD-10-CM diagnoses (837 2300 HI) and the lines' pointers to them.
 
-Codes are judged against the loaded code set (`coding/icd10cm.py`, FY2026) for the date they were coded
-for. The demographic edits below are a subset of what CMS's Medicare Code Editor (MCE) checks, derived from
-the ICD-10-CM tabular list's chapter and block ranges: the MCE's own code tables are not loaded, so codes
-outside those blocks that the MCE also limits (D07.4 male, Z00.11- newborn, ...) pass unflagged.
+Codes are judged with the ICD-10-CM code set in force on the date they were coded for (`coding/icd10cm.py`
+holds each loaded fiscal year; a date past the newest is judged with the newest, and the claim says once that
+its year is not loaded). The demographic edits below are a subset of what CMS's Medicare Code Editor (MCE)
+checks, derived from the ICD-10-CM tabular list's chapter and block ranges: the MCE's own code tables are not
+loaded, so codes outside those blocks that the MCE also limits (D07.4 male, Z00.11- newborn, ...) pass
+unflagged.
 """
 from __future__ import annotations
 
@@ -74,6 +76,20 @@ def diagnosis_duplicate(document: ClaimDocument, context: ScrubContext) -> Itera
         seen.add(key)
 
 
+def icd10cm_code_set(document: ClaimDocument) -> str:
+    """The name of the ICD-10-CM code set that judges the claim's diagnoses (FY2027), which the claim records."""
+    return icd10cm.basis(coding_date(document)).code_set.name
+
+
+@RULES.rule("diagnosis-code-set", "The ICD-10-CM code set in force on the claim's coding date is loaded.",
+            "CMS/NCHS: the code set of the date of service (of discharge, inpatient), updated every October 1")
+def diagnosis_code_set(document: ClaimDocument, context: ScrubContext) -> Iterator[Flag]:
+    # Once per claim rather than once per diagnosis: a warning on every code teaches billers to skip warnings.
+    note = icd10cm.basis(coding_date(document)).note()
+    if note and document.claim.diagnoses:
+        yield warning(note, "claim.diagnoses")
+
+
 @RULES.rule("diagnosis-code", "Each diagnosis is a billable ICD-10-CM code on the date it was coded for.",
             "CDC/NCHS ICD-10-CM tabular list (FY code set by date of service); MCE edit 1 (invalid code)")
 def diagnosis_code(document: ClaimDocument, context: ScrubContext) -> Iterator[Flag]:
@@ -87,13 +103,7 @@ def _code_problems(code: str, day: date, field: str) -> Iterator[Flag]:
     if key is not None and key != code:
         yield error(f"write {key} without the dot, in upper case, as the 837 HI segment carries it", field)
     for problem in icd10cm.validate_diagnosis(code, day):
-        if "unknown for that date" in problem:
-            # The loaded code set cannot judge this date (another fiscal year): a biller checks the code.
-            codes = icd10cm.code_set()
-            yield warning(f"{icd10cm.dotted(key or code)} could not be checked: the loaded ICD-10-CM code set "
-                          f"({codes.name}) does not cover the date of service", field)
-        else:
-            yield error(problem, field)
+        yield Flag(problem.severity, problem.message, field)
 
 
 @RULES.rule("admitting-diagnosis", "An inpatient claim has a valid admitting diagnosis.",
@@ -115,7 +125,7 @@ def diagnosis_manifestation_first(document: ClaimDocument, context: ScrubContext
     # The index has no "code first" notes; the guideline says a title ending "in diseases classified
     # elsewhere" marks a manifestation code, and those are the ones this rule can see.
     first = document.claim.diagnoses[0] if document.claim.diagnoses else ""
-    found = icd10cm.lookup(first) if first else None
+    found = icd10cm.lookup(first, coding_date(document)) if first else None
     if found is not None and "in diseases classified elsewhere" in found.description.lower():
         yield error(f"{found.dotted} is a manifestation code: list the underlying condition first",
                     "claim.diagnoses.0")

@@ -10,7 +10,7 @@ import json
 from datetime import date
 from typing import Any, Callable
 
-from chalicelib.claims import builder, codec, followup, lifecycle, reference
+from chalicelib.claims import builder, codec, followup, lifecycle, reference, rules_codes
 from chalicelib.claims.document import ClaimDocument, Line
 from chalicelib.claims.items import ClaimEvent, ClaimItem, ClaimNumber, VisitClaim
 from chalicelib.claims.models import (
@@ -67,8 +67,9 @@ def out(item: ClaimItem) -> ClaimOut:
         diagnoses=list(claim.diagnoses), lines=lines, prior_authorization=claim.prior_authorization or None,
         referral_number=claim.referral_number or None,
         type_of_bill=claim.institutional.type_of_bill if claim.institutional else None,
-        findings=json.loads(item.findings), error_count=int(item.error_count),
-        warning_count=int(item.warning_count), replaces_claim_id=item.replaces_claim_id,
+        findings=json.loads(item.findings), icd10cm_code_set=item.icd10cm_code_set,
+        error_count=int(item.error_count), warning_count=int(item.warning_count),
+        replaces_claim_id=item.replaces_claim_id,
         replaced_by_claim_id=item.replaced_by_claim_id, payer_claim_control_number=item.payer_claim_control_number,
         batch_id=item.batch_id, submitted_at=item.submitted_at, acknowledged_at=item.acknowledged_at,
         accepted_at=item.accepted_at, rejection=json.loads(item.rejection) if item.rejection else None,
@@ -109,6 +110,7 @@ def judge(scope: PracticeScope, document: ClaimDocument, payer: Payer, claim_id:
     findings = [finding.to_dict() for finding in scrub(document, context)]
     errors = sum(1 for finding in findings if finding["severity"] == "error")
     return {"findings": json.dumps(findings), "error_count": errors, "warning_count": len(findings) - errors,
+            "icd10cm_code_set": rules_codes.icd10cm_code_set(document),
             "status": "needs_fix" if errors else "ready", "fingerprint": print_,
             "edit_tables": json.dumps(tables.used()), "total_charge_cents": document.claim.total_charge_cents,
             "service_from": document.claim.service_from.isoformat(),

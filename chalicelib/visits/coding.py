@@ -1,7 +1,8 @@
 """Coding a visit: the diagnoses and priced service lines a claim will be built from.
 
-Errors refuse the whole coding (422, each problem with its field); a diagnosis whose validity the loaded
-ICD-10-CM code set cannot judge for the date of service (another fiscal year) is kept with a warning.
+Errors refuse the whole coding (422, each problem with its field). Diagnoses are judged with the ICD-10-CM code
+set in force on the visit's date; when that year's set is not loaded, the nearest loaded one judges them, the
+coding says so once in its warnings, and a code that set does not know is kept with a warning of its own.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ from chalicelib.visits.items import Visit, VisitCoding
 
 
 def _diagnoses(codes: list[str], day: date) -> tuple[list[str], list[dict[str, str]], list[str]]:
-    normalized, errors, warnings = [], [], []
+    note = icd10cm.basis(day).note()
+    normalized, errors, warnings = [], [], [note] if note and codes else []
     for i, code in enumerate(codes):
         key = icd10cm.normalize(code)
         if key is None or key in normalized:
@@ -41,8 +43,10 @@ def _diagnoses(codes: list[str], day: date) -> tuple[list[str], list[dict[str, s
             continue
         normalized.append(key)
         for problem in icd10cm.validate_diagnosis(key, day):
-            (warnings if "unknown for that date" in problem else errors).append(
-                problem if "unknown for that date" in problem else field_error(f"diagnoses.{i}", problem))
+            if problem.severity == "error":
+                errors.append(field_error(f"diagnoses.{i}", problem.message))
+            else:
+                warnings.append(problem.message)
     return normalized, errors, warnings
 
 

@@ -1,5 +1,9 @@
 """Coding a checked-out visit: diagnoses checked against ICD-10-CM on the date of service, lines priced."""
+from datetime import timedelta
+
 import pytest
+
+from chalicelib.coding import icd10cm
 
 PATIENT = {"first_name": "Lu", "last_name": "Chen", "birth_date": "1966-06-06", "sex": "M",
            "address": {"line1": "8 Elm St", "city": "Springfield", "state": "IL", "zip": "62704"}}
@@ -71,11 +75,36 @@ def test_coding_problems_are_422_with_the_field_and_save_nothing(api, coder, bod
     assert api.get(f"{url}/coding", key=coder["key"])[0] == 404
 
 
-def test_a_date_outside_the_loaded_code_set_is_a_warning_not_an_error(api, coder):
-    url = coder["visit"](at="2026-11-20T09:00:00-06:00")  # FY2027: the index holds FY2026
-    status, coded, _ = api.call("PUT", f"{url}/coding", coding(lines=[
-        {"code": "99213", "diagnosis_pointers": [1]}]), key=coder["key"])
-    assert status == 200 and len(coded["warnings"]) == 2 and "unknown for that date" in coded["warnings"][0]
+def test_a_fy2027_visit_refuses_a_header_an_unknown_code_and_a_code_missing_its_seventh_character(api, coder):
+    url = coder["visit"](at="2026-11-20T09:00:00-06:00")
+    body = coding(diagnoses=["E11", "E11.99X", "S72.001"], lines=[{"code": "99213", "diagnosis_pointers": [1]}])
+    status, answer, _ = api.call("PUT", f"{url}/coding", body, key=coder["key"])
+    assert status == 422 and [e["field"] for e in answer["errors"]] == ["diagnoses.0", "diagnoses.1", "diagnoses.2"]
+    assert "FY2027" in answer["errors"][1]["message"] and "7th character" in answer["errors"][2]["message"]
+    assert api.get(f"{url}/coding", key=coder["key"])[0] == 404
+
+
+@pytest.mark.parametrize("at, code, said", [
+    ("2026-10-01T09:00:00-05:00", "S23.420A", "deleted on 2026-10-01"),  # deleted from FY2027
+    ("2026-09-30T09:00:00-05:00", "I42.00", "took effect on 2026-10-01"),  # new in FY2027
+    ("2026-10-01T09:00:00-05:00", "I42.0", "is a header in ICD-10-CM FY2027"),  # subdivided in FY2027
+])
+def test_a_code_is_refused_on_a_date_its_code_set_does_not_allow_it(api, coder, at, code, said):
+    url = coder["visit"](at=at)
+    body = coding(diagnoses=[code], lines=[{"code": "99213", "diagnosis_pointers": [1]}])
+    status, answer, _ = api.call("PUT", f"{url}/coding", body, key=coder["key"])
+    assert status == 422 and said in answer["errors"][0]["message"], answer
+
+
+def test_a_visit_past_the_newest_code_set_is_coded_with_one_note_and_a_warning_per_unknown_code(api, coder):
+    newest = icd10cm.code_sets()[-1]
+    url = coder["visit"](at=f"{newest.ends + timedelta(days=15)}T09:00:00-05:00")
+    body = coding(diagnoses=["E11.9", "I10", "E11.99X"], lines=[{"code": "99213", "diagnosis_pointers": [1]}])
+    status, coded, _ = api.call("PUT", f"{url}/coding", body, key=coder["key"])
+    assert status == 200 and coded["diagnoses"] == ["E119", "I10", "E1199X"], coded
+    note, unknown = coded["warnings"]
+    assert "is not loaded" in note and f"judged with {newest.name}" in note
+    assert unknown.startswith(f"E11.99X is not in ICD-10-CM {newest.name}, the newest code set loaded")
 
 
 def test_only_a_checked_out_visit_is_coded(api, coder):

@@ -1,11 +1,13 @@
 """Diagnosis rules (rules_codes.py): ICD-10-CM validity by date, first-listed limits, demographic edits and
 line pointers."""
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from chalicelib.claims.rules_codes import icd10cm_code_set
 from chalicelib.claims.scrub import ScrubContext, scrub
+from chalicelib.coding import icd10cm
 from tests.claims_factory import (
     CHILD,
     SUBSCRIBER,
@@ -19,7 +21,9 @@ from tests.claims_factory import (
 )
 
 E, W = "error", "warning"
-FY2024_DAY = date(2024, 3, 10)
+FY2027_DAY = date(2026, 12, 1)
+NEWEST = icd10cm.code_sets()[-1]
+PAST_NEWEST = NEWEST.ends + timedelta(days=15)  # a year whose code set is not loaded (yet)
 THIRTEEN = ("E119", "I10", "J069", "K219", "I2510", "F329", "E1165", "N952", "Z0000", "S0990XA", "D7218",
             "N400", "O80")
 
@@ -32,6 +36,12 @@ def coded(*diagnoses, **overrides):
     return make_document(diagnoses=diagnoses, **overrides)
 
 
+def on(day, *diagnoses):
+    """A professional claim whose services are all on `day`."""
+    return make_document(lines=make_lines(day=day), service_from=day, service_to=day,
+                         **({"diagnoses": diagnoses} if diagnoses else {}))
+
+
 CASES = [
     case("none", "diagnosis-count", coded(), (E, "claim.diagnoses")),
     case("thirteen on a professional claim", "diagnosis-count", coded(*THIRTEEN), (E, "claim.diagnoses")),
@@ -39,9 +49,15 @@ CASES = [
     case("a header, not billable", "diagnosis-code", coded("E11", "I10"), (E, "claim.diagnoses.0")),
     case("not in the code set", "diagnosis-code", coded("E119", "Z9999"), (E, "claim.diagnoses.1")),
     case("written with its dot", "diagnosis-code", coded("E11.9", "I10"), (E, "claim.diagnoses.0")),
-    case("date outside the loaded code set", "diagnosis-code",
-         make_document(lines=make_lines(day=FY2024_DAY), service_from=FY2024_DAY, service_to=FY2024_DAY),
-         (W, "claim.diagnoses.0"), (W, "claim.diagnoses.1"), today=date(2024, 3, 20)),
+    case("a code deleted before the date of service", "diagnosis-code", on(FY2027_DAY, "E119", "S23420A"),
+         (E, "claim.diagnoses.1"), today=FY2027_DAY),
+    case("a code new after the date of service", "diagnosis-code", coded("I4200"), (E, "claim.diagnoses.0")),
+    case("past the newest code set, a code it does not know", "diagnosis-code", on(PAST_NEWEST, "E119", "E1199X"),
+         (W, "claim.diagnoses.1"), today=PAST_NEWEST),
+    case("past the newest code set, a header", "diagnosis-code", on(PAST_NEWEST, "E11", "I10"),
+         (E, "claim.diagnoses.0"), today=PAST_NEWEST),
+    case("date of service in a year whose code set is not loaded", "diagnosis-code-set",
+         on(PAST_NEWEST, "E119", "I10", "K219"), (W, "claim.diagnoses"), today=PAST_NEWEST),
     case("inpatient with none", "admitting-diagnosis", with_institutional(make_inpatient(), admitting_diagnosis=""),
          (E, "claim.institutional.admitting_diagnosis")),
     case("inpatient with a header code", "admitting-diagnosis",
@@ -81,18 +97,38 @@ def test_twelve_diagnoses_fit_a_professional_claim_and_twenty_five_an_institutio
     assert rule_flags(make_inpatient(diagnoses=THIRTEEN * 2), "diagnosis-count") == [(E, "claim.diagnoses")]
 
 
-def test_a_code_the_loaded_set_cannot_judge_is_a_warning_that_names_no_date():
-    document = make_document(lines=make_lines(day=FY2024_DAY), service_from=FY2024_DAY, service_to=FY2024_DAY)
-    messages = [f.message for f in scrub(document, ScrubContext(today=date(2024, 3, 20)))
-                if f.rule_id == "diagnosis-code"]
-    assert messages and all("FY2026" in m and "2024" not in m for m in messages)
+def test_a_claim_in_a_year_not_loaded_says_so_once_and_names_no_date_of_service():
+    findings = scrub(on(PAST_NEWEST, "E119", "I10", "K219"), ScrubContext(today=PAST_NEWEST))
+    [note] = [f.message for f in findings if f.rule_id == "diagnosis-code-set"]
+    assert f"judged with {NEWEST.name}" in note and PAST_NEWEST.isoformat() not in note
+    assert [f for f in findings if f.rule_id == "diagnosis-code"] == []
+
+
+def test_a_claim_in_a_loaded_year_has_no_code_set_note():
+    assert rule_flags(on(FY2027_DAY), "diagnosis-code-set", today=FY2027_DAY) == []
+
+
+def test_a_code_subdivided_on_october_first_is_billable_the_day_before_and_a_header_from_then():
+    assert rule_flags(on(date(2026, 9, 30), "I420"), "diagnosis-code", today=FY2027_DAY) == []
+    assert rule_flags(on(date(2026, 10, 1), "I420"), "diagnosis-code", today=FY2027_DAY) == [(E, "claim.diagnoses.0")]
 
 
 def test_an_inpatient_claim_is_coded_for_its_discharge_date():
-    # Admitted in FY2025, discharged in FY2026: the FY2026 set judges the codes, so nothing is unknown.
-    document = with_institutional(make_inpatient(service_from=date(2025, 9, 28)), statement_from=date(2025, 9, 28),
-                                  admission_date=date(2025, 9, 28))
-    assert rule_flags(document, "diagnosis-code") == []
+    # Admitted in FY2026, discharged in FY2027: the FY2027 set judges the codes, where I42.0 is a header.
+    admitted = date(2026, 9, 28)
+    stay = make_inpatient(service_from=admitted, diagnoses=("I420", "E119"))
+    assert rule_flags(with_institutional(stay, statement_from=admitted, admission_date=admitted,
+                                         statement_to=date(2026, 9, 30)), "diagnosis-code") == []
+    discharged_in_fy2027 = with_institutional(stay, statement_from=admitted, admission_date=admitted,
+                                              statement_to=date(2026, 10, 2))
+    assert rule_flags(discharged_in_fy2027, "diagnosis-code") == [(E, "claim.diagnoses.0")]
+    assert icd10cm_code_set(discharged_in_fy2027) == "FY2027"
+
+
+def test_the_claim_names_the_code_set_that_judged_it():
+    assert icd10cm_code_set(make_document()) == "FY2026"
+    assert icd10cm_code_set(on(FY2027_DAY)) == "FY2027"
+    assert icd10cm_code_set(on(PAST_NEWEST)) == NEWEST.name
 
 
 def test_a_manifestation_code_after_its_underlying_condition_passes():

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 
 from chalicelib.claims import codec, lifecycle
@@ -38,7 +38,7 @@ from chalicelib.db.models import Firm
 from chalicelib.edi.claim_837 import write_837
 from chalicelib.edi.writer import ControlNumbers
 
-CLAIMS_PER_TRANSACTION = 50
+CLAIMS_PER_TRANSACTION = 50  # two items each (claim, event), with room kept for the tasks a move closes
 MAX_CLAIMS = 5000  # one request; the 837 guides advise at most 5000 claims per transaction set
 Page = tuple[list[Any], "str | None"]
 KIND = "claim_batch"
@@ -70,20 +70,18 @@ def _parties(firm_id: str) -> tuple[Party, Party]:
     return submitter, Party("CLEARINGHOUSE", settings.clearinghouse_receiver_id)
 
 
-def _chunks(items: list[ClaimItem], size: int) -> Iterable[list[ClaimItem]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def _mark(scope: PracticeScope, claims: list[ClaimItem], batch_id: str, now: str) -> list[ClaimItem]:
-    """Move claims to `submitted`, a transaction per chunk; a chunk that meets a concurrent change is left out."""
+    """Move claims to `submitted`, a transaction per chunk; a chunk that meets a concurrent change is left out.
+
+    A claim sent again after a rejection starts afresh: the last submission's 999 and rejection are history."""
     moved: list[ClaimItem] = []
-    for chunk in _chunks(claims, CLAIMS_PER_TRANSACTION):
+    for chunk in lifecycle.chunks(claims, CLAIMS_PER_TRANSACTION):
         saves: list[Any] = []
         for claim in chunk:
-            event = lifecycle.stage(claim, {"status": "submitted", "batch_id": batch_id, "submitted_at": now},
-                                    "submitted", scope.principal.key_id, {"batch_id": batch_id}, now)
-            saves += [claim, event]
+            changes = {"status": "submitted", "batch_id": batch_id, "submitted_at": now, "acknowledged_at": None,
+                       "rejection": None}
+            saves += [claim, lifecycle.stage(claim, changes, "submitted", scope.principal.key_id,
+                                             {"batch_id": batch_id}, now)]
         try:
             lifecycle.write(saves)
         except Conflict:

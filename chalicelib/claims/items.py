@@ -44,6 +44,7 @@ class ClaimItem(Item, discriminator="claim"):
     follow_up_on = UnicodeAttribute(null=True)  # YYYY-MM-DD; with the reason, kept in gsi3 (followup.py)
     follow_up_reason = UnicodeAttribute(null=True)
     last_file_id = UnicodeAttribute(null=True)  # the last inbound file (or 277) applied: a retry skips the claim
+    open_tasks = UnicodeAttribute(null=True)  # JSON {reason: task id} of the tasks opened for it (claims/open_tasks.py)
 
 
 class ClaimEvent(Item, discriminator="claim_event"):

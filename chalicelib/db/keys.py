@@ -54,7 +54,6 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | task by id                                     | pk=PRACTICE#p, sk=TASK#id                            | GetItem   |
 | open tasks of a queue: urgent, then soonest due | gsi1: PRACTICE#p#TASKS#<queue>, <rank 0-3>#<due>#id (open only) | Query |
 | tasks of a claim, every status                 | gsi2: PRACTICE#p#CLAIMTASKS#<claim id>, <task id>    | Query     |
-| the open task of a claim and reason (one each) | pk=PRACTICE#p, sk=CLAIM#c#OPENTASK#<reason> -> task  | GetItem   |
 | operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <may be taken over at>#<id>   | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
@@ -304,10 +303,6 @@ def status_inquiries_prefix(claim_id: str) -> str:
 
 def task_sk(task_id: str) -> str:
     return f"TASK#{_part(task_id)}"
-
-
-def open_task_sk(claim_id: str, reason: str) -> str:
-    return f"CLAIM#{_part(claim_id)}#OPENTASK#{_part(reason)}"
 
 
 def open_tasks_pk(practice_id: str, queue: str) -> str:

@@ -1,4 +1,4 @@
-"""Entry points the app's triggers call: the schedule's dispatch and the queue's messages."""
+"""Entry points the app's triggers call: the schedules (dispatches, the recovery sweep) and the queue's messages."""
 from __future__ import annotations
 
 import json

@@ -54,7 +54,7 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | task by id                                     | pk=PRACTICE#p, sk=TASK#id                            | GetItem   |
 | open tasks of a queue: urgent, then soonest due | gsi1: PRACTICE#p#TASKS#<queue>, <rank 0-3>#<due>#id (open only) | Query |
 | tasks of a claim, every status                 | gsi2: PRACTICE#p#CLAIMTASKS#<claim id>, <task id>    | Query     |
-| operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <may be taken over at>#<id>   | Query (<= now) |
+| operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <due at>#<id>                 | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
 by a Stripe id are the only index partitions that do not start with a tenant. They are read only after the

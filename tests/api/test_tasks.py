@@ -62,7 +62,8 @@ def claimed(world, api):
 
 
 def task_items(practice_id):
-    return [i for i in table_items() if i["pk"]["S"] == f"PRACTICE#{practice_id}" and i.get("kind", {}).get("S") == "task"]
+    return [i for i in table_items()
+            if i["pk"]["S"] == f"PRACTICE#{practice_id}" and i.get("kind", {}).get("S") == "task"]
 
 
 def stored_claim(practice_id, claim_id):

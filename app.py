@@ -1,5 +1,5 @@
 """Revcycle: the Chalice app. It only wires: middleware, blueprints, schedules and queues."""
-from chalice import Chalice, Cron
+from chalice import Chalice, Cron, Rate
 
 from chalicelib.claims.edit_table_routes import bp as edit_tables
 from chalicelib.claims.routes import bp as claims
@@ -43,6 +43,11 @@ def eligibility_dispatch(event):  # type: ignore[no-untyped-def]
 @app.schedule(Cron(0, 12, "*", "*", "?", "*"), name="claim_follow_up_dispatch")  # daily, after eligibility
 def claim_follow_up_dispatch(event):  # type: ignore[no-untyped-def]
     jobs.dispatch_follow_up()
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="recovery_sweep")  # finishes what a crash cut in half
+def recovery_sweep(event):  # type: ignore[no-untyped-def]
+    jobs.sweep_recovery(event)
 
 
 @app.on_sqs_message(queue=JOBS_QUEUE, batch_size=1, name="jobs_worker")

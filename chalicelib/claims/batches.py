@@ -4,36 +4,45 @@ DynamoDB calls grow with the number of batches, not claims: claims are read with
 call) or one Query of the `ready` work list, and moved to `submitted` with their events in transactions of
 `CLAIMS_PER_TRANSACTION` claims (two items each; DynamoDB allows 100 per transaction).
 
-Order of writes, so a crash never sends a file whose claims are not marked: (1) the batch item, `pending`;
-(2) the claims, each conditional on the version read and on still being `ready`; (3) the file, from the claims
-that moved; (4) the batch, `sent`. A claim changed by someone else between (1) and (2) stays out of the batch.
-A batch left `pending` (a crash between 2 and 4) lists exactly the claims marked for it.
+Order of writes, so a crash never sends a file whose claims are not marked: (1) the batch item, `pending`, in
+the recovery index (db/recovery.py); (2) the claims, each conditional on the version read and on still being
+`ready`, each carrying the batch's id; (3) the file, from the claims that moved; (4) the batch, `sent`, out of
+the index. A claim changed by someone else between (1) and (2) stays out of the batch.
+
+Each step leaves its recovery point: the batch item for (1), the batch id on each claim for (2), the object in
+the outbox for (3). A crash between (1) and (4) leaves claims that look sent while nothing was, and their
+filing deadline runs: the sweeper (`recover`, every few minutes once `GRACE` has passed) finishes the batch.
+It writes the 837 from the claims marked for it (the same control numbers and stamp, so the same bytes), unless
+the outbox already has the file, and marks the batch `sent`; with no claim marked, `empty`. Claims the crash
+left `ready` stay ready for the next batch.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
-from typing import Any, Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any, Callable
 
 
 from chalicelib.claims import codec, lifecycle
 from chalicelib.claims.document import Batch, Party
 from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem
 from chalicelib.claims.models import BatchCreate, BatchOut, SubmissionOut
-from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, outbox_key
+from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, outbox_firm, outbox_key
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, ValidationFailed, field_error
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
-from chalicelib.db import counters, keys, pages, store
+from chalicelib.db import counters, keys, pages, recovery, store
 from chalicelib.db.models import Firm
 from chalicelib.edi.claim_837 import write_837
 from chalicelib.edi.writer import ControlNumbers
 
-CLAIMS_PER_TRANSACTION = 50
+CLAIMS_PER_TRANSACTION = 50  # two items each (claim, event), with room kept for the tasks a move closes
 MAX_CLAIMS = 5000  # one request; the 837 guides advise at most 5000 claims per transaction set
 Page = tuple[list[Any], "str | None"]
+KIND = "claim_batch"
+GRACE = timedelta(minutes=5)  # a submission runs in the API's Lambda, 60 s at most: it is over by then
 
 
 def _by_ids(scope: PracticeScope, claim_ids: list[str]) -> list[ClaimItem]:
@@ -53,28 +62,26 @@ def _all_ready(scope: PracticeScope) -> list[ClaimItem]:
     return [item for item in ready if item.status == "ready"]  # the index is eventually consistent
 
 
-def _parties(scope: PracticeScope) -> tuple[Party, Party]:
+def _parties(firm_id: str) -> tuple[Party, Party]:
     settings = get_settings()
-    firm = store.get(Firm, keys.firm_pk(scope.principal.firm_id), keys.FIRM_SK, "firm")
+    firm = store.get(Firm, keys.firm_pk(firm_id), keys.FIRM_SK, "firm")
     submitter = Party(firm.name.upper()[:60], settings.submitter_id, settings.submitter_contact_name,
                       settings.submitter_contact_phone)
     return submitter, Party("CLEARINGHOUSE", settings.clearinghouse_receiver_id)
 
 
-def _chunks(items: list[ClaimItem], size: int) -> Iterable[list[ClaimItem]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def _mark(scope: PracticeScope, claims: list[ClaimItem], batch_id: str, now: str) -> list[ClaimItem]:
-    """Move claims to `submitted`, a transaction per chunk; a chunk that meets a concurrent change is left out."""
+    """Move claims to `submitted`, a transaction per chunk; a chunk that meets a concurrent change is left out.
+
+    A claim sent again after a rejection starts afresh: the last submission's 999 and rejection are history."""
     moved: list[ClaimItem] = []
-    for chunk in _chunks(claims, CLAIMS_PER_TRANSACTION):
+    for chunk in lifecycle.chunks(claims, CLAIMS_PER_TRANSACTION):
         saves: list[Any] = []
         for claim in chunk:
-            event = lifecycle.stage(claim, {"status": "submitted", "batch_id": batch_id, "submitted_at": now},
-                                    "submitted", scope.principal.key_id, {"batch_id": batch_id}, now)
-            saves += [claim, event]
+            changes = {"status": "submitted", "batch_id": batch_id, "submitted_at": now, "acknowledged_at": None,
+                       "rejection": None}
+            saves += [claim, lifecycle.stage(claim, changes, "submitted", scope.principal.key_id,
+                                             {"batch_id": batch_id}, now)]
         try:
             lifecycle.write(saves)
         except Conflict:
@@ -93,25 +100,45 @@ def _send(scope: PracticeScope, claim_type: str, claims: list[ClaimItem], partie
                        claim_type=claim_type, claim_ids=[c.id for c in claims], claim_count=len(claims),
                        total_charge_cents=sum(int(c.total_charge_cents) for c in claims),
                        interchange_control_number=number, file_key=outbox_key(firm_id, scope.practice_id, batch_id),
-                       file_bytes=0, status="pending")
+                       file_bytes=0, status="pending", **recovery.pending(KIND, batch_id, now, GRACE))
     # Pointers from what the answers echo: the 999's AK102 (our GS06) and the 277CA's 2200B TRN02 (our BHT03,
     # the batch id), so an answer about the whole batch finds it from the firm's inbox.
     pointers = [BatchNumber(keys.firm_pk(firm_id), sk, id=batch_id, created_at=stamp, updated_at=stamp,
                             practice_id=scope.practice_id, batch_id=batch_id)
                 for sk in (keys.batch_number_sk(number), keys.batch_reference_sk(batch_id))]
     lifecycle.write([batch, *pointers], "claim batch")
-    moved = _mark(scope, claims, batch_id, stamp)
+    return _complete(batch, _mark(scope, claims, batch_id, stamp), parties, mailbox, now)
+
+
+def _complete(batch: ClaimBatch, moved: list[ClaimItem], parties: tuple[Party, Party], mailbox: Mailbox,
+              created: datetime, *, recovered: bool = False) -> ClaimBatch:
+    """Steps (3) and (4): the 837 of the claims marked for the batch, unless a recovered batch's file is in the
+    outbox already, then the batch `sent` (`empty` when no claim was marked), out of the recovery index."""
     changes: dict[str, Any] = {"claim_ids": [c.id for c in moved], "claim_count": len(moved),
-                               "total_charge_cents": sum(int(c.total_charge_cents) for c in moved)}
-    if moved:
+                               "total_charge_cents": sum(int(c.total_charge_cents) for c in moved),
+                               **recovery.finished(recovered=recovered)}
+    if not moved:
+        return store.update(batch, {**changes, "status": "empty"}, batch.version, "claim batch")
+    size = mailbox.size(batch.file_key) if recovered else None
+    if size is None:
+        number = int(batch.interchange_control_number)
         documents = tuple(codec.loads(c.document) for c in moved)
-        text = write_837(Batch(claim_type, *parties, documents, batch_id),  # type: ignore[arg-type]
-                         ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=now)
+        text = write_837(Batch(batch.claim_type, *parties, documents, batch.id),  # type: ignore[arg-type]
+                         ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=created)
         mailbox.send(batch.file_key, text)
-        changes.update(file_bytes=len(text), status="sent")
-    else:
-        changes["status"] = "empty"  # every claim changed under us: nothing was sent
-    return store.update(batch, changes, batch.version, "claim batch")
+        size = len(text)
+    return store.update(batch, {**changes, "file_bytes": size, "status": "sent"}, batch.version, "claim batch")
+
+
+def recover(batch: ClaimBatch, mailbox: Mailbox) -> ClaimBatch:
+    """Finish a batch a crash left `pending` (the sweeper's part, once the batch is taken): its claims are the
+    ones that carry its id, in the order it listed them; its 837 goes out unless the outbox has it already."""
+    pk = keys.practice_pk(batch.practice_id)
+    found = {c.id: c for c in ClaimItem.batch_get([(pk, keys.claim_sk(i)) for i in batch.claim_ids],
+                                                   consistent_read=True) if isinstance(c, ClaimItem)}
+    moved = [found[i] for i in batch.claim_ids if i in found and found[i].batch_id == batch.id]
+    return _complete(batch, moved, _parties(outbox_firm(batch.file_key)), mailbox,
+                     datetime.fromisoformat(batch.created_at), recovered=True)
 
 
 def submit(scope: PracticeScope, data: BatchCreate, *, clock: Callable[[], datetime] = utcnow,
@@ -122,7 +149,7 @@ def submit(scope: PracticeScope, data: BatchCreate, *, clock: Callable[[], datet
     groups: dict[tuple[str, str], list[ClaimItem]] = defaultdict(list)
     for claim in claims:
         groups[(claim.payer_ref, claim.claim_type)].append(claim)
-    parties, now, box = _parties(scope), clock(), mailbox or get_mailbox()
+    parties, now, box = _parties(scope.principal.firm_id), clock(), mailbox or get_mailbox()
     batches = [_send(scope, claim_type, group, parties, box, now) for (_, claim_type), group in groups.items()]
     return SubmissionOut(batches=[batch_out(b) for b in batches], claim_count=sum(int(b.claim_count) for b in batches))
 
@@ -133,7 +160,8 @@ def batch_out(item: ClaimBatch) -> BatchOut:
                     claim_ids=list(item.claim_ids), claim_count=int(item.claim_count),
                     total_charge_cents=int(item.total_charge_cents),
                     interchange_control_number=int(item.interchange_control_number), file_key=item.file_key,
-                    file_bytes=int(item.file_bytes), status=item.status)
+                    file_bytes=int(item.file_bytes), status=item.status, recovered_at=item.recovered_at,
+                    recovery_error=item.recovery_error)
 
 
 def get(scope: PracticeScope, batch_id: str) -> BatchOut:

@@ -25,8 +25,8 @@ def firm_out(item: EdiFile) -> FirmEdiFileOut:
                           name=item.key.rsplit("/", 1)[-1], size=int(item.size), received_at=item.received_at,
                           kind=item.file_kind, status=item.status, practice_ids=list(item.practice_ids),
                           set_count=int(item.set_count or 0), claim_count=int(item.claim_count),
-                          unmatched=json.loads(item.unmatched or "[]"),
-                          reason=item.reason)
+                          unmatched=json.loads(item.unmatched or "[]"), reason=item.reason,
+                          recovered_at=item.recovered_at, recovery_error=item.recovery_error)
 
 
 def list_files(scope: PracticeScope, query: Any) -> Page:

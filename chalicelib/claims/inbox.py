@@ -15,8 +15,9 @@ One invocation per file (the bucket's EventBridge "Object Created" event, `app.e
    References that are not ours are listed on the file as unmatched: a third party's file is read without
    error and touches nothing.
 5. Moves are saved claim and event together, `CLAIMS_PER_TRANSACTION` claims a transaction (tracking.py).
-   A file left `processing` (its invocations kept failing) or `failed` can be run again from its bytes in the
-   bucket (`reprocess`, `POST /edi-files/{id}/reprocess`).
+   A file left `processing` is in the recovery index (db/recovery.py): once every invocation has failed and
+   `GRACE` has passed, the sweeper runs it again from its bytes in the bucket (`recover`). A `failed` file (or
+   one the sweeper gave up on) is run again by a person (`reprocess`, `POST /edi-files/{id}/reprocess`).
 6. Each practice touched gets its own record of the file (what happened to which claim), then the firm's
    record becomes `processed`. Every step before it is repeatable.
 """
@@ -25,14 +26,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.claims import edi_files, tracking
 from chalicelib.claims.items import EdiFile, EdiFileDigest, PracticeEdiFile
-from chalicelib.clearinghouse.mailbox import inbox_firm
+from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, inbox_firm
 from chalicelib.core import audit
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.auth import Principal
@@ -40,7 +41,7 @@ from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_id
 from chalicelib.core.logs import get_logger
 from chalicelib.core.settings import get_settings
-from chalicelib.db import keys, store
+from chalicelib.db import keys, recovery, store
 from chalicelib.db.models import Firm
 from chalicelib.edi.ack_999 import parse_999
 from chalicelib.edi.claim_ack_277ca import read_277ca
@@ -49,6 +50,9 @@ from chalicelib.edi.reader import read_interchanges
 from chalicelib.edi.segments import X12Error
 
 KINDS = {"999": "999", "005010X214": "277CA", "005010X212": "277"}
+KIND = "edi_file"
+# EventBridge's Lambda retries a failed invocation twice within about three minutes, each run 60 s at most.
+GRACE = timedelta(minutes=15)
 
 
 @dataclass
@@ -102,7 +106,8 @@ def _start(firm_id: str, key: str, body: bytes, now: str) -> EdiFile | None:
     digest, file_id, pk = hashlib.sha256(body).hexdigest(), new_id(), keys.firm_pk(firm_id)
     record = EdiFile(pk, keys.edi_file_sk(file_id), id=file_id, created_at=now, updated_at=now, firm_id=firm_id,
                      sha256=digest, key=key, size=len(body), received_at=now, status="processing",
-                     **_index(pk, "processing", now, file_id))
+                     **_index(pk, "processing", now, file_id),
+                     **recovery.pending(KIND, file_id, datetime.fromisoformat(now), GRACE))
     pointer = EdiFileDigest(pk, keys.edi_digest_sk(digest), id=file_id, created_at=now, updated_at=now,
                             file_id=file_id)
     try:
@@ -119,7 +124,7 @@ def _start(firm_id: str, key: str, body: bytes, now: str) -> EdiFile | None:
 
 
 def _finish(record: EdiFile, status: str, result: tracking.Result, kind: str | None, reason: str | None,
-            set_count: int = 0) -> None:
+            set_count: int = 0, recovered: bool = False) -> None:
     for practice_id, outcomes in result.outcomes.items():
         pk = keys.practice_pk(practice_id)
         PracticeEdiFile(pk, keys.edi_file_sk(record.id), id=record.id, created_at=record.received_at,
@@ -132,7 +137,7 @@ def _finish(record: EdiFile, status: str, result: tracking.Result, kind: str | N
     store.update(record, {"status": status, "file_kind": kind, "reason": reason, "set_count": set_count,
                           "practice_ids": sorted(result.outcomes),
                           "claim_count": sum(len(o) for o in result.outcomes.values()),
-                          "unmatched": json.dumps(result.unmatched),
+                          "unmatched": json.dumps(result.unmatched), **recovery.finished(recovered=recovered),
                           **_index(record.pk, status, record.received_at, record.id)}, record.version, "file")
 
 
@@ -160,21 +165,35 @@ def ingest(key: str, body: bytes, *, clock: Callable[[], datetime] = utcnow,
 
 
 def _process(record: EdiFile, body: bytes, clock: Callable[[], datetime],
-             outbox: Callable[[str], str] | None) -> EdiFile:
+             outbox: Callable[[str], str] | None, recovered: bool = False) -> EdiFile:
     log, text = get_logger(), decode(body)
     try:
         parsed = read(text)
     except Exception as error:  # reading is pure: whatever breaks it is this file's fault, kept as its reason
         # X12Error messages name rules and positions; any other error's text could quote the file's values.
         reason = str(error) if isinstance(error, X12Error) else f"unreadable ({type(error).__name__})"
-        _finish(record, "failed", tracking.mentioned(record.firm_id, text), None, reason)
+        _finish(record, "failed", tracking.mentioned(record.firm_id, text), None, reason, recovered=recovered)
         log.warning("inbox file failed", extra={"file_id": record.id, "reason": reason})
         return record
     result = tracking.apply(record.firm_id, parsed.kind, parsed.answers, record.id, iso(clock()), outbox=outbox)
-    _finish(record, "processed", result, parsed.kind, None, parsed.set_count)
+    _finish(record, "processed", result, parsed.kind, None, parsed.set_count, recovered)
     log.info("inbox file processed", extra={"file_id": record.id, "kind": parsed.kind,
                                             "claims": record.claim_count, "unmatched": len(result.unmatched)})
     return record
+
+
+def recover(record: EdiFile, mailbox: Mailbox) -> EdiFile:
+    """Run a file its invocations left `processing` again from its bytes in the bucket (the sweeper's part, once
+    it is taken): each claim takes from it only what it has not taken yet."""
+    body = mailbox.read(record.key)
+    if body is None:
+        raise recovery.Unrecoverable("the file is no longer in the bucket")
+    return _process(record, body, utcnow, _outbox_reader(mailbox), recovered=True)
+
+
+def _outbox_reader(mailbox: Mailbox) -> Callable[[str], str]:
+    """How a 999 for a batch of more than one set reads the batch's 837 back (tracking._set_numbers)."""
+    return lambda key: decode(mailbox.read(key) or b"")
 
 
 def reprocess(principal: Principal, file_id: str, *, clock: Callable[[], datetime] = utcnow) -> EdiFile:
@@ -184,14 +203,17 @@ def reprocess(principal: Principal, file_id: str, *, clock: Callable[[], datetim
     record = store.get(EdiFile, keys.firm_pk(principal.firm_id), keys.edi_file_sk(file_id), "file")
     if record.status == "processed":
         raise Conflict("The file was applied already; applying it again would change nothing.")
-    bucket = get_settings().edi_bucket
+    box = get_mailbox()
+    body = box.read(record.key)
+    if body is None:
+        raise Conflict("The file is no longer in the bucket: there is nothing to run again.")
     for practice_id in record.practice_ids:  # the failure's own records go; the new run writes its own
         PracticeEdiFile(keys.practice_pk(practice_id), keys.edi_file_sk(record.id)).delete(
             add_version_condition=False)
     record = store.update(record, {"status": "processing", "reason": None, "practice_ids": [],
-                                   **_index(record.pk, "processing", record.received_at, record.id)},
-                          record.version, "file")
-    return _process(record, _s3_bytes(bucket, record.key), clock, lambda k: decode(_s3_bytes(bucket, k)))
+                                   **_index(record.pk, "processing", record.received_at, record.id),
+                                   **recovery.pending(KIND, record.id, clock(), GRACE)}, record.version, "file")
+    return _process(record, body, clock, _outbox_reader(box))
 
 
 def handle_event(event: dict[str, Any], *, fetch: Callable[[str, str], bytes] | None = None) -> EdiFile | None:

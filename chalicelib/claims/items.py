@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
-from chalicelib.db.models import Item
+from chalicelib.db.models import Item, Recoverable
 
 
 class ClaimItem(Item, discriminator="claim"):
@@ -46,6 +46,7 @@ class ClaimItem(Item, discriminator="claim"):
     follow_up_on = UnicodeAttribute(null=True)  # YYYY-MM-DD; with the reason, kept in gsi3 (followup.py)
     follow_up_reason = UnicodeAttribute(null=True)
     last_file_id = UnicodeAttribute(null=True)  # the last inbound file (or 277) applied: a retry skips the claim
+    open_tasks = UnicodeAttribute(null=True)  # JSON {reason: task id} of the tasks opened for it (claims/open_tasks.py)
 
 
 class ClaimEvent(Item, discriminator="claim_event"):
@@ -73,8 +74,9 @@ class ClaimNumber(Item, discriminator="claim_number"):
     claim_id = UnicodeAttribute()
 
 
-class ClaimBatch(Item, discriminator="claim_batch"):
-    """One 837 file: claims of one type to one payer (sk=BATCH#id)."""
+class ClaimBatch(Recoverable, Item, discriminator="claim_batch"):
+    """One 837 file: claims of one type to one payer (sk=BATCH#id). While `pending` it is in the recovery
+    index (db/recovery.py): a crash before it is `sent` is finished by the sweeper (batches.recover)."""
 
     practice_id = UnicodeAttribute()
     payer_ref = UnicodeAttribute()
@@ -98,8 +100,9 @@ class BatchNumber(Item, discriminator="batch_number"):
     batch_id = UnicodeAttribute()
 
 
-class EdiFile(Item, discriminator="edi_file"):
-    """A file from the firm's inbox (pk=FIRM#f, sk=EDIFILE#id); gsi1 lists the firm's files by status."""
+class EdiFile(Recoverable, Item, discriminator="edi_file"):
+    """A file from the firm's inbox (pk=FIRM#f, sk=EDIFILE#id); gsi1 lists the firm's files by status. While
+    `processing` it is in the recovery index: the sweeper runs it again from the bucket (inbox.recover)."""
 
     firm_id = UnicodeAttribute()
     sha256 = UnicodeAttribute()
@@ -136,10 +139,10 @@ class PracticeEdiFile(Item, discriminator="practice_edi_file"):
     reason = UnicodeAttribute(null=True)
 
 
-class StatusInquiry(Item, discriminator="status_inquiry"):
+class StatusInquiry(Recoverable, Item, discriminator="status_inquiry"):
     """One 276 about a claim and the 277 that answered it (pk=PRACTICE#p, sk=CLAIM#c#INQUIRY#id). Put before the
     276 goes out, under an id the follow-up job derives from the claim's due date and reason, so a retried job
-    finds it and sends nothing twice."""
+    finds it and sends nothing twice. While `sending` it is in the recovery index (status_inquiry.recover)."""
 
     practice_id = UnicodeAttribute()
     claim_id = UnicodeAttribute()

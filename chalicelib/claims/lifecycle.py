@@ -3,23 +3,28 @@
 DESIGN.md: draft -> ready | needs_fix -> submitted -> accepted | rejected -> paid | partial | denied ->
 (corrected, appealed) -> closed. The event's sort key carries the claim's event count, so two requests that
 both read version n cannot both write event n+1: the version condition on the claim and the existence
-condition on the event each refuse the second one.
+condition on the event each refuse the second one. A move that leaves the cause of a task the claim holds open
+behind closes that task in the same transaction (claims/open_tasks.py).
 """
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.claims import followup
+from chalicelib.claims import followup, open_tasks
 from chalicelib.claims.items import ClaimEvent, ClaimItem
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict
 from chalicelib.db import keys, store
 from chalicelib.db.models import Item
+from chalicelib.tasks.items import Task
 
-EDITABLE = frozenset({"draft", "ready", "needs_fix"})
+T = TypeVar("T")
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
+# Edited in place and judged again; a rejected claim never reached adjudication, so it is fixed and sent again.
+EDITABLE = frozenset({"draft", "ready", "needs_fix", "rejected"})
 # A claim the payer has (or may have) adjudicated changes only by a replacement (7) or a void (8).
 AT_PAYER = frozenset({"submitted", "accepted", "paid", "partial", "denied", "appealed"})
 LIVE = frozenset({"draft", "ready", "needs_fix", "submitted", "accepted", "rejected", "paid", "partial", "denied",
@@ -66,13 +71,35 @@ def stage(claim: ClaimItem, changes: dict[str, Any], event: str, actor: str, det
 
 
 def write(saves: Iterable[Item], what: str = "claim") -> None:
-    """One TransactWriteItems: each item under its own version condition (new ones: must not exist)."""
+    """One TransactWriteItems: each item under its own version condition (new ones: must not exist), and the
+    tasks whose cause the claims' moves cleared, closed (a task completed meanwhile fails it: Conflict)."""
+    items = list(saves)
+    closing = open_tasks.closures(items)
     try:
         with store.transaction() as tx:
-            for item in saves:
+            for item in items:
                 tx.save(item)
+            for task, actions in closing:
+                tx.update(task, actions, condition=Task.status == "open", add_version_condition=False)
     except TransactWriteError as error:
         raise store.translate_transaction(error, what) from None
+
+
+def chunks(entries: list[T], most: int, claim_of: Callable[[T], ClaimItem] = lambda entry: entry  # type: ignore
+           ) -> Iterator[list[T]]:
+    """Claims to move in order, `most` a transaction, fewer where the tasks they name could close with them:
+    two items a claim (it and its event) and one a task it names, within DynamoDB's 100."""
+    chunk: list[T] = []
+    size = 0
+    for entry in entries:
+        cost = 2 + len(open_tasks.named(claim_of(entry)))
+        if chunk and (len(chunk) == most or size + cost > MAX_TRANSACTION_ITEMS):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += cost
+    if chunk:
+        yield chunk
 
 
 def move(claim: ClaimItem, expected_version: int, changes: dict[str, Any], event: str, actor: str,

@@ -195,6 +195,9 @@ class BatchOut(Versioned):
     file_key: str
     file_bytes: int
     status: str
+    recovered_at: str | None = Field(default=None, description="When the recovery sweep finished a submission "
+                                                                "that a crash had cut short")
+    recovery_error: str | None = Field(default=None, description="Why the sweep could not finish it (yet)")
 
 
 class SubmissionOut(Out):

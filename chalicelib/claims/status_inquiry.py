@@ -1,36 +1,44 @@
 """Claim status inquiries (276/277, 005010X212): ask the payer where one claim stands, and keep the answer.
 
 A biller asks through `POST .../claims/{id}/status-inquiries`; the follow-up job asks for claims overdue for
-a 999, a 277CA or a payment. Either way the 276 is written, then the inquiry's record is put (it must not
-exist), then the 276 goes out through the status gateway (the sandbox payer locally, the clearinghouse's
-real-time API in production), and the 277's statuses are kept on the inquiry, on the claim (`last_status`) and
-in its history.
-Both texts are kept in the EDI bucket under `claim-status/<practice>/<claim>/<inquiry>/`, as eligibility keeps
-its 270/271. At most once: a retried job finds the record and sends nothing; a crash between the put and the
-answer leaves the inquiry `sending`, and the claim's next follow-up asks again.
+a 999, a 277CA or a payment. Either way the 276 is written first (a claim that breaks a 276 rule is refused
+before anything is recorded), then the inquiry's record is put (it must not exist), `sending` and in the
+recovery index (db/recovery.py), then the 276 goes out through the status gateway (the sandbox payer locally,
+the clearinghouse's real-time API in production), and the 277's statuses are kept on the inquiry, on the
+claim (`last_status`) and in its history. Both texts are kept in the EDI bucket under
+`claim-status/<practice>/<claim>/<inquiry>/`, as eligibility keeps its 270/271: the 276 before it is sent and
+the 277 as soon as it comes, so they are also the inquiry's recovery points.
+
+At most once: a retried job finds the record and sends nothing. An inquiry a crash left `sending` is settled
+by the sweeper (`recover`, once `GRACE` has passed): with its 277 kept, the answer is read and applied; with
+only its 276 kept, the 276 may have reached the payer, so it is not sent again and the inquiry ends in
+`error` (the claim's next follow-up asks again); with neither, nothing went out, and it is sent now.
 """
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from chalicelib.claims import acks, codec, lifecycle
 from chalicelib.claims.items import ClaimItem, StatusInquiry
 from chalicelib.claims.tracking_models import StatusInquiryOut
-from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway, mailbox
+from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway
+from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox
 from chalicelib.core.auth import PracticeScope
-from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.clock import iso, now_iso, utcnow
 from chalicelib.core.errors import AlreadyExists, Conflict, ValidationFailed, field_error
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
-from chalicelib.db import counters, keys, pages, store
+from chalicelib.db import counters, keys, pages, recovery, store
 from chalicelib.edi.claim_status import build_276, parse_277
 from chalicelib.edi.segments import X12Error
 from chalicelib.edi.writer import ControlNumbers, Parties
 
 ASKABLE = lifecycle.AT_PAYER  # a claim the payer has: submitted, accepted, paid, partial, denied, appealed
 Page = tuple[list[Any], "str | None"]
+KIND = "status_inquiry"
+GRACE = timedelta(minutes=5)  # a 276 round trip takes seconds, in a Lambda of 60 s at most: it is over by then
 
 
 def _parties() -> Parties:
@@ -47,16 +55,24 @@ def _write_276(claim: ClaimItem, trace_number: str, now: datetime) -> str:
                      usage=get_settings().usage_indicator, created=now)
 
 
-def _ask(text_276: str, claim: ClaimItem, inquiry: StatusInquiry, gateway: ClaimStatusGateway) -> list[Any]:
-    """The 277's answers about this claim; the inquiry's error set instead when there are none to read."""
-    mailbox.archive(f"{inquiry.raw_key}/276.x12", text_276)
+def _exchange(text_276: str, inquiry: StatusInquiry, gateway: ClaimStatusGateway, box: Mailbox) -> str | None:
+    """Keep the 276, send it, keep the 277 and return it; None (the inquiry's error set) on failure."""
+    box.archive(f"{inquiry.raw_key}/276.x12", text_276)
     try:
         text_277 = gateway.inquire(text_276)
-        mailbox.archive(f"{inquiry.raw_key}/277.x12", text_277)
-        found = parse_277(text_277)
     except ClearinghouseError as error:
         inquiry.error = str(error)  # statuses and attempts, never the documents
+        return None
+    box.archive(f"{inquiry.raw_key}/277.x12", text_277)
+    return text_277
+
+
+def _answers(claim: ClaimItem, inquiry: StatusInquiry, text_277: str | None) -> list[Any]:
+    """The 277's answers about this claim; none (the inquiry's error set) when there are none to read."""
+    if text_277 is None:
         return []
+    try:
+        found = parse_277(text_277)
     except X12Error as error:
         inquiry.error = f"the payer's 277 could not be read: {error}"
         return []
@@ -67,8 +83,14 @@ def _ask(text_276: str, claim: ClaimItem, inquiry: StatusInquiry, gateway: Claim
     return mine
 
 
+def _settle(inquiry: StatusInquiry, answers: list[Any], *, recovered: bool = False) -> None:
+    store.update(inquiry, {"status": "answered" if answers else "error", "error": inquiry.error,
+                           "answers": json.dumps([acks.status_summary(a) for a in answers]),
+                           **recovery.finished(recovered=recovered)}, inquiry.version, "status inquiry")
+
+
 def send(claim: ClaimItem, inquiry_id: str, actor: str, reason: str | None = None, *,
-         gateway: ClaimStatusGateway | None = None,
+         gateway: ClaimStatusGateway | None = None, mailbox: Mailbox | None = None,
          clock: Callable[[], datetime] = utcnow) -> tuple[StatusInquiry | None, acks.Move | None]:
     """Send one 276 for the claim under `inquiry_id`, once; (None, None) when that inquiry was made before.
     The move it returns (the 277 kept on the claim) is the caller's to save, with whatever else it saves."""
@@ -76,24 +98,48 @@ def send(claim: ClaimItem, inquiry_id: str, actor: str, reason: str | None = Non
     inquiry = StatusInquiry(claim.pk, keys.status_inquiry_sk(claim.id, inquiry_id), id=inquiry_id,
                             created_at=iso(now), updated_at=iso(now), practice_id=claim.practice_id,
                             claim_id=claim.id, trace_number=inquiry_id, status="sending", actor=actor, reason=reason,
-                            raw_key=f"claim-status/{claim.practice_id}/{claim.id}/{inquiry_id}")
+                            raw_key=f"claim-status/{claim.practice_id}/{claim.id}/{inquiry_id}",
+                            **recovery.pending(KIND, inquiry_id, now, GRACE))
     text_276 = _write_276(claim, inquiry_id, now)
     try:
         store.create(inquiry, "status inquiry")
     except AlreadyExists:
         return None, None
-    answers = _ask(text_276, claim, inquiry, gateway or get_status_gateway())
-    summaries = [acks.status_summary(a) for a in answers]
-    store.update(inquiry, {"status": "answered" if answers else "error", "error": inquiry.error,
-                           "answers": json.dumps(summaries)}, inquiry.version, "status inquiry")
+    answers = _answers(claim, inquiry, _exchange(text_276, inquiry, gateway or get_status_gateway(),
+                                                 mailbox or get_mailbox()))
+    _settle(inquiry, answers)
     return inquiry, (acks.from_277(claim, answers[0], inquiry_id, iso(now)) if answers else None)
+
+
+def recover(inquiry: StatusInquiry, mailbox: Mailbox, gateway: ClaimStatusGateway) -> StatusInquiry:
+    """Settle an inquiry a crash left `sending` (the sweeper's part, once it is taken): read its kept 277, or
+    send its 276 if none went out, and keep the answer on the claim; never send a 276 that may have gone out."""
+    claim = ClaimItem.get(inquiry.pk, keys.claim_sk(inquiry.claim_id), consistent_read=True)
+    kept = mailbox.read(f"{inquiry.raw_key}/277.x12")
+    if kept is not None:
+        answers = _answers(claim, inquiry, kept.decode())
+    elif mailbox.size(f"{inquiry.raw_key}/276.x12") is not None:
+        inquiry.error = "cut short after its 276 went out, before the answer was kept: not sent again"
+        answers = []
+    elif claim.status not in ASKABLE:
+        inquiry.error = f"not sent: the claim is {claim.status} now, no longer at the payer"
+        answers = []
+    else:
+        now = utcnow()
+        answers = _answers(claim, inquiry, _exchange(_write_276(claim, inquiry.trace_number, now), inquiry, gateway,
+                                                     mailbox))
+    move = acks.from_277(claim, answers[0], inquiry.id, now_iso()) if answers else None
+    if move is not None:  # a conflict fails this attempt; the next one finds the 277 kept and the claim as it is
+        lifecycle.write([claim, lifecycle.stage(claim, move.changes, move.event, inquiry.actor, move.detail)])
+    _settle(inquiry, answers, recovered=True)
+    return inquiry
 
 
 def out(item: StatusInquiry) -> StatusInquiryOut:
     return StatusInquiryOut(id=item.id, created_at=item.created_at, updated_at=item.updated_at,
                             claim_id=item.claim_id, trace_number=item.trace_number, status=item.status,
                             actor=item.actor, reason=item.reason, answers=json.loads(item.answers or "[]"),
-                            error=item.error)
+                            error=item.error, recovered_at=item.recovered_at)
 
 
 def _claim(scope: PracticeScope, claim_id: str) -> ClaimItem:
@@ -101,12 +147,12 @@ def _claim(scope: PracticeScope, claim_id: str) -> ClaimItem:
 
 
 def inquire(scope: PracticeScope, claim_id: str, *, gateway: ClaimStatusGateway | None = None,
-            clock: Callable[[], datetime] = utcnow) -> StatusInquiryOut:
+            mailbox: Mailbox | None = None, clock: Callable[[], datetime] = utcnow) -> StatusInquiryOut:
     claim = _claim(scope, claim_id)
     if claim.status not in ASKABLE:
         raise Conflict(f"A {claim.status} claim is not at the payer: there is no status to ask about.")
     try:
-        inquiry, move = send(claim, new_id(), scope.principal.key_id, gateway=gateway, clock=clock)
+        inquiry, move = send(claim, new_id(), scope.principal.key_id, gateway=gateway, mailbox=mailbox, clock=clock)
     except X12Error as error:
         raise ValidationFailed(f"The claim's status cannot be asked: its 276 would break a rule ({error}); correct "
                                "the claim (a replacement) first.", [field_error("claim", str(error))]) from None

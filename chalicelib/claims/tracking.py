@@ -21,7 +21,7 @@ from chalicelib.edi.claim_837_reader import read_837
 from chalicelib.edi.claim_ack_277ca import ClaimAck, LevelAck
 
 ACTOR = "job:edi-inbox"
-CLAIMS_PER_TRANSACTION = 25  # two items each; DynamoDB allows 100 per transaction
+CLAIMS_PER_TRANSACTION = 25  # two items each, and one per task a move closes; DynamoDB allows 100
 MAX_CLAIMS_PER_SET = 5000  # claim_837.MAX_CLAIMS_PER_TRANSACTION: a batch above it was written as several sets
 Plan = Callable[[ClaimItem], "acks.Move | None"]
 Covered = dict[str, tuple[ClaimItem, tuple[LevelAck, ...]]]  # claim id -> (claim, the rejecting levels over it)
@@ -80,8 +80,7 @@ def save(plans: list[tuple[ClaimItem, Plan]], result: Result, now: str) -> None:
             _record(result, claim, None)
         else:
             staged.append((claim, plan, move))
-    for start in range(0, len(staged), CLAIMS_PER_TRANSACTION):
-        chunk = staged[start:start + CLAIMS_PER_TRANSACTION]
+    for chunk in lifecycle.chunks(staged, CLAIMS_PER_TRANSACTION, claim_of=lambda entry: entry[0]):
         try:
             _write(chunk, now)
         except Conflict:
@@ -235,10 +234,15 @@ def open_rejection_tasks(result: Result, now: str) -> None:
 
     for claim, source in result.rejected:
         messages = json.loads(claim.rejection or "{}").get("messages", [])
-        tasks.open_for_claim(claim.practice_id, claim.id, "rejected",
-                             title=f"Claim {claim.patient_control_number} rejected ({source}): fix and resubmit",
-                             priority="high", queue="billing", due_on=now[:10], actor=ACTOR,
-                             detail="; ".join(messages)[:1000] or None)
+        opening = {"title": f"Claim {claim.patient_control_number} rejected ({source}): fix and resubmit",
+                   "priority": "high", "queue": "billing", "due_on": now[:10], "actor": ACTOR,
+                   "detail": "; ".join(messages)[:1000] or None}
+        try:
+            tasks.open_for_claim(claim, "rejected", **opening)
+        except Conflict:  # the claim changed since its move: open it on the claim as it is, if still rejected
+            fresh = ClaimItem.get(claim.pk, claim.sk, consistent_read=True)
+            if fresh.status == "rejected":
+                tasks.open_for_claim(fresh, "rejected", **opening)
 
 
 # --- files that cannot be read -----------------------------------------------------------------------------

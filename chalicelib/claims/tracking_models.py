@@ -54,6 +54,9 @@ class FirmEdiFileOut(Out):
     unmatched: list[str] = Field(description="References in the file that are not this firm's (other claims, "
                                              "other groups): read, and left alone")
     reason: str | None = None
+    recovered_at: str | None = Field(default=None, description="When the recovery sweep finished a file whose "
+                                                                "invocations had all failed")
+    recovery_error: str | None = Field(default=None, description="Why the sweep could not finish it (yet)")
 
 
 class EdiFileReprocess(Schema):
@@ -91,6 +94,8 @@ class StatusInquiryOut(Out):
     reason: str | None = Field(default=None, description="The follow-up reason when the scheduled job asked")
     answers: list[StatusAnswerOut]
     error: str | None = None
+    recovered_at: str | None = Field(default=None, description="When the recovery sweep settled an inquiry that "
+                                                                "a crash had cut short")
 
 
 class StatusInquiryCreate(Schema):

@@ -55,11 +55,12 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | task by id                                     | pk=PRACTICE#p, sk=TASK#id                            | GetItem   |
 | open tasks of a queue: urgent, then soonest due | gsi1: PRACTICE#p#TASKS#<queue>, <rank 0-3>#<due>#id (open only) | Query |
 | tasks of a claim, every status                 | gsi2: PRACTICE#p#CLAIMTASKS#<claim id>, <task id>    | Query     |
-| the open task of a claim and reason (one each) | pk=PRACTICE#p, sk=CLAIM#c#OPENTASK#<reason> -> task  | GetItem   |
+| operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <due at>#<id>                 | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
 by a Stripe id are the only index partitions that do not start with a tenant. They are read only after the
-event's signature is verified, and table keys still always do.
+event's signature is verified, and table keys still always do. The recovery partitions of gsi3 (db/recovery.py)
+are platform-wide too: the sweeper is a platform job, and it reads each item it names by its own table key.
 
 Name parts in index keys are normalized (upper case, letters only) and may be empty; they are never part of
 a table key, and cursors of index queries carry table keys only (see db/pages.py).
@@ -310,13 +311,18 @@ def task_sk(task_id: str) -> str:
     return f"TASK#{_part(task_id)}"
 
 
-def open_task_sk(claim_id: str, reason: str) -> str:
-    return f"CLAIM#{_part(claim_id)}#OPENTASK#{_part(reason)}"
-
-
 def open_tasks_pk(practice_id: str, queue: str) -> str:
     return f"{practice_pk(practice_id)}#TASKS#{_part(queue)}"
 
 
 def claim_tasks_pk(practice_id: str, claim_id: str) -> str:
     return f"{practice_pk(practice_id)}#CLAIMTASKS#{_part(claim_id)}"
+
+
+def recovery_pk(kind: str) -> str:
+    """gsi3 partition of one kind of multi-step operation in progress (db/recovery.py): platform-wide."""
+    return f"RECOVERY#{_part(kind)}"
+
+
+def recovery_sk(due: str, item_id: str) -> str:
+    return f"{_part(due)}#{_part(item_id)}"

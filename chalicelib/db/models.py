@@ -51,8 +51,9 @@ class Gsi2(GlobalSecondaryIndex):
 
 
 class Gsi3(GlobalSecondaryIndex):
-    """Sparse and narrow: only items that carry gsi3 keys (claims with a follow-up due), and only the fields a
-    scheduled job needs to pick its work; the job then reads the full items by key."""
+    """Sparse and narrow: only items that carry gsi3 keys (claims with a follow-up due, operations in progress
+    that a sweeper may have to finish: db/recovery.py), and only the fields a scheduled job needs to pick its
+    work; the job then reads the full items by key."""
 
     class Meta:
         index_name = "gsi3"
@@ -82,6 +83,14 @@ class Item(Model):
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
     expires_at = TTLAttribute(null=True)
+
+
+class Recoverable:
+    """The attributes of an item whose multi-step operation a sweeper finishes after a crash (db/recovery.py)."""
+
+    recovery_attempts = NumberAttribute(default=0)  # how many times a sweeper took it over
+    recovery_error = UnicodeAttribute(null=True)  # why the last attempt failed, or why it was given up
+    recovered_at = UnicodeAttribute(null=True)  # when a sweeper finished what a crash had left
 
 
 class Address(MapAttribute):

@@ -93,8 +93,8 @@ def _task(claim: ClaimItem, reason: str, day: str, detail: str | None = None) ->
         title, priority = f"Claim {number}: the follow-up job could not act on it", "high"
     else:
         title, priority = f"Claim {number}: {ASK_PAYER[reason]}; status asked of the payer", "normal"
-    return tasks.open_for_claim(claim.practice_id, claim.id, reason, title=title, priority=priority,
-                                queue="billing", due_on=day, actor=ACTOR, detail=detail)[1]
+    return tasks.open_for_claim(claim, reason, title=title, priority=priority, queue="billing", due_on=day,
+                                actor=ACTOR, detail=detail)[1]
 
 
 def act(claim: ClaimItem, day: date, *, gateway: Any = None) -> dict[str, Any]:

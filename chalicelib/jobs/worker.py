@@ -1,4 +1,4 @@
-"""Entry points the app's triggers call: the schedule's dispatch and the queue's messages."""
+"""Entry points the app's triggers call: the schedules (dispatches, the recovery sweep) and the queue's messages."""
 from __future__ import annotations
 
 import json
@@ -25,12 +25,24 @@ def dispatch_follow_up() -> int:
     return sent
 
 
+def _seconds_left(event: Any) -> Left:
+    remaining = getattr(getattr(event, "context", None), "get_remaining_time_in_millis", None)
+    return (lambda: remaining() / 1000) if remaining else None
+
+
 def handle(event: Any) -> None:
     """One SQS batch. An exception fails the batch: SQS redelivers it and, after 5 tries, moves it to the DLQ."""
-    remaining = getattr(getattr(event, "context", None), "get_remaining_time_in_millis", None)
-    left = (lambda: remaining() / 1000) if remaining else None
+    left = _seconds_left(event)
     for record in event:
         message = json.loads(record.body)
         done = HANDLERS[message["job"]](message, record.to_dict().get("messageId", ""), left)
         get_logger().info("job done", extra={"job": message["job"], "practice_id": message["practice_id"],
                                              "count": done})
+
+
+def sweep_recovery(event: Any) -> None:
+    """The scheduled recovery sweep (jobs/recovery.py), stopping in time for its Lambda's timeout."""
+    from chalicelib.jobs import recovery  # its domain modules load with the sweep
+
+    finished = recovery.sweep(seconds_left=_seconds_left(event))
+    get_logger().info("recovery swept", extra={"finished": finished})

@@ -1,4 +1,5 @@
-"""Stored tasks (pk=PRACTICE#p, sk=TASK#id) and the pointer that keeps one open task per claim and reason.
+"""Stored tasks (pk=PRACTICE#p, sk=TASK#id). A task opened for a claim and a reason is named by the claim
+(`ClaimItem.open_tasks`, claims/open_tasks.py), which keeps one open task per claim and reason.
 
 gsi1 holds open tasks only, per practice and queue, sorted `<priority rank>#<due_on>#<id>`: urgent first, then
 the soonest due, then the oldest. Completing a task removes its gsi1 keys, so the work list never reads done
@@ -14,7 +15,7 @@ from pynamodb.attributes import UnicodeAttribute
 from chalicelib.db.models import Item
 
 PRIORITY_RANK = {"urgent": "0", "high": "1", "normal": "2", "low": "3"}
-MANUAL = "manual"  # made by a person; never holds a claim's (claim, reason) slot
+MANUAL = "manual"  # made by a person; never named by its claim, never closed by the claim's moves
 
 
 class Task(Item, discriminator="task"):
@@ -34,15 +35,4 @@ class Task(Item, discriminator="task"):
     completed_by = UnicodeAttribute(null=True)  # API key id
     note = UnicodeAttribute(null=True)  # completion note
     created_by = UnicodeAttribute()  # API key id, or `job:<name>`
-
-    @property
-    def holds_slot(self) -> bool:
-        """Whether an `OpenTask` pointer names this task while it is open (see `OpenTask`)."""
-        return self.claim_id is not None and self.reason != MANUAL
-
-
-class OpenTask(Item, discriminator="open_task"):
-    """One per (claim, reason) with an open task (sk=CLAIM#c#OPENTASK#reason), written in the transaction that
-    opens the task and deleted in the one that completes it: a second opener's create fails its condition."""
-
-    task_id = UnicodeAttribute()
+    closed_by_event = UnicodeAttribute(null=True)  # JSON {sequence, event, to_status}: the claim move that closed it

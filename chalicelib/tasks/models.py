@@ -1,6 +1,7 @@
 """API schemas of tasks: the biller's work queue."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
@@ -8,12 +9,12 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator, mode
 
 from chalicelib.core.ids import is_id
 from chalicelib.core.messages import Expected
-from chalicelib.core.types import Id, PageQuery, Patch, Schema, Versioned
+from chalicelib.core.types import Id, Out, PageQuery, Patch, Schema, Versioned
 
 Queue = Literal["billing", "coding", "front_desk"]
 Priority = Literal["urgent", "high", "normal", "low"]
 Status = Literal["open", "done"]
-# Reasons are tokens (they are part of the OpenTask key); the ones in use: rejected, denied, no_999, no_277ca,
+# Reasons are tokens (keys of the claim's `open_tasks`); the ones in use: rejected, denied, no_999, no_277ca,
 # no_payment, timely_filing, manual.
 REASON_PATTERN = r"^[a-z][a-z0-9_]{1,31}$"
 MAX_PRACTICES = 20
@@ -87,6 +88,14 @@ class FirmTaskQuery(TaskQuery):
         return self.practice_ids.split(",")
 
 
+class ClosingEventOut(Out):
+    """The claim's move that closed a task by itself (GET .../claims/{id}/events lists it by sequence)."""
+
+    sequence: int
+    event: str = Field(description="What happened to the claim: submitted, acknowledged, accepted, rejected ...")
+    to_status: str
+
+
 class TaskOut(Versioned):
     practice_id: str
     claim_id: str | None = None
@@ -104,6 +113,13 @@ class TaskOut(Versioned):
     completed_by: str | None = None
     note: str | None = None
     created_by: str
+    closed_by_event: ClosingEventOut | None = Field(
+        default=None, description="Set when the claim moved past the task's cause and the task closed by itself")
+
+    @field_validator("closed_by_event", mode="before")
+    @classmethod
+    def _stored_as_json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
 
 
 class TaskOpening(Schema):

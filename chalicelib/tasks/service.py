@@ -1,18 +1,21 @@
 """Tasks: the biller's work queue. Work for a person: fix and resubmit a rejected claim, call a payer that has
 not paid, a manual to-do. Every function takes the tenant first (a scope, or the practice id a job was given).
 
-A claim has at most one open task per reason: the `OpenTask` pointer is created in the same TransactWriteItems
-as the task, on the condition that it does not exist, and deleted in the one that completes the task. So a
-follow-up job delivered twice, or two jobs racing, open one task, and completing it frees the slot.
+A claim has at most one open task per reason: the claim names it (`open_tasks`, claims/open_tasks.py), written
+in the same TransactWriteItems as the task under the claim's version, so a follow-up job delivered twice, or
+two jobs racing, open one task. A task completed by a person leaves the slot free: the next opener finds the
+named task done and opens a new one. A task whose cause the claim moves past is closed by that move
+(claims/lifecycle.py), with the claim event that closed it.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from pydantic import ValidationError
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.claims import open_tasks
 from chalicelib.claims.items import ClaimItem
 from chalicelib.core.auth import PERMISSIONS, PracticeScope, Principal
 from chalicelib.core.clock import now_iso, utcnow
@@ -20,9 +23,9 @@ from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_e
 from chalicelib.core.http import validation_errors
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.db import keys, pages, store
-from chalicelib.db.models import ApiKey, Practice
+from chalicelib.db.models import ApiKey, Item, Practice
 from chalicelib.tasks import worklist
-from chalicelib.tasks.items import MANUAL, PRIORITY_RANK, OpenTask, Task
+from chalicelib.tasks.items import MANUAL, PRIORITY_RANK, Task
 from chalicelib.tasks.models import (
     MAX_PRACTICES,
     FirmTaskQuery,
@@ -35,7 +38,6 @@ from chalicelib.tasks.models import (
 
 Page = tuple[list[Any], "str | None"]
 Clock = Callable[[], datetime]
-OPEN_ATTEMPTS = 3  # a slot freed and retaken between our reads: read again, a bounded number of times
 
 
 def out(item: Task) -> TaskOut:
@@ -62,55 +64,53 @@ def _new_task(practice_id: str, *, claim_id: str | None, reason: str, title: str
     return item
 
 
-def _write(saves: Iterable[Task | OpenTask], deletes: Iterable[OpenTask] = ()) -> None:
-    """One TransactWriteItems: saves under their version condition (new ones: must not exist)."""
+def _write(saves: Sequence[Item]) -> None:
+    """One TransactWriteItems: each item under its version condition (new ones: must not exist)."""
     try:
         with store.transaction() as tx:
             for item in saves:
                 tx.save(item)
-            for pointer in deletes:
-                # Only the task it names may free a slot; a pointer already gone is no obstacle.
-                tx.delete(pointer, (OpenTask.task_id == pointer.task_id) | OpenTask.task_id.does_not_exist(),
-                          add_version_condition=False)
     except TransactWriteError as error:
         raise store.translate_transaction(error, "task") from None
 
 
-def _open_task_of(practice_id: str, claim_id: str, reason: str) -> Task | None:
-    """The open task holding a claim's slot for a reason, read through its pointer; None when the slot is free."""
+def _named_open(claim: ClaimItem, reason: str) -> Task | None:
+    """The open task the claim names for a reason; None when it names none, or one since done."""
+    task_id = open_tasks.named(claim).get(reason)
+    if task_id is None:
+        return None
     try:
-        pointer = OpenTask.get(keys.practice_pk(practice_id), keys.open_task_sk(claim_id, reason),
-                               consistent_read=True)
-        task = Task.get(keys.practice_pk(practice_id), keys.task_sk(pointer.task_id), consistent_read=True)
-    except (OpenTask.DoesNotExist, Task.DoesNotExist):
+        task = Task.get(claim.pk, keys.task_sk(task_id), consistent_read=True)
+    except Task.DoesNotExist:
         return None
     return task if task.status == "open" else None
 
 
-def open_for_claim(practice_id: str, claim_id: str, reason: str, *, title: str, priority: str, queue: str,
-                   due_on: date | str, actor: str, detail: str | None = None) -> tuple[TaskOut, bool]:
-    """Open a task for a claim unless one is open for that claim and reason: (the task, whether it is new).
+def open_for_claim(claim: ClaimItem, reason: str, *, title: str, priority: str, queue: str, due_on: date | str,
+                   actor: str, detail: str | None = None) -> tuple[TaskOut, bool]:
+    """Open a task for a claim unless it names an open one for that reason: (the task, whether it is new).
 
-    For jobs and claim ingestion, which vouch for the claim. Safe to call twice, concurrently too: the
-    pointer's does-not-exist condition lets one opener win; the other reads the winner's task.
+    For jobs and claim ingestion, which vouch for the claim. The task and the claim naming it are written in one
+    transaction under the claim's version, and `claim` takes its new version in place, so the caller can save
+    it again. A claim changed since it was read (by a racing opener too) fails that condition: Conflict, and the
+    caller reads the claim again.
     """
-    given = _opening(practice_id=practice_id, claim_id=claim_id, reason=reason, title=title, detail=detail,
+    given = _opening(practice_id=claim.practice_id, claim_id=claim.id, reason=reason, title=title, detail=detail,
                      queue=queue, priority=priority, due_on=due_on, actor=actor)
-    for _ in range(OPEN_ATTEMPTS):
-        existing = _open_task_of(practice_id, claim_id, given.reason)
-        if existing is not None:
-            return out(existing), False
-        task = _new_task(practice_id, claim_id=claim_id, reason=given.reason, title=given.title,
-                         detail=given.detail, queue=given.queue, priority=given.priority,
-                         due_on=given.due_on.isoformat(), assignee=None, actor=given.actor)
-        pointer = OpenTask(task.pk, keys.open_task_sk(claim_id, given.reason), id=f"{claim_id}:{given.reason}",
-                           created_at=task.created_at, updated_at=task.updated_at, task_id=task.id)
-        try:
-            _write([task, pointer])
-        except Conflict:
-            continue  # another opener took the slot first: its task is the answer
-        return out(task), True
-    raise Conflict("The claim's task for this reason kept changing; try again.")
+    existing = _named_open(claim, given.reason)
+    if existing is not None:
+        return out(existing), False
+    task = _new_task(claim.practice_id, claim_id=claim.id, reason=given.reason, title=given.title,
+                     detail=given.detail, queue=given.queue, priority=given.priority,
+                     due_on=given.due_on.isoformat(), assignee=None, actor=given.actor)
+    named_before = claim.open_tasks
+    open_tasks.name(claim, given.reason, task.id)
+    try:
+        _write([task, claim])
+    except Conflict:
+        claim.open_tasks = named_before  # nothing was written: the caller's claim says what it said
+        raise
+    return out(task), True
 
 
 def _opening(**fields: Any) -> TaskOpening:
@@ -192,8 +192,8 @@ def update(scope: PracticeScope, task_id: str, body: TaskUpdate, version: int) -
 
 
 def complete(scope: PracticeScope, task_id: str, note: str, version: int) -> TaskOut:
-    """Mark a task done with a note; it leaves the work list and, in the same transaction, frees its claim's
-    slot for its reason, so the next problem with that claim opens a new task."""
+    """Mark a task done with a note; it leaves the work list, and its claim's slot for its reason is free: the
+    next problem of that kind with the claim opens a new task."""
     item = _require(scope, task_id)
     store.check_version(item, version, "task")
     if item.status != "open":
@@ -202,9 +202,7 @@ def complete(scope: PracticeScope, task_id: str, note: str, version: int) -> Tas
     item.status, item.completed_at, item.completed_by, item.note = "done", now, scope.principal.key_id, note
     item.updated_at = now
     _index(item)
-    pointers = [OpenTask(item.pk, keys.open_task_sk(item.claim_id, item.reason), task_id=item.id)] \
-        if item.holds_slot else []
-    _write([item], pointers)
+    _write([item])
     return out(item)
 
 

@@ -62,16 +62,23 @@ def claimed(world, api):
 
 
 def task_items(practice_id):
-    return [i for i in table_items() if i["pk"]["S"] == f"PRACTICE#{practice_id}"
-            and i.get("kind", {}).get("S") in {"task", "open_task"}]
+    return [i for i in table_items()
+            if i["pk"]["S"] == f"PRACTICE#{practice_id}" and i.get("kind", {}).get("S") == "task"]
 
 
-def open_for_claim(practice_id, claim_id, reason="rejected", **overrides):
+def stored_claim(practice_id, claim_id):
+    from chalicelib.claims.items import ClaimItem
+    from chalicelib.db import keys
+
+    return ClaimItem.get(keys.practice_pk(practice_id), keys.claim_sk(claim_id), consistent_read=True)
+
+
+def open_for_claim(practice_id, claim_id, reason="rejected", claim=None, **overrides):
     from chalicelib.tasks import service
 
     given = {"title": "Claim rejected: fix and resubmit", "priority": "high", "queue": "billing",
              "due_on": TODAY, "actor": "job:follow-up", **overrides}
-    return service.open_for_claim(practice_id, claim_id, reason, **given)
+    return service.open_for_claim(claim or stored_claim(practice_id, claim_id), reason, **given)
 
 
 def test_open_tasks_list_urgent_first_then_soonest_due(desk):
@@ -195,19 +202,17 @@ def test_opening_a_claims_task_twice_gives_one_task(claimed):
 
 
 def test_a_racing_opener_cannot_take_a_slot_already_taken(claimed):
-    """Two openers that both found the slot free both write; the pointer's condition lets only one win."""
-    from pynamodb.exceptions import PutError
-
-    from chalicelib.db import keys
-    from chalicelib.tasks.items import OpenTask
+    """Two openers that both read the claim before either wrote: the claim's version lets only one win."""
+    from chalicelib.core.errors import Conflict
 
     practice, claim_id = claimed
-    task, _ = open_for_claim(practice.id, claim_id, reason="no_999")
-    loser = OpenTask(keys.practice_pk(practice.id), keys.open_task_sk(claim_id, "no_999"), id="racer",
-                     created_at="2026-01-01T00:00:00Z", updated_at="2026-01-01T00:00:00Z", task_id="01J0RACER")
-    with pytest.raises(PutError):
-        loser.save()
-    assert OpenTask.get(loser.pk, loser.sk).task_id == task.id
+    first_reader, second_reader = stored_claim(practice.id, claim_id), stored_claim(practice.id, claim_id)
+    task, created = open_for_claim(practice.id, claim_id, reason="no_999", claim=first_reader)
+    with pytest.raises(Conflict):
+        open_for_claim(practice.id, claim_id, reason="no_999", claim=second_reader)
+    again, created_again = open_for_claim(practice.id, claim_id, reason="no_999")
+    assert created and not created_again and again.id == task.id
+    assert [t["id"]["S"] for t in task_items(practice.id)] == [task.id]
 
 
 def test_completing_a_claims_task_frees_its_slot(claimed, api):

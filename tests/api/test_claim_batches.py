@@ -6,6 +6,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.edi.claim_837_reader import read_837
 from tests.api.test_claims import Practice
 from tests.x12_validate import pyx12_errors
+from tests.dates import at_desk, days_ago
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def outbox_text(batch):
 
 
 def test_ready_claims_go_out_as_one_valid_837p(practice, api):
-    claims = [practice.claim(), practice.claim(at="2026-03-11T09:00:00-06:00")]
+    claims = [practice.claim(), practice.claim(at=at_desk(days_ago(9)))]
     submitted = practice.post("/claim-batches", {"claim_ids": [c["id"] for c in claims]})
     assert submitted["claim_count"] == 2 and len(submitted["batches"]) == 1
     batch = submitted["batches"][0]
@@ -56,7 +57,7 @@ def test_all_ready_claims_go_out_one_file_per_payer(practice, api):
 
 def test_a_claim_that_is_not_ready_refuses_the_submission_and_nothing_moves(practice, api):
     ready = practice.claim()
-    broken = practice.claim(at="2026-03-12T09:00:00-06:00")
+    broken = practice.claim(at=at_desk(days_ago(8)))
     api.patch(f"{practice.base}/claims/{broken['id']}", {"lines": [
         {"code": "99213", "charge_cents": 0, "diagnosis_pointers": [1]}]}, key=practice.admin,
         headers={"If-Match": "1"})
@@ -96,10 +97,10 @@ def test_an_inpatient_claim_needs_its_admission_facts_and_then_goes_out_valid(wo
     claim = practice.post(f"/visits/{visit}/claim", {"institutional": inpatient})
     assert claim["status"] == "needs_fix"
     assert {"inpatient-admission", "admitting-diagnosis"} <= {f["rule_id"] for f in claim["findings"]}
-    visit = practice.coded_visit(at="2026-03-11T09:00:00-06:00", coding=coding)
+    visit = practice.coded_visit(at=at_desk(days_ago(9)), coding=coding)
     claim = practice.post(f"/visits/{visit}/claim", {"institutional": {
         **inpatient, "admission_type": "1", "admission_source": "7", "patient_status": "01",
-        "admission_date": "2026-03-11", "admission_hour": 8, "discharge_hour": 17, "admitting_diagnosis": "R07.9"}})
+        "admission_date": days_ago(9).isoformat(), "admission_hour": 8, "discharge_hour": 17, "admitting_diagnosis": "R07.9"}})
     assert claim["status"] == "ready", claim["findings"]
     batch = practice.post("/claim-batches", {"claim_ids": [claim["id"]]})["batches"][0]
     assert pyx12_errors(outbox_text(batch)) == []

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from tests.dates import at_desk, days_ago
 
 PATIENT = {"first_name": "Lu", "last_name": "Chen", "birth_date": "1966-06-06", "sex": "M",
            "address": {"line1": "8 Elm St", "city": "Springfield", "state": "IL", "zip": "62704"}}
@@ -31,8 +32,10 @@ class Practice:
         assert code == status, answer
         return answer
 
-    def coded_visit(self, at="2026-03-10T09:00:00-06:00", coding=None):
-        visit = self.post("/visits", {"patient_id": self.patient, "provider_id": self.provider, "scheduled_at": at})
+    def coded_visit(self, at=None, coding=None):
+        """A visit ten days ago (inside every filing limit), checked in, out and coded."""
+        visit = self.post("/visits", {"patient_id": self.patient, "provider_id": self.provider,
+                                      "scheduled_at": at or at_desk(days_ago(10))})
         url = f"/visits/{visit['id']}"
         self.post(url + "/check-in", {"version": 1}, status=200)
         self.post(url + "/check-out", {"version": 2}, status=200)
@@ -74,7 +77,7 @@ def test_a_visit_has_one_claim(practice):
 
 def test_an_uncoded_visit_has_no_claim_yet(practice):
     visit = practice.post("/visits", {"patient_id": practice.patient, "provider_id": practice.provider,
-                                      "scheduled_at": "2026-03-10T09:00:00-06:00"})
+                                      "scheduled_at": at_desk(days_ago(10))})
     assert practice.post(f"/visits/{visit['id']}/claim", {}, status=409)["status"] == 409
 
 
@@ -106,7 +109,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(practice, api):
 
 def test_the_same_services_billed_twice_are_flagged_as_a_duplicate(practice):
     first = practice.claim()
-    second = practice.claim(at="2026-03-10T15:00:00-06:00")
+    second = practice.claim(at=at_desk(days_ago(10), hour=15))
     duplicate = [f for f in second["findings"] if f["rule_id"] == "duplicate-claim"]
     assert second["status"] == "needs_fix" and duplicate and first["id"] in duplicate[0]["message"]
 

@@ -11,6 +11,7 @@ from chalicelib.db import keys
 from chalicelib.jobs import follow_up as job
 from tests.api.test_claims import Practice
 from tests.api.test_tracking import answer_batches, skip_numbers_to, submit_all
+from tests.dates import at_desk, days_ago, today
 
 
 @pytest.fixture
@@ -74,12 +75,15 @@ def test_a_retry_after_a_crash_sends_no_second_inquiry_nor_task(app, practice, a
 
 def test_a_claim_near_its_filing_limit_gets_an_urgent_task(app, practice, api):
     coding = {"diagnoses": ["I10"], "lines": [{"code": "99213", "diagnosis_pointers": [1], "unit_charge_cents": 9000}]}
-    # Seen 2025-12-01 with a 365-day limit: the last day is 2026-12-01, the alert comes 14 days before.
-    old = practice.claim(at="2025-12-01T09:00:00-06:00", coding=coding)
-    assert old["follow_up_reason"] == "timely_filing" and old["follow_up_on"] == "2026-11-17"
-    assert job.work(message(practice, date(2026, 11, 23)), "m") == 1
+    # Seen 360 days ago with a 365-day limit: the last day is in 5 days, the alert came 14 days before it.
+    seen = days_ago(360)
+    old = practice.claim(at=at_desk(seen), coding=coding)
+    alert = seen + timedelta(days=365 - 14)
+    assert old["follow_up_reason"] == "timely_filing" and old["follow_up_on"] == alert.isoformat()
+    assert job.work(message(practice, today()), "m") == 1
     assert [(t["reason"], t["priority"]) for t in tasks_of(practice, api, old["id"])] == [("timely_filing", "urgent")]
-    assert claim(practice, api, old["id"])["follow_up_on"] == "2026-12-07"
+    recheck = today() + timedelta(days=get_settings().follow_up_recheck_days)
+    assert claim(practice, api, old["id"])["follow_up_on"] == recheck.isoformat()
 
 
 def test_a_rejected_claim_gets_a_billing_task_when_the_rejection_arrives(app, practice, api):
@@ -130,7 +134,7 @@ def test_operators_run_the_job_on_demand_and_firm_keys_cannot(api, practice):
 
 
 def test_a_practice_with_more_due_than_one_message_takes_goes_on_in_one_continuation(app, practice, api):
-    made = [practice.claim(at=f"{day}T09:00:00-06:00") for day in ("2026-03-10", "2026-03-11", "2026-03-12")]
+    made = [practice.claim(at=at_desk(days_ago(days))) for days in (10, 9, 8)]
     submit_all(practice)
     due = max(date.fromisoformat(claim(practice, api, c["id"])["follow_up_on"]) for c in made)
     sent = []

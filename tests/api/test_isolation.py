@@ -9,6 +9,7 @@ import pytest
 
 from tests.api.conftest import practice_body
 from tests.api.test_tracking import answer_batches
+from tests.dates import at_desk, days_ago, days_ahead
 
 FORBIDDEN_STATUSES = {403, 404}
 
@@ -39,12 +40,12 @@ def tenant_a(app, api):
                                key=admin)[1]["id"]
     ids["visit_id"] = api.post(f"/practices/{practice}/visits", {
         "patient_id": ids["patient_id"], "provider_id": ids["provider_id"],
-        "scheduled_at": "2026-12-01T09:00:00-06:00"}, key=admin)[1]["id"]
+        "scheduled_at": at_desk(days_ahead(7))}, key=admin)[1]["id"]
     api.post(f"/practices/{practice}/stripe/account", {"account_id": f"acct_{practice}"}, key=admin)
     # The claim's visit is in the past: a date of service in the future is a scrubber error, not ready to send.
     past_visit = api.post(f"/practices/{practice}/visits", {
         "patient_id": ids["patient_id"], "provider_id": ids["provider_id"],
-        "scheduled_at": "2026-11-02T09:00:00-06:00"}, key=admin)[1]["id"]
+        "scheduled_at": at_desk(days_ago(10))}, key=admin)[1]["id"]
     visit_url = f"/practices/{practice}/visits/{past_visit}"
     api.post(f"{visit_url}/check-in", {"version": 1}, key=admin)
     api.post(f"{visit_url}/check-out", {"version": 2}, key=admin)

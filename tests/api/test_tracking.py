@@ -11,6 +11,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys
 from tests.api.test_claims import CODING, Practice
 from tests.unit.edi.samples import read_sample, sample_params
+from tests.dates import at_desk, days_ago
 
 ANSWERED = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
 
@@ -71,8 +72,8 @@ def submit_all(practice):
 def test_the_sandbox_answers_accept_one_claim_and_reject_two_with_reasons(app, practice, api):
     accepted = practice.claim()
     skip_numbers_to(practice, 8)
-    missing_information = practice.claim(at="2026-03-11T09:00:00-06:00")
-    member_id_invalid = practice.claim(at="2026-03-12T09:00:00-06:00")
+    missing_information = practice.claim(at=at_desk(days_ago(9)))
+    member_id_invalid = practice.claim(at=at_desk(days_ago(8)))
     assert member_id_invalid["patient_control_number"].endswith("9")
     answer_batches(app, submit_all(practice))
 

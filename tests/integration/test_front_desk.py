@@ -10,9 +10,10 @@ import pytest
 import requests
 
 from local.config import REPO
+from tests.dates import at_desk, days_ago, days_ahead
 
 pytestmark = pytest.mark.integration
-DAY = "2026-12-09"
+DAY = days_ahead(2).isoformat()  # the visit the eligibility job checks
 
 
 def call(stack, method, path, body=None, key=None):
@@ -77,7 +78,7 @@ def test_a_submitted_claim_comes_back_accepted_through_the_sandbox_clearinghouse
     """837 to the outbox, the runner's sandbox clearinghouse answers in the inbox, the inbox handler applies."""
     base, key = desk["base"], desk["key"]
     visit = call(stack, "POST", f"{base}/visits", {"patient_id": desk["patient"], "provider_id": desk["provider"],
-                                                   "scheduled_at": "2026-11-02T10:00:00-06:00"}, key)[1]
+                                                   "scheduled_at": at_desk(days_ago(10), hour=10)}, key)[1]
     call(stack, "POST", f"{base}/visits/{visit['id']}/check-in", {"version": 1}, key)
     call(stack, "POST", f"{base}/visits/{visit['id']}/check-out", {"version": 2}, key)
     status, _ = call(stack, "PUT", f"{base}/visits/{visit['id']}/coding", {"diagnoses": ["I10"], "lines": [

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from tests.dates import at_desk, days_ago, days_ahead
 
 pytestmark = pytest.mark.integration
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
@@ -52,11 +53,11 @@ def tenant(stack):
         "entity_type": "individual", "npi": "1003000126", "first_name": "Fuzz", "last_name": "Doctor",
         "taxonomy_code": "207Q00000X", "roles": ["rendering"]}, admin)["id"]
     ids["visit_id"] = post(stack, base + "/visits", {
-        "patient_id": ids["patient_id"], "provider_id": doctor, "scheduled_at": "2026-12-01T09:00:00-06:00"},
+        "patient_id": ids["patient_id"], "provider_id": doctor, "scheduled_at": at_desk(days_ahead(7))},
         admin)["id"]
     # The claim's visit is in the past: a date of service in the future is a scrubber error, not ready to send.
     visit = base + "/visits/" + post(stack, base + "/visits", {
-        "patient_id": ids["patient_id"], "provider_id": doctor, "scheduled_at": "2026-11-02T09:00:00-06:00"},
+        "patient_id": ids["patient_id"], "provider_id": doctor, "scheduled_at": at_desk(days_ago(10))},
         admin)["id"]
     post(stack, visit + "/check-in", {"version": 1}, admin, status=200)
     post(stack, visit + "/check-out", {"version": 2}, admin, status=200)

@@ -3,11 +3,13 @@
 Each kept service is one pickle of its backends (every account and region moto made for it), replaced whole:
 written aside, flushed to disk, then renamed, so a kill mid-write leaves the previous file. Object bodies of
 BLOB_BYTES or more are kept apart in `blobs/<sha256>`, each written once, so saving S3 costs its keys rather
-than its bytes. Three things in moto's objects do not pickle as they are, and are handled here:
+than its bytes. Three things in moto do not pickle as they are, and are handled here:
 - locks and conditions are made anew on load; an SQS queue's condition is made on STATE_LOCK (see
   `queue_condition`);
 - dict subclasses keep their raw contents: moto's versioned key store answers `items()` with each key's
-  latest version only, so a plain pickle would drop every older version of an object.
+  latest version only, so a plain pickle would drop every older version of an object;
+- a service's BackendDict carries state of its own beside the backends (`_shared`), which is kept too.
+A test of each is in tests/integration/test_local_aws.py.
 """
 from __future__ import annotations
 
@@ -46,7 +48,11 @@ def restore_dict(obj: dict[Any, Any], state: tuple[dict[Any, Any], dict[str, Any
     """Fill a dict subclass from its raw contents, past any __setitem__ it overrides."""
     contents, attributes = state
     dict.update(obj, contents)
-    obj.__dict__.update(attributes)
+    if attributes:
+        obj.__dict__.update(attributes)
+
+
+_LOCK, _RLOCK = type(threading.Lock()), type(threading.RLock())
 
 
 class _Saver(pickle.Pickler):
@@ -82,8 +88,6 @@ class _Saver(pickle.Pickler):
         return name
 
 
-_LOCK, _RLOCK = type(threading.Lock()), type(threading.RLock())
-
 
 class _Loader(pickle.Unpickler):
     def __init__(self, handle: IO[bytes], blobs: Path) -> None:
@@ -117,6 +121,8 @@ class KeptState:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.blobs = directory / "blobs"
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # objects hold patient data: owner only
+        self.blobs.mkdir(mode=0o700, exist_ok=True)
 
     def file(self, service: str) -> Path:
         return self.directory / f"{service}.pickle"
@@ -127,8 +133,8 @@ class KeptState:
 
         for service in services:
             backends = get_backend(service)  # type: ignore[call-overload]
-            saved = {"backends": {(account, region): backend for account, region, backend in backends.iter_backends()},
-                     "shared": _shared(backends)}
+            per_account = {(account, region): backend for account, region, backend in backends.iter_backends()}
+            saved = {"backends": per_account, "shared": _shared(backends)}
 
             def write(handle: IO[bytes]) -> None:
                 pickle.dump({"moto": moto_version()}, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -142,8 +148,6 @@ class KeptState:
         A state written by another moto version is refused: its classes may have changed under the pickle."""
         from moto.backends import get_backend
 
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.blobs.mkdir(exist_ok=True)
         for leftover in [*self.directory.glob("*.tmp"), *self.blobs.glob("*.tmp")]:
             leftover.unlink()  # a write cut short by a kill; the file it was to replace is whole
         used: set[str] = set()

@@ -9,7 +9,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import IO, Any, Callable, Mapping
 
 REPO = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
@@ -62,6 +62,16 @@ class StackConfig:
         return self.state_dir / "dynamodb"
 
     @property
+    def aws_dir(self) -> Path:
+        """moto's S3 objects, SQS messages, secrets and sent mail (local/kept_state.py)."""
+        return self.state_dir / "aws"
+
+    @property
+    def inbox_delivered_file(self) -> Path:
+        """The EDI inbox objects the event runner has handed to the app, so a restart does not hand them again."""
+        return self.state_dir / "inbox-delivered.json"
+
+    @property
     def stripe_state_file(self) -> Path:
         return self.state_dir / "localstripe.pickle"
 
@@ -106,3 +116,14 @@ def ensure_key(path: Path, prefix: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def write_whole(path: Path, write: Callable[[IO[bytes]], Any]) -> None:
+    """Write next to path, flush to disk, then rename over it: readers find the old file or the new one, whole,
+    even after a kill mid-write."""
+    aside = path.with_name(path.name + ".tmp")
+    with aside.open("wb") as handle:
+        write(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(aside, path)

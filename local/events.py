@@ -6,18 +6,22 @@ It hands the app's own handlers the events AWS would deliver, shaped as AWS shap
   deleted only when the handler returns; if it raises, the messages become visible again after the queue's
   visibility timeout and the queue's redrive policy moves them to the DLQ, as with Lambda;
 - `@app.on_cw_event`: a new object under `inbox/` in the EDI bucket becomes the EventBridge "Object Created"
-  event the bucket notification sends in AWS, given to each handler whose pattern matches it, once.
+  event the bucket notification sends in AWS, given to each handler whose pattern matches it, once; with
+  `--delivered FILE` (as `make run` starts it) once across restarts too, as the stack keeps the bucket.
 
 With the sandbox clearinghouse (REVCYCLE_CLEARINGHOUSE=sandbox), it also plays the clearinghouse at the
 mailbox: each new 837 in the outbox is answered in the inbox (local/clearinghouse.py).
 """
 from __future__ import annotations
 
+import argparse
+import json
 import logging
 import signal
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Callable
 
 from chalice import Chalice
@@ -27,6 +31,7 @@ from chalice.local import LambdaContext
 from chalicelib.core.logs import WithheldMessagesText
 from chalicelib.core.settings import Settings
 from local import patterns, shapes
+from local.config import write_whole
 from local.schedules import NextTime, expression_text, next_time_function
 
 log = logging.getLogger("local.events")
@@ -36,6 +41,7 @@ LONG_POLL_SECONDS = 20  # SQS's maximum, as Lambda's poller uses
 IDLE_SECONDS = 1.0  # how often schedules and the EDI inbox are checked
 RETRY_SECONDS = 5.0  # after a missing queue or an unreachable endpoint
 Handler = Callable[[dict[str, Any], Any], Any]
+Identity = tuple[str, str, str]  # an inbox object's key, ETag and LastModified
 
 
 def utcnow() -> datetime:
@@ -72,7 +78,8 @@ class EventRunner:
     """Reads the app's event sources once; `run` drives them until stopped, the step methods once each."""
 
     def __init__(self, app: Chalice, settings: Settings, *, stage: str = "local", sqs: Any = None, s3: Any = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, delivered: Path | None = None) -> None:
+        """`delivered` keeps which inbox objects were handed over across restarts (the stack's state dir)."""
         import boto3  # clients only when a runner is made, never at import
 
         self.app, self.settings, self.stage, self.clock = app, settings, stage, clock
@@ -82,7 +89,8 @@ class EventRunner:
         self.schedules: list[Schedule] = []
         self.queues: list[QueueConsumer] = []
         self.inbox: list[InboxConsumer] = []
-        self._seen: set[tuple[str, str, str]] = set()
+        self.delivered = delivered
+        self._seen = read_delivered(delivered)
         self._warned: set[str] = set()
         self.clearinghouse = None
         if settings.clearinghouse == "sandbox":
@@ -193,15 +201,27 @@ class EventRunner:
                             self.settings.edi_bucket)
             return 0
         current = {(item["Key"], item["ETag"], shapes.iso(item["LastModified"])): item for item in listed}
-        new = [item for identity, item in current.items() if identity not in self._seen]
-        # Only what is still listed is remembered: a deleted key can come back as a new object.
-        self._seen = set(current)
-        for item in new:
+        new = [(identity, item) for identity, item in current.items() if identity not in self._seen]
+        listed_now = set(current)
+        if not self._seen <= listed_now:
+            # Only what is still listed is remembered: a deleted key can come back as a new object.
+            self._seen &= listed_now
+            self._remember()
+        for identity, item in new:
             event = shapes.object_created_event(self.settings.edi_bucket, item, self.region)
             for consumer in self.inbox:
                 if patterns.matches(consumer.pattern, event):
                     self._invoke(consumer.name, consumer.handler, event)
+            # Remembered once handed over: a runner killed in between hands it over again at its next start (at
+            # least once, as EventBridge delivers), and never skips it.
+            self._seen.add(identity)
+            self._remember()
         return len(new)
+
+    def _remember(self) -> None:
+        if self.delivered is not None:
+            text = json.dumps(sorted(self._seen))
+            write_whole(self.delivered, lambda handle: handle.write(text.encode()))
 
     def answer_outbox(self) -> int:
         """The sandbox clearinghouse answers new 837s (nothing when a real clearinghouse is configured)."""
@@ -254,7 +274,18 @@ class EventRunner:
             return None
 
 
-def main() -> None:
+def read_delivered(path: Path | None) -> set[Identity]:
+    if path is None or not path.exists():
+        return set()
+    return {(key, etag, modified) for key, etag, modified in json.loads(path.read_text())}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m local.events", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--delivered", type=Path,
+                        help="file that keeps which EDI inbox objects were handed over, across restarts")
+    options = parser.parse_args(argv)
     # The runner's own lines at INFO; boto's and PynamoDB's chatter only when something is wrong.
     # Tracebacks without their messages: a handler's error may quote a patient's name (chalicelib/core/logs.py).
     output = logging.StreamHandler()
@@ -264,7 +295,7 @@ def main() -> None:
     from app import app  # the repository root is on sys.path: `python -m` runs from it
     from chalicelib.core.settings import get_settings
 
-    runner = EventRunner(app, get_settings())
+    runner = EventRunner(app, get_settings(), delivered=options.delivered)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda signum, frame: stop.set())

@@ -27,7 +27,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--state-dir", type=Path, default=REPO / ".revcycle",
                         help="keys, DynamoDB data, localstripe data and logs (default: .revcycle)")
     parser.add_argument("--in-memory", action="store_true",
-                        help="keep DynamoDB data in memory only (the integration tests use this)")
+                        help="keep DynamoDB's and moto's data in memory only (the integration tests use this)")
     return parser.parse_args(argv)
 
 
@@ -57,10 +57,11 @@ def start_stand_ins(config: StackConfig, env: dict[str, str], java: str, jar: Pa
     if db_path is not None:
         db_path.mkdir(parents=True, exist_ok=True)
     python = sys.executable
+    aws_state = [] if config.in_memory else ["--state", str(config.aws_dir)]
     plans: list[tuple[str, list[str], Callable[[], bool]]] = [
         ("dynamodb", dynamodb.argv(java, jar, config.dynamodb_port, db_path),
          lambda: http_answers(config.url(config.dynamodb_port))),
-        ("moto", [python, "-m", "moto.server", "-H", LOOPBACK, "-p", str(config.moto_port)],
+        ("moto", [python, "-m", "local.aws", "--port", str(config.moto_port), *aws_state],
          lambda: http_answers(config.url(config.moto_port) + "/moto-api/")),
         ("stripe", [python, "-m", "local.stripe", "--port", str(config.stripe_port),
                     "--state", str(config.stripe_state_file)],
@@ -76,7 +77,7 @@ def start_stand_ins(config: StackConfig, env: dict[str, str], java: str, jar: Pa
 
 
 def provision_resources(config: StackConfig) -> None:
-    """Create what infra/ deploys, idempotently: after a restart the table is kept, moto's resources remade."""
+    """Create what infra/ deploys, idempotently: after a restart the table, buckets and queues are kept."""
     from chalicelib.core.settings import Settings
     from infra.provision import provision
 
@@ -102,7 +103,8 @@ def start_app(config: StackConfig, env: dict[str, str], children: list[Child], s
     api = spawn("api", apiserver.command(LOOPBACK, config.api_port), env, None, cwd=REPO)
     children.append(api)
     # Its output goes to the terminal with the API's: both are the app's own logs.
-    children.append(spawn("events", [sys.executable, "-m", "local.events"], env, None, cwd=REPO))
+    delivered = [] if config.in_memory else ["--delivered", str(config.inbox_delivered_file)]
+    children.append(spawn("events", [sys.executable, "-m", "local.events", *delivered], env, None, cwd=REPO))
     wait_ready(api, lambda: http_ok(config.url(config.api_port) + "/health"), stop)
 
 
@@ -116,13 +118,14 @@ def shown(path: Path) -> str:
 
 def print_summary(config: StackConfig) -> None:
     data = "in memory" if config.in_memory else f"data in {shown(config.dynamodb_dir)}"
+    kept = "in memory" if config.in_memory else f"kept in {shown(config.aws_dir)}"
     lines = [
         "Revcycle local stack is up. Ctrl-C stops every process it started.",
         f"  root key  {shown(config.root_key_file)}   "
         f"(Authorization: Bearer $(cat {shown(config.root_key_file)}))",
         f"  api       {config.url(config.api_port)}   chalice local (access log without query strings)",
         f"  dynamodb  {config.url(config.dynamodb_port)}   DynamoDB Local, {data} (listens on all interfaces)",
-        f"  aws       {config.url(config.moto_port)}   moto: S3, SQS, SES, Secrets Manager (in memory)",
+        f"  aws       {config.url(config.moto_port)}   moto: S3, SQS, SES, Secrets Manager ({kept})",
         f"  stripe    {config.url(config.stripe_port)}   localstripe, its webhooks sent to the api's /webhooks/stripe",
         "  events    local event runner: schedules, queues, EDI inbox (no port)",
         f"  logs      {shown(config.log_dir)}/   (DynamoDB Local, moto, localstripe)",

@@ -5,7 +5,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 import boto3
@@ -15,7 +14,8 @@ import requests
 from local import dynamodb
 from local.config import REPO
 from local.procs import Child, http_answers, spawn, stop_all, wait_ready
-from tests.integration.running_stack import RunningStack, free_ports, require_stack_tools, start_stack, stop_stack
+from tests.integration.running_stack import (RunningStack, descendants, free_ports, require_stack_tools, start_stack,
+                                             stop_stack, wait_gone)
 
 pytestmark = pytest.mark.integration
 
@@ -76,30 +76,6 @@ def test_dynamodb_local_keeps_its_data_across_a_hard_restart(tmp_path: Path) -> 
         stop_all([second])
 
 
-def descendants(pid: int) -> set[int]:
-    """Every live process below pid, read from /proc (field 4 of /proc/<pid>/stat is the parent)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended while we looked
-        if fields[0] != "Z":
-            parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
 def test_ctrl_c_stops_every_process_the_stack_started(tmp_path: Path) -> None:
     running = start_stack(tmp_path)
@@ -108,8 +84,5 @@ def test_ctrl_c_stops_every_process_the_stack_started(tmp_path: Path) -> None:
 
     assert stop_stack(running) == 0, running.printed()
 
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in started) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert [pid for pid in started if alive(pid)] == []
+    assert wait_gone(started) == []
     assert not any(http_answers(f"http://127.0.0.1:{port}", timeout=0.5) for port in running.ports.values())

@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Iterator
 
 import boto3
@@ -181,6 +182,23 @@ def test_a_new_inbox_object_becomes_one_object_created_event(runner: EventRunner
     assert event["detail"]["bucket"]["name"] == recorder.bucket
     assert event["detail"]["object"]["key"] == "inbox/999-0001.x12"
     assert event["detail"]["object"]["size"] == 7
+
+
+def test_an_inbox_object_handed_over_before_a_restart_is_not_handed_over_again(aws: None, recorder: Recorder,
+                                                                               tmp_path: Path) -> None:
+    """The stack keeps the bucket across restarts (local/aws.py), so the runner keeps what it handed over."""
+    app, settings, delivered = make_app(recorder), Settings(stage="test", edi_bucket=recorder.bucket), \
+        tmp_path / "inbox-delivered.json"
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=recorder.bucket)
+    s3.put_object(Bucket=recorder.bucket, Key="inbox/F1/before.999", Body=b"ISA*00*")
+    assert EventRunner(app, settings, clock=lambda: T0, delivered=delivered).scan_inbox() == 1
+    s3.put_object(Bucket=recorder.bucket, Key="inbox/F1/while-stopped.999", Body=b"ISA*01*")
+
+    assert EventRunner(app, settings, clock=lambda: T0, delivered=delivered).scan_inbox() == 1
+
+    keys = [event["detail"]["object"]["key"] for event in recorder.named("inbox")]
+    assert keys == ["inbox/F1/before.999", "inbox/F1/while-stopped.999"]
 
 
 def test_the_runner_loop_handles_messages_until_stopped(runner: EventRunner, recorder: Recorder) -> None:

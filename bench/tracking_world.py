@@ -89,9 +89,10 @@ def world() -> Iterator[Tenant]:
     """A fresh moto account: table (from the template, no stream), EDI bucket, app secret, one firm."""
     from moto import mock_aws
 
-    from tests.moto_rollback import item_level_rollback
+    from tests.moto_rollback import item_level_rollback, one_request_at_a_time
 
     item_level_rollback()
+    one_request_at_a_time()
     with mock_aws():
         from chalicelib.core.ids import new_id
         from chalicelib.core.settings import get_settings

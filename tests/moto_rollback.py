@@ -1,5 +1,5 @@
-"""moto, made to roll a transaction back item by item: shared by the API tests (tests/api/conftest.py) and the
-benchmarks (bench/tracking_world.py).
+"""moto, made to roll a transaction back item by item, and to answer one request at a time: shared by the API
+tests (tests/api/conftest.py) and the benchmarks (bench/tracking_world.py).
 
 moto 5.2's TransactWriteItems deep-copies the whole table before each transaction (once per item naming it) so
 that it can restore it if the transaction is cancelled. With one session-long table, or 100,000 stored claims,
@@ -68,3 +68,24 @@ def item_level_rollback() -> None:
 
     transact_write_items.item_level_rollback = True  # type: ignore[attr-defined]
     backend.transact_write_items = transact_write_items
+
+
+def one_request_at_a_time() -> None:
+    """moto's backends are plain dicts, not safe for threads, and the app makes calls at once from threads (the
+    follow-up job's 276s and their S3 copies, core/fanout.py): moto answers them one after another, as if each
+    took its turn on the wire."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    if getattr(BotocoreStubber.process_request, "one_at_a_time", False):
+        return
+    original = BotocoreStubber.process_request
+    lock = threading.RLock()
+
+    def process_request(self: Any, request: Any) -> Any:
+        with lock:
+            return original(self, request)
+
+    process_request.one_at_a_time = True  # type: ignore[attr-defined]
+    BotocoreStubber.process_request = process_request  # type: ignore[method-assign]

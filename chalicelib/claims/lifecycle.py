@@ -17,12 +17,13 @@ from chalicelib.claims import followup, open_tasks
 from chalicelib.claims.items import ClaimEvent, ClaimItem
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict
-from chalicelib.db import keys, store
+from chalicelib.db import batched, keys, store
 from chalicelib.db.models import Item
 from chalicelib.tasks.items import Task
 
 T = TypeVar("T")
-MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
+MAX_TRANSACTION_ITEMS = batched.MAX_TRANSACTION_ITEMS
+STILL_OPEN = Task.status == "open"  # a task a move closes: one a person completed meanwhile keeps their note
 # Edited in place and judged again; a rejected claim never reached adjudication, so it is fixed and sent again.
 EDITABLE = frozenset({"draft", "ready", "needs_fix", "rejected"})
 # A claim the payer has (or may have) adjudicated changes only by a replacement (7) or a void (8).
@@ -80,9 +81,19 @@ def write(saves: Iterable[Item], what: str = "claim") -> None:
             for item in items:
                 tx.save(item)
             for task, actions in closing:
-                tx.update(task, actions, condition=Task.status == "open", add_version_condition=False)
+                tx.update(task, actions, condition=STILL_OPEN, add_version_condition=False)
     except TransactWriteError as error:
         raise store.translate_transaction(error, what) from None
+
+
+def units(moves: dict[str, list[Item]]) -> list[batched.Unit]:
+    """Many claims' moves, to write as few transactions as fit (db/batched.py): each claim's saves (claim id ->
+    the claim, its event and what goes with them) one unit, with the closing of the tasks its move cleared,
+    as `write` closes them (one BatchGetItem for all the claims, none when no move clears a task)."""
+    closing: dict[str, list[Any]] = {claim_id: [] for claim_id in moves}
+    for task, actions in open_tasks.closures([item for items in moves.values() for item in items]):
+        closing[task.claim_id].append((task, actions, STILL_OPEN))
+    return [batched.Unit(claim_id, saves=items, updates=closing[claim_id]) for claim_id, items in moves.items()]
 
 
 def chunks(entries: list[T], most: int, claim_of: Callable[[T], ClaimItem] = lambda entry: entry  # type: ignore

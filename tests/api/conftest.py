@@ -10,7 +10,7 @@ from moto import mock_aws
 
 from chalicelib.core.settings import get_settings
 from infra.provision import provision
-from tests.moto_rollback import item_level_rollback
+from tests.moto_rollback import item_level_rollback, one_request_at_a_time
 
 ROOT_KEY = "rcroot-test-root-key-0123456789abcdef"
 STRIPE_SECRET_KEY = "sk_test_local_api_tests"
@@ -21,6 +21,7 @@ VALID_NPIS = ["1234567893", "1245319599", "1679576722", "1003000126", "149775854
 @pytest.fixture(scope="session")
 def aws() -> Iterator[None]:
     item_level_rollback()  # tests/moto_rollback.py: moto otherwise copies the whole table per transaction
+    one_request_at_a_time()  # the app's calls made at once (core/fanout.py) reach moto's dicts in turn
     with mock_aws():
         provision(get_settings(), {"root_key": ROOT_KEY, "signing_key": "test-signing-key",
                                    "stripe_secret_key": STRIPE_SECRET_KEY,

@@ -2,7 +2,8 @@
 
 DynamoDB calls grow with the number of batches, not claims: claims are read with BatchGetItem (100 keys a
 call) or one Query of the `ready` work list, and moved to `submitted` with their events in transactions of
-`CLAIMS_PER_TRANSACTION` claims (two items each; DynamoDB allows 100 per transaction).
+`CLAIMS_PER_TRANSACTION` claims (two items each; DynamoDB allows 100 per transaction). The 837 is written from
+the segments each claim stored when it was judged (claims/codec.py), so no claim document is rebuilt on the way.
 
 Order of writes, so a crash never sends a file whose claims are not marked: (1) the batch item, `pending`, in
 the recovery index (db/recovery.py); (2) the claims, each conditional on the version read and on still being
@@ -122,8 +123,8 @@ def _complete(batch: ClaimBatch, moved: list[ClaimItem], parties: tuple[Party, P
     size = mailbox.size(batch.file_key) if recovered else None
     if size is None:
         number = int(batch.interchange_control_number)
-        documents = tuple(codec.loads(c.document) for c in moved)
-        text = write_837(Batch(batch.claim_type, *parties, documents, batch.id),  # type: ignore[arg-type]
+        claims = tuple(codec.claim_837(c.document, c.segments) for c in moved)
+        text = write_837(Batch(batch.claim_type, *parties, claims, batch.id),  # type: ignore[arg-type]
                          ControlNumbers(number, number, 1), usage=get_settings().usage_indicator, created=created)
         mailbox.send(batch.file_key, text)
         size = len(text)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/follow_up_ab.py [--before 234f86e] [--due 100] [--stored 2000] [--rounds 5]
                                            [--status-ms 500] [--dynamodb-ms 5] [--s3-ms 25]
 
-Each side is a worker process with its own copy of the project first on `sys.path`: this checkout (`after`)
+Each side is a worker process (bench/ab.py) with its own copy of the project first on `sys.path`: this checkout (`after`)
 and the files of commit `--before` from `git archive` (`before`). What is measured (the world, the claims, the
 run and its checks) is this file's code, run by both workers, so both sides are asked the very same thing and
 only the project's code differs. Each round asks each side for one fresh measurement, the order turned around
@@ -29,15 +29,10 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import io
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tarfile
-import tempfile
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -45,7 +40,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 HERE = Path(__file__).resolve().parent.parent
-ARCHIVED = ("chalicelib", "tests", "infra", "bench")  # what a worker imports from its side's tree
 DAY = date(2026, 11, 20)  # the job's day; the due claims were submitted two days before
 
 
@@ -128,65 +122,6 @@ def measure(stored: int, due: int, status_ms: float, dynamodb_ms: float, s3_ms: 
             "sent": payer.sent}
 
 
-def _serve(root: str) -> None:
-    answers = os.fdopen(os.dup(1), "w")
-    sys.stdout = sys.stderr  # what the work prints must not break the answers
-    sys.path[:] = [root, *[p for p in sys.path if Path(p or ".").resolve() not in (HERE, HERE / "bench")]]
-    os.environ.setdefault("REVCYCLE_LOG_LEVEL", "WARNING")
-    for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            if request["call"] == "origin":
-                result: Any = importlib.import_module("chalicelib").__file__
-            else:
-                result = measure(**request["kwargs"])
-            answer = {"result": result}
-        except BaseException as error:  # noqa: BLE001 - any failure goes to the parent, which stops the run
-            import traceback
-
-            answer = {"error": "".join(traceback.format_exception(error))}
-        answers.write(json.dumps(answer) + "\n")
-        answers.flush()
-
-
-# --- the parent: sides, rounds, figures ----------------------------------------------------------------------
-
-def _tree(rev: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix=f"follow-up-ab-{rev[:12]}-"))
-    archive = subprocess.run(["git", "-C", str(HERE), "archive", "--format=tar", rev, *ARCHIVED],
-                             check=True, capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as files:
-        files.extractall(folder, filter="data")
-    return folder
-
-
-class Side:
-    def __init__(self, label: str, root: Path) -> None:
-        self.label, self.root = label, root
-        self.worker = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve", str(root)],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root,
-                                       env={**os.environ, "PYTHONPATH": ""})
-        origin = Path(self.ask("origin"))
-        assert origin.is_relative_to(root), f"side {label} imports the project from {origin}, not {root}"
-
-    def ask(self, call: str, **kwargs: Any) -> Any:
-        assert self.worker.stdin and self.worker.stdout
-        self.worker.stdin.write(json.dumps({"call": call, "kwargs": kwargs}) + "\n")
-        self.worker.stdin.flush()
-        line = self.worker.stdout.readline()
-        if not line:
-            raise RuntimeError(f"side {self.label} died during {call} (its stderr is above)")
-        answer = json.loads(line)
-        if "error" in answer:
-            raise RuntimeError(f"side {self.label} failed in {call}:\n{answer['error']}")
-        return answer["result"]
-
-    def close(self) -> None:
-        if self.worker.stdin:
-            self.worker.stdin.close()
-        self.worker.wait(timeout=120)
-
-
 def _spread(values: list[float], unit: float = 1.0, digits: int = 2) -> str:
     scaled = [v * unit for v in values]
     return f"{statistics.median(scaled):.{digits}f} ({min(scaled):.{digits}f}-{max(scaled):.{digits}f})"
@@ -222,29 +157,26 @@ def main() -> None:
     parser.add_argument("--s3-ms", type=float, default=25.0, help="each S3 call's round trip")
     args = parser.parse_args()
     assert args.stored >= args.due > 0
-    tree = _tree(args.before)
-    sides = [Side("before", tree), Side("after", HERE)]
+    sys.path.insert(0, str(HERE))  # in the parent only: a worker's project is its side's (bench/ab.py)
+    from bench.ab import Sides, remove, tree
+
+    old = tree(args.before)
     loads = [os.getloadavg()[0]]
-    results: dict[str, list[dict[str, Any]]] = {side.label: [] for side in sides}
+    results: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
     try:
-        for side in sides:  # untimed: no round pays a side's first import of the job's modules
-            side.ask("measure", stored=5, due=5, status_ms=0, dynamodb_ms=0, s3_ms=0)
-        for number in range(args.rounds):
-            for side in sides if number % 2 == 0 else sides[::-1]:
-                results[side.label].append(side.ask("measure", stored=args.stored, due=args.due,
-                                                    status_ms=args.status_ms, dynamodb_ms=args.dynamodb_ms,
-                                                    s3_ms=args.s3_ms))
-                print(f"  round {number + 1}, {side.label}: {results[side.label][-1]['wall']:.2f} s", file=sys.stderr)
+        with Sides({"before": old, "after": HERE}, Path(__file__), {"REVCYCLE_LOG_LEVEL": "WARNING"}) as sides:
+            # untimed: no round pays a side's first import of the job's modules
+            sides.everywhere("measure", stored=5, due=5, status_ms=0, dynamodb_ms=0, s3_ms=0)
+            for number, ask_all in enumerate(sides.rounds(args.rounds), 1):
+                for label, result in ask_all("measure", stored=args.stored, due=args.due, status_ms=args.status_ms,
+                                             dynamodb_ms=args.dynamodb_ms, s3_ms=args.s3_ms).items():
+                    results[label].append(result)
+                    print(f"  round {number}, {label}: {result['wall']:.2f} s", file=sys.stderr)
     finally:
-        for side in sides:
-            side.close()
-        shutil.rmtree(tree, ignore_errors=True)
+        remove(old)
     loads.append(os.getloadavg()[0])
     _report(args, results, loads)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--serve"]:
-        _serve(sys.argv[2])
-    else:
-        main()
+    main()

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from chalicelib.edi.claim_837 import ClaimSegments
 
 ClaimType = Literal["professional", "institutional"]
 Sex = Literal["F", "M", "U"]
@@ -171,5 +174,5 @@ class Batch:
     claim_type: ClaimType
     submitter: Party
     receiver: Party
-    documents: tuple[ClaimDocument, ...]
+    documents: tuple[ClaimDocument | ClaimSegments, ...]  # a stored claim comes rendered (edi/claim_837.py)
     reference: str  # BHT03, the originator's batch id (our batch id)

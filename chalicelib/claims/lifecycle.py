@@ -9,12 +9,13 @@ behind closes that task in the same transaction (claims/open_tasks.py).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.claims import followup, open_tasks
 from chalicelib.claims.items import ClaimEvent, ClaimItem
+from chalicelib.core import fanout
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict
 from chalicelib.db import batched, keys, store
@@ -94,6 +95,22 @@ def units(moves: dict[str, list[Item]]) -> list[batched.Unit]:
     for task, actions in open_tasks.closures([item for items in moves.values() for item in items]):
         closing[task.claim_id].append((task, actions, STILL_OPEN))
     return [batched.Unit(claim_id, saves=items, updates=closing[claim_id]) for claim_id, items in moves.items()]
+
+
+def write_all(transactions: Sequence[Sequence[Item]], what: str = "claim", *,
+              at_once: int = fanout.AT_ONCE) -> list[bool]:
+    """Transactions that share no item, each written as `write` writes it, up to `at_once` in flight
+    (core/fanout.py): whether each was written. One that meets a concurrent change (Conflict) is not, and the
+    others are; any other error raises once every transaction has ended, and the ones written stay written, as
+    they would have one after another up to the error. Each item is staged before, by the caller's thread."""
+    def written(saves: Sequence[Item]) -> bool:
+        try:
+            write(saves, what)
+        except Conflict:
+            return False
+        return True
+
+    return fanout.all_of(transactions, written, at_once=at_once)
 
 
 def chunks(entries: list[T], most: int, claim_of: Callable[[T], ClaimItem] = lambda entry: entry  # type: ignore

@@ -114,7 +114,7 @@ def judge(scope: PracticeScope, document: ClaimDocument, payer: Payer, claim_id:
             "status": "needs_fix" if errors else "ready", "fingerprint": print_,
             "edit_tables": json.dumps(tables.used()), "total_charge_cents": document.claim.total_charge_cents,
             "service_from": document.claim.service_from.isoformat(),
-            "service_to": document.claim.service_to.isoformat(), "document": codec.dumps(document),
+            "service_to": document.claim.service_to.isoformat(), **codec.stored(document),
             "follow_up_rules": followup.rules_for(payer, document.claim.service_to).dumps()}
 
 

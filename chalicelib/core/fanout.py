@@ -5,6 +5,8 @@ nothing here is for work that needs the CPU.
 
 Each item's outcome is its own: an exception is kept as the item's outcome and never stops the others, and an
 item whose turn comes once `go_on()` is false (its Lambda running out of time) is not started at all.
+`all_of` is for work that stands or falls together (reads of one submission, its claims' transactions): it
+raises the first error once every item has ended.
 """
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from typing import Callable, Generic, Sequence, TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+# Below botocore's pool of 10 connections per client, so no call waits for a connection, and few enough that a
+# burst does not crowd out the container's other calls.
+AT_ONCE = 8
 
 
 @dataclass(frozen=True)
@@ -42,3 +47,13 @@ def each(items: Sequence[In], work: Callable[[In], Out], *, at_once: int,
         # Each item runs in a copy of the caller's context, so its log lines carry the caller's keys.
         futures = [pool.submit(contextvars.copy_context().run, one, item) for item in items]
         return [future.result() for future in futures]
+
+
+def all_of(items: Sequence[In], work: Callable[[In], Out], *, at_once: int = AT_ONCE) -> list[Out]:
+    """`work(item)` for every item as `each` runs them, the values in the items' order; the first error raises
+    once every item's work has ended (the others' effects stay, as they would one after another up to it)."""
+    outcomes = each(items, work, at_once=at_once)
+    for outcome in outcomes:
+        if outcome.error is not None:
+            raise outcome.error
+    return [outcome.value for outcome in outcomes]  # type: ignore[misc]

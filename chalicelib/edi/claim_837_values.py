@@ -68,11 +68,16 @@ def demographics(person: Person) -> SegmentSpec:
     return ("DMG", "D8", ymd(person.birth_date), person.sex)
 
 
+def claim_label(claim_id: str) -> str:
+    """How an error names a claim: by our id, never by anything the file carries."""
+    return f"claim {claim_id}" if claim_id else "a claim without a claim_id"
+
+
 class Checks:
     """The rules one claim must meet: the first it breaks raises, naming the claim and field, never the value."""
 
     def __init__(self, document: ClaimDocument, guide: str) -> None:
-        self.where = f"claim {document.claim_id}" if document.claim_id else "a claim without a claim_id"
+        self.where = claim_label(document.claim_id)
         self.guide = guide
 
     def require(self, field: str, ok: bool) -> None:

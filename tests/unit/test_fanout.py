@@ -1,7 +1,10 @@
 """core/fanout.py: many network waits at once, bounded, each item's outcome its own."""
 import threading
+import time
 
-from chalicelib.core.fanout import each
+import pytest
+
+from chalicelib.core.fanout import all_of, each
 
 
 def test_items_run_together_up_to_the_bound_and_never_more():
@@ -39,3 +42,26 @@ def test_items_whose_turn_comes_after_time_runs_out_are_not_started():
     outcomes = each(["a", "b", "c", "d"], started.append, at_once=1, go_on=lambda: next(left))
     assert started == ["a", "b"]
     assert [o.started for o in outcomes] == [True, True, False, False]
+
+
+def test_all_of_gives_the_values_in_the_items_order_whatever_finishes_first():
+    def slower_first(n):
+        time.sleep(0.01 * (5 - n))
+        return n * n
+
+    assert all_of([0, 1, 2, 3, 4], slower_first, at_once=5) == [0, 1, 4, 9, 16]
+
+
+def test_all_of_raises_the_first_error_once_every_items_work_has_ended():
+    done = []
+
+    def work(n):
+        if n == 0:
+            raise ValueError("the first fails")
+        time.sleep(0.05)
+        done.append(n)
+        return n
+
+    with pytest.raises(ValueError, match="the first fails"):
+        all_of([0, 1, 2, 3], work, at_once=4)
+    assert sorted(done) == [1, 2, 3]

@@ -15,7 +15,7 @@ judges no date against today, and a fixed day keeps those bytes.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from chalicelib.claims.document import (
     Address,

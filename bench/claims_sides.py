@@ -45,8 +45,8 @@ def write_837(passes: int) -> dict[str, Any]:
     from their stored form): CPU and wall seconds of all passes, and what the last pass wrote."""
     from chalicelib.claims import codec
     from chalicelib.claims.document import Batch, Party
-    from chalicelib.edi.claim_837 import write_837
-    from chalicelib.edi.writer import ControlNumbers
+    from chalicelib.edi.claim.writer import write_837
+    from chalicelib.edi.x12.writer import ControlNumbers
 
     stored, form = _held["claims"], _held["form"]
     parties = (Party("Revcycle Billing", "REVCYCLE01", "Billing Office", "2175550100"),

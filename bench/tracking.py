@@ -106,10 +106,10 @@ def bench_ingest(count: int) -> None:
 
 def refusal_277ca(level: str, text_837: str, batch_id: str) -> str:
     """A 277CA answering the 837 that rejects above the claims (see the module's docstring)."""
-    from chalicelib.edi.claim_837_reader import read_837
-    from chalicelib.edi.claim_ack_277ca import Decision, Status, build_277ca
-    from chalicelib.edi.claim_ack_277ca_build import RECEIVED
-    from chalicelib.edi.writer import ControlNumbers
+    from chalicelib.edi.claim.reader import read_837
+    from chalicelib.edi.acks.ack_277ca import Decision, Status, build_277ca
+    from chalicelib.edi.acks.build_277ca import RECEIVED
+    from chalicelib.edi.x12.writer import ControlNumbers
     from tests.x12_fixtures import x12_fixture
 
     if level == "alone":

@@ -39,8 +39,8 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys, pages, recovery, store
 from chalicelib.db.models import Firm
-from chalicelib.edi.claim_837 import write_837
-from chalicelib.edi.writer import ControlNumbers
+from chalicelib.edi.claim.writer import write_837
+from chalicelib.edi.x12.writer import ControlNumbers
 
 CLAIMS_PER_TRANSACTION = 50  # two items each (claim, event), with room kept for the tasks a move closes
 KEYS_PER_READ = 100  # BatchGetItem's most

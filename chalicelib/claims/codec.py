@@ -5,7 +5,7 @@ Dates become ISO strings and tuples lists; reading rebuilds every nested datacla
 same document the scrubber judged and the 837 writer will write.
 
 `segments` is what the 837 writer needs of the claim in the form it needs it: the claim rendered when it was
-judged (edi.claim_837.render: checked, every segment formatted), as JSON with the rendering's number and a
+judged (edi/claim/writer.py, render: checked, every segment formatted), as JSON with the rendering's number and a
 digest of the `document` text it came from. Reading it back is a small JSON parse where rebuilding the document
 took a third of the time to write an 837. Segments that came from another document text (one changed without
 them) or another rendering, and claims stored before segments were, are rendered again from the document, which
@@ -31,8 +31,8 @@ from chalicelib.claims.document import (
     Provider,
     Subscriber,
 )
-from chalicelib.edi.claim_837 import RENDERING, ClaimSegments, render
-from chalicelib.edi.segments import X12Error
+from chalicelib.edi.claim.writer import RENDERING, ClaimSegments, render
+from chalicelib.edi.x12.segments import X12Error
 
 
 def _plain(value: Any) -> Any:

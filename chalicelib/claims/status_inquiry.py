@@ -31,9 +31,9 @@ from chalicelib.core.errors import AlreadyExists, Conflict, ValidationFailed, fi
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys, pages, recovery, store
-from chalicelib.edi.claim_status import build_276, parse_277
-from chalicelib.edi.segments import X12Error
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.status.inquiry import build_276, parse_277
+from chalicelib.edi.x12.segments import X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
 
 ASKABLE = lifecycle.AT_PAYER  # a claim the payer has: submitted, accepted, paid, partial, denied, appealed
 Page = tuple[list[Any], "str | None"]

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from chalicelib.core.errors import DomainError
 from chalicelib.core.logs import get_logger
-from chalicelib.edi.segments import X12Error
+from chalicelib.edi.x12.segments import X12Error
 
 REFUSALS = (DomainError, X12Error)
 

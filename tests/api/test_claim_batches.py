@@ -8,8 +8,8 @@ from chalicelib.claims import codec
 from chalicelib.claims.items import ClaimItem
 from chalicelib.core.settings import get_settings
 from chalicelib.db import keys
-from chalicelib.edi.claim_837 import RENDERING, render
-from chalicelib.edi.claim_837_reader import read_837
+from chalicelib.edi.claim.writer import RENDERING, render
+from chalicelib.edi.claim.reader import read_837
 from tests.api.test_claims import Practice
 from tests.x12_validate import pyx12_errors
 from tests.dates import at_desk, days_ago

@@ -20,7 +20,7 @@ from chalicelib.core.auth import PracticeScope, Principal
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.settings import get_settings
 from chalicelib.db import keys, recovery
-from chalicelib.edi.claim_837_reader import read_837
+from chalicelib.edi.claim.reader import read_837
 from chalicelib.jobs import recovery as sweeper
 from tests.api.test_claims import Practice
 from tests.api.test_tracking import ANSWERED, deliver, skip_numbers_to

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from chalicelib.claims import codec
-from chalicelib.edi.claim_837 import RENDERING, render
-from chalicelib.edi.segments import X12Error
+from chalicelib.edi.claim.writer import RENDERING, render
+from chalicelib.edi.x12.segments import X12Error
 from tests.claims_corpus import corpus
 from tests.claims_factory import make_document, make_institutional
 

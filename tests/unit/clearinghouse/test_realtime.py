@@ -17,9 +17,9 @@ from chalicelib.clearinghouse import ClearinghouseError, ClearinghouseRejected, 
 from chalicelib.clearinghouse.realtime import Credentials, RealtimeGateway, secrets_manager_credentials
 from chalicelib.clearinghouse.sandbox import SandboxPayer
 from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
-from chalicelib.edi.claim_status import build_276, parse_277
-from chalicelib.edi.eligibility import parse_271
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.status.inquiry import build_276, parse_277
+from chalicelib.edi.eligibility.inquiry import parse_271
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
 from tests.aws_calls import counting
 from tests.claims_factory import CREATED, make_document
 from tests.unit.edi.factories import make_270

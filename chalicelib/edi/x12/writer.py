@@ -5,7 +5,7 @@ repeats; this module only formats and checks them). Every value is checked again
 a value containing one would silently shift every element after it, so it is refused instead.
 The check runs once per segment (`format_segment`), and a segment formatted once can be handed to
 `write_interchange` as its text, so a writer that keeps formatted segments (the 837's stored claims,
-edi/claim_837.py) does not check them again.
+edi/claim/writer.py) does not check them again.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from functools import lru_cache
 from datetime import datetime
 from typing import Literal, Sequence, Union
 
-from chalicelib.edi.segments import DEFAULT_DELIMITERS, Delimiters, X12Error
+from chalicelib.edi.x12.segments import DEFAULT_DELIMITERS, Delimiters, X12Error
 
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
 _MAX_CONTROL = 999_999_999  # ISA13 and GS06 are at most nine digits

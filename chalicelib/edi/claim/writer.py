@@ -5,7 +5,7 @@ HL levels of the guides' Table 2 (detail):
 - 2000A billing provider (HL03 20), with PRV*BI, 2010AA (NM1*85, N3, N4, REF*EI) and 2010AB pay-to (NM1*87);
 - 2000B subscriber (HL03 22) under it, with SBR, 2010BA (NM1*IL) and 2010BB payer (NM1*PR);
 - 2000C patient (HL03 23) under the subscriber, only when the patient is not the subscriber (PAT, NM1*QC).
-The claim itself (loop 2300 and down) comes from `claim_837p` or `claim_837i`, chosen by the claim's type.
+The claim itself (loop 2300 and down) comes from `professional.py` or `institutional.py`, chosen by the claim's type.
 
 Each claim is checked and formatted on its own by `render`, into a `ClaimSegments`: every segment of its levels
 but their HL, whose numbers depend on where the claim lands in the file. The claim service renders a claim when
@@ -29,8 +29,8 @@ from operator import attrgetter
 from typing import Literal
 
 from chalicelib.claims.document import Address, Batch, ClaimDocument, Provider
-from chalicelib.edi import claim_837i, claim_837p
-from chalicelib.edi.claim_837_values import (
+from chalicelib.edi.claim import institutional, professional
+from chalicelib.edi.claim.values import (
     Checks,
     address,
     claim_label,
@@ -39,8 +39,8 @@ from chalicelib.edi.claim_837_values import (
     provider_name,
     ymd,
 )
-from chalicelib.edi.segments import X12Error
-from chalicelib.edi.writer import (
+from chalicelib.edi.x12.segments import X12Error
+from chalicelib.edi.x12.writer import (
     ControlNumbers,
     Envelope,
     Parties,
@@ -64,8 +64,8 @@ class _Kind:
     claim_loop: Callable[[ClaimDocument], list[SegmentSpec]]
 
 
-_KINDS = {"professional": _Kind(claim_837p.VERSION, claim_837p.check, claim_837p.claim_loop),
-          "institutional": _Kind(claim_837i.VERSION, claim_837i.check, claim_837i.claim_loop)}
+_KINDS = {"professional": _Kind(professional.VERSION, professional.check, professional.claim_loop),
+          "institutional": _Kind(institutional.VERSION, institutional.check, institutional.claim_loop)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.edi.eligibility import parse_271  # noqa: E402 (after the path is set)
-from chalicelib.edi.reader import read_interchanges  # noqa: E402
+from chalicelib.edi.eligibility.inquiry import parse_271  # noqa: E402 (after the path is set)
+from chalicelib.edi.x12.reader import read_interchanges  # noqa: E402
 
 _ST_271 = re.compile(r"(^|[^A-Za-z0-9])ST[^A-Za-z0-9]271[^A-Za-z0-9]")
 

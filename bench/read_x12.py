@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.edi.reader import read_interchanges  # noqa: E402 (after the path is set)
-from chalicelib.edi.segments import X12Error  # noqa: E402
+from chalicelib.edi.x12.reader import read_interchanges  # noqa: E402 (after the path is set)
+from chalicelib.edi.x12.segments import X12Error  # noqa: E402
 
 
 def readable(samples: Path) -> list[str]:

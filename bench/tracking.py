@@ -106,10 +106,10 @@ def bench_ingest(count: int) -> None:
 
 def refusal_277ca(level: str, text_837: str, batch_id: str) -> str:
     """A 277CA answering the 837 that rejects above the claims (see the module's docstring)."""
-    from chalicelib.edi.claim_837_reader import read_837
-    from chalicelib.edi.claim_ack_277ca import Decision, Status, build_277ca
-    from chalicelib.edi.claim_ack_277ca_build import RECEIVED
-    from chalicelib.edi.writer import ControlNumbers
+    from chalicelib.edi.claim.reader import read_837
+    from chalicelib.edi.acks.ack_277ca import Decision, Status, build_277ca
+    from chalicelib.edi.acks.build_277ca import RECEIVED
+    from chalicelib.edi.x12.writer import ControlNumbers
     from tests.x12_fixtures import x12_fixture
 
     if level == "alone":
@@ -162,12 +162,24 @@ def follow_up_claims(tenant: Tenant, stored: int, dues: list[int]) -> Iterator[A
                           "payer_claim_control_number": f"SBX{number:09d}"}, "accepted")
 
 
-def _report(stored: int, due: int, acted: int, seconds: float, calls: Calls) -> None:
-    per_claim = {op.split(":", 1)[1]: n / due for op, n in sorted(calls.by_operation.items())}
-    print(f"  stored {stored:>7,}, due {due:>5,}: acted on {acted:,} in {seconds:6.2f} s "
-          f"({seconds / due * 1000:5.1f} ms a claim, {calls.seconds:.2f} s in AWS calls); {calls.total():,} calls "
-          f"= {calls.total() / due:.2f} a claim ({calls.detail()})")
-    print("      per due claim: " + ", ".join(f"{op} {n:.2f}" for op, n in per_claim.items()))
+def kept_documents(tenant: Tenant) -> Counter:
+    """The 276s and 277s kept in the EDI bucket for the practice's status inquiries, by kind."""
+    import boto3
+
+    from chalicelib.core.settings import get_settings
+
+    pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(
+        Bucket=get_settings().edi_bucket, Prefix=f"claim-status/{tenant.practice_id}/")
+    return Counter(item["Key"].rsplit("/", 1)[-1] for page in pages for item in page.get("Contents", []))
+
+
+def _report(stored: int, due: int, seconds: float, cpu: float, calls: Calls, messages: int) -> None:
+    table, s3 = calls.of("dynamodb"), calls.of("s3")
+    print(f"  stored {stored:>7,}, due {due:>5,}: {seconds:6.2f} s wall ({seconds / due * 1000:5.1f} ms a claim), "
+          f"{cpu:6.2f} s CPU, {calls.seconds:.2f} s inside AWS calls (summed over threads)")
+    print(f"      DynamoDB {calls.total('dynamodb'):,} calls ({calls.total('dynamodb') / due:.2f} a claim: "
+          + ", ".join(f"{op} {n:,}" for op, n in table.items()) + f"); S3 {calls.total('s3'):,} "
+          f"({', '.join(f'{op} {n:,}' for op, n in s3.items())}); {messages} job message(s)")
     print(f"      ms a call on moto: {calls.timing()}")
 
 
@@ -182,14 +194,18 @@ def bench_follow_up(stored: int, dues: list[int]) -> None:
         for k, due in enumerate(dues):
             message = {"job": follow_up.JOB, "practice_id": tenant.practice_id, "firm_id": tenant.firm_id,
                        "day": (FIRST_DAY + timedelta(days=k)).isoformat()}
+            before = kept_documents(tenant)
             with counting() as calls:
-                start = time.perf_counter()
-                acted, queue = 0, [message]  # a worker takes MAX_CLAIMS_PER_MESSAGE, then a continuation the rest
+                start, cpu = time.perf_counter(), time.process_time()
+                acted, queue, messages = 0, [message], 0  # MAX_CLAIMS_PER_MESSAGE, then a continuation the rest
                 while queue:
+                    messages += 1
                     acted += follow_up.work(queue.pop(0), f"bench-{k}", send_all=queue.extend)
-                seconds = time.perf_counter() - start
-            assert acted == due, (acted, due)
-            _report(stored, due, acted, seconds, calls)
+                seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            kept = kept_documents(tenant) - before
+            # The work was done, not only counted: every due claim acted on, its 276 and 277 kept.
+            assert acted == due and kept == Counter({"276.x12": due, "277.x12": due}), (acted, due, kept)
+            _report(stored, due, seconds, cpu, calls, messages)
         print(f"  peak RSS {peak_mib():,.0f} MiB")
 
 

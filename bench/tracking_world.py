@@ -1,8 +1,8 @@
 """The moto world of bench/tracking.py: the table, the EDI bucket, a firm, stored claims, and AWS calls counted.
 
-Calls are counted by operation on botocore's one call path (`BaseClient._make_api_call`), as
-bench/claims_submit.py does, and the time spent inside them (botocore and moto) is summed, so what remains of a
-run's wall time is our own code: parsing, decisions, PynamoDB, X12 building.
+Calls are counted by operation on botocore's one call path (`tests/aws_calls.py`, as bench/claims_submit.py
+does), and the time spent inside them (botocore and moto) is summed, so what remains of a run's wall time is our
+own code: parsing, decisions, PynamoDB, X12 building.
 
 Two departures from `infra/provision.py`, both for moto's sake and neither changing a call the code makes:
 - the table is created without its stream (moto keeps every stream record, a second copy of each item);
@@ -14,12 +14,12 @@ Two departures from `infra/provision.py`, both for moto's sake and neither chang
 from __future__ import annotations
 
 import os
-import time
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
+
+from tests.aws_calls import Calls, counting  # noqa: F401 - the benches take them from here
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
@@ -28,54 +28,6 @@ os.environ.setdefault("REVCYCLE_STAGE", "test")
 os.environ.setdefault("REVCYCLE_LOG_LEVEL", "WARNING")  # one JSON line per file or claim would drown the figures
 
 PAYER = "PAYER1"
-
-
-@dataclass
-class Calls:
-    by_operation: Counter = field(default_factory=Counter)
-    seconds_by_operation: Counter = field(default_factory=Counter)  # inside the calls: botocore and moto
-
-    @property
-    def seconds(self) -> float:
-        return sum(self.seconds_by_operation.values())
-
-    def total(self) -> int:
-        return sum(self.by_operation.values())
-
-    def detail(self) -> str:
-        return ", ".join(f"{_short(op)} {n}" for op, n in sorted(self.by_operation.items()))
-
-    def timing(self) -> str:
-        """Milliseconds per call, by operation: moto's cost, growing where moto scans."""
-        return ", ".join(f"{_short(op)} {self.seconds_by_operation[op] / n * 1000:.1f}"
-                         for op, n in sorted(self.by_operation.items()))
-
-
-def _short(operation: str) -> str:
-    return operation.split(":", 1)[1] if operation.startswith("dynamodb:") else operation
-
-
-@contextmanager
-def counting() -> Iterator[Calls]:
-    from botocore.client import BaseClient
-
-    calls = Calls()
-    original = BaseClient._make_api_call
-
-    def counted(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
-        operation = f"{self.meta.service_model.service_name}:{operation_name}"
-        calls.by_operation[operation] += 1
-        start = time.perf_counter()
-        try:
-            return original(self, operation_name, api_params)
-        finally:
-            calls.seconds_by_operation[operation] += time.perf_counter() - start
-
-    BaseClient._make_api_call = counted  # type: ignore[method-assign]
-    try:
-        yield calls
-    finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from chalicelib.claims.document import (
     Subscriber,
 )
 from chalicelib.claims.scrub import ScrubContext, scrub
-from chalicelib.edi.claim_837 import write_837
-from chalicelib.edi.writer import ControlNumbers
+from chalicelib.edi.claim.writer import write_837
+from chalicelib.edi.x12.writer import ControlNumbers
 
 DAY = date(2026, 3, 10)
 CLINIC = Address("100 Main St", "Springfield", "IL", "627011234")

@@ -9,8 +9,13 @@ them back if it is cancelled: the same state as moto's restore, since a transact
 from __future__ import annotations
 
 import copy
+import threading
 from types import SimpleNamespace
 from typing import Any
+
+# One transaction at a time: the swap of moto's `copy` below is module-wide, and moto's transaction code was not
+# written for threads (claims/lifecycle.py writes independent transactions from several threads at once).
+_ONE_AT_A_TIME = threading.RLock()
 
 
 def _named_items(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Any, Any, Any, Any]]:
@@ -56,23 +61,25 @@ def item_level_rollback() -> None:
         return value if isinstance(value, models.Table) else copy.deepcopy(value, memo)
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        saved = _named_items(self, transact_items)
-        models.copy = SimpleNamespace(deepcopy=deepcopy)  # the module's only use of `copy` is deepcopy
-        try:
-            return original(self, transact_items)
-        except Exception:
-            _put_back(saved)  # moto "restored" the live table onto itself; the named items go back here
-            raise
-        finally:
-            models.copy = copy
+        with _ONE_AT_A_TIME:
+            saved = _named_items(self, transact_items)
+            models.copy = SimpleNamespace(deepcopy=deepcopy)  # the module's only use of `copy` is deepcopy
+            try:
+                return original(self, transact_items)
+            except Exception:
+                _put_back(saved)  # moto "restored" the live table onto itself; the named items go back here
+                raise
+            finally:
+                models.copy = copy
 
     transact_write_items.item_level_rollback = True  # type: ignore[attr-defined]
     backend.transact_write_items = transact_write_items
 
 
 def one_request_at_a_time() -> None:
-    """moto's backends are plain dicts, not safe for threads, and the app makes independent calls at once
-    (chalicelib/core/parallel.py): moto answers them one after another, as if each took its turn on the wire."""
+    """moto's backends are plain dicts, not safe for threads, and the app makes calls at once from threads (the
+    follow-up job's 276s and their S3 copies, core/fanout.py): moto answers them one after another, as if each
+    took its turn on the wire."""
     import threading
 
     from moto.core.botocore_stubber import BotocoreStubber

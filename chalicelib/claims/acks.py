@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.claims.items import ClaimItem
-from chalicelib.edi.ack_999 import SetAck
-from chalicelib.edi.claim_ack_277ca import ClaimAck
-from chalicelib.edi.claim_ack_277ca_codes import REJECTED_CATEGORIES
-from chalicelib.edi.claim_status import ClaimStatus
+from chalicelib.edi.acks.ack_999 import SetAck
+from chalicelib.edi.acks.ack_277ca import ClaimAck
+from chalicelib.edi.acks.codes_277ca import REJECTED_CATEGORIES
+from chalicelib.edi.status.inquiry import ClaimStatus
 
 ACCEPTED, REJECTED, ACKNOWLEDGED, NOTED = "accepted", "rejected", "acknowledged", "noted"
 

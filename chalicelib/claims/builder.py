@@ -28,7 +28,7 @@ from chalicelib.claims.document import (
 from chalicelib.db.models import Payer as PayerItem
 from chalicelib.db.models import Practice
 from chalicelib.db.models import Provider as ProviderItem
-from chalicelib.edi.charset import x12_text
+from chalicelib.edi.x12.charset import x12_text
 from chalicelib.patients.items import Coverage, Patient, Person as Holder
 from chalicelib.patients.names import X12Name, for_x12
 from chalicelib.visits.items import Visit, VisitCoding

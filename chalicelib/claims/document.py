@@ -1,7 +1,7 @@
 """A claim as the payer will see it: every fact an 837P or 837I carries, in plain frozen dataclasses.
 
 The claim service builds one of these from stored items (practice, payer, patient, coverage, visit coding);
-the scrubber (`claims/scrub.py`) judges it and the 837 writers (`edi/claim_837p.py`, `edi/claim_837i.py`) turn
+the scrubber (`claims/scrub.py`) judges it and the 837 writers (`edi/claim/professional.py`, `edi/claim/institutional.py`) turn
 it into X12. Neither of those touches storage, so both are pure and fast, and tests build documents with
 `tests/claims_factory.make_document(**overrides)`.
 
@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from chalicelib.edi.claim.writer import ClaimSegments
 
 ClaimType = Literal["professional", "institutional"]
 Sex = Literal["F", "M", "U"]
@@ -171,5 +174,5 @@ class Batch:
     claim_type: ClaimType
     submitter: Party
     receiver: Party
-    documents: tuple[ClaimDocument, ...]
+    documents: tuple[ClaimDocument | ClaimSegments, ...]  # a stored claim comes rendered (edi/claim/writer.py)
     reference: str  # BHT03, the originator's batch id (our batch id)

@@ -43,11 +43,11 @@ from chalicelib.core.logs import get_logger
 from chalicelib.core.settings import get_settings
 from chalicelib.db import keys, recovery, store
 from chalicelib.db.models import Firm
-from chalicelib.edi.ack_999 import parse_999
-from chalicelib.edi.claim_ack_277ca import read_277ca
-from chalicelib.edi.claim_status import parse_277
-from chalicelib.edi.reader import read_interchanges
-from chalicelib.edi.segments import X12Error
+from chalicelib.edi.acks.ack_999 import parse_999
+from chalicelib.edi.acks.ack_277ca import read_277ca
+from chalicelib.edi.status.inquiry import parse_277
+from chalicelib.edi.x12.reader import read_interchanges
+from chalicelib.edi.x12.segments import X12Error
 
 KINDS = {"999": "999", "005010X214": "277CA", "005010X212": "277"}
 KIND = "edi_file"

@@ -1,9 +1,10 @@
 """Stored claims (pk=PRACTICE#p, sk=CLAIM#id), their history, batches and the pointers that keep them unique.
 
 A claim keeps the `ClaimDocument` it was built from as JSON (`document`): the snapshot the 837 is written
-from, so a batch of N claims needs no other reads. It holds patient data: the table is KMS-encrypted and the
-document never reaches a log. gsi1 keys the practice's claims by status (work lists), gsi2 by duplicate
-fingerprint.
+from, so a batch of N claims needs no other reads; and, beside it, that document's 837 segments as formatted
+when it was judged (`segments`, claims/codec.py), which are what a submission writes. Both hold patient data:
+the table is KMS-encrypted and neither ever reaches a log. gsi1 keys the practice's claims by status (work
+lists), gsi2 by duplicate fingerprint.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class ClaimItem(Item, discriminator="claim"):
     frequency_code = UnicodeAttribute()
     patient_control_number = UnicodeAttribute()  # CLM01, from the firm's counter
     document = UnicodeAttribute()  # JSON of the ClaimDocument (patient data)
+    segments = UnicodeAttribute(null=True)  # JSON: the document's 837 segments, rendered when judged (codec.py)
     findings = UnicodeAttribute()  # JSON list of scrubber findings
     icd10cm_code_set = UnicodeAttribute(null=True)  # the ICD-10-CM code set that judged the diagnoses (FY2027)
     error_count = NumberAttribute()

@@ -9,21 +9,23 @@ behind closes that task in the same transaction (claims/open_tasks.py).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.claims import followup, open_tasks
 from chalicelib.claims.items import ClaimEvent, ClaimItem
+from chalicelib.core import fanout
 from chalicelib.core.audit import Audit
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict
-from chalicelib.db import counters, keys, store
+from chalicelib.db import batched, counters, keys, store
 from chalicelib.db.models import Item
 from chalicelib.tasks.items import Task
 
 T = TypeVar("T")
-MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
+MAX_TRANSACTION_ITEMS = batched.MAX_TRANSACTION_ITEMS
+STILL_OPEN = Task.status == "open"  # a task a move closes: one a person completed meanwhile keeps their note
 # Edited in place and judged again; a rejected claim never reached adjudication, so it is fixed and sent again.
 EDITABLE = frozenset({"draft", "ready", "needs_fix", "rejected"})
 # A claim the payer has (or may have) adjudicated changes only by a replacement (7) or a void (8).
@@ -83,11 +85,37 @@ def write(saves: Iterable[Item], what: str = "claim", audit: Audit | None = None
             for item in items:
                 tx.save(item)
             for task, actions in closing:
-                tx.update(task, actions, condition=Task.status == "open", add_version_condition=False)
+                tx.update(task, actions, condition=STILL_OPEN, add_version_condition=False)
             for take in takes:
                 take.add_to(tx)
     except TransactWriteError as error:
         raise store.translate_transaction(error, what) from None
+
+
+def units(moves: dict[str, list[Item]]) -> list[batched.Unit]:
+    """Many claims' moves, to write as few transactions as fit (db/batched.py): each claim's saves (claim id ->
+    the claim, its event and what goes with them) one unit, with the closing of the tasks its move cleared,
+    as `write` closes them (one BatchGetItem for all the claims, none when no move clears a task)."""
+    closing: dict[str, list[Any]] = {claim_id: [] for claim_id in moves}
+    for task, actions in open_tasks.closures([item for items in moves.values() for item in items]):
+        closing[task.claim_id].append((task, actions, STILL_OPEN))
+    return [batched.Unit(claim_id, saves=items, updates=closing[claim_id]) for claim_id, items in moves.items()]
+
+
+def write_all(transactions: Sequence[Sequence[Item]], what: str = "claim", *,
+              at_once: int = fanout.AT_ONCE) -> list[bool]:
+    """Transactions that share no item, each written as `write` writes it, up to `at_once` in flight
+    (core/fanout.py): whether each was written. One that meets a concurrent change (Conflict) is not, and the
+    others are; any other error raises once every transaction has ended, and the ones written stay written, as
+    they would have one after another up to the error. Each item is staged before, by the caller's thread."""
+    def written(saves: Sequence[Item]) -> bool:
+        try:
+            write(saves, what)
+        except Conflict:
+            return False
+        return True
+
+    return fanout.all_of(transactions, written, at_once=at_once)
 
 
 def chunks(entries: list[T], most: int, claim_of: Callable[[T], ClaimItem] = lambda entry: entry  # type: ignore

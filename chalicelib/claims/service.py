@@ -3,7 +3,7 @@
 Every change runs the scrubber again and saves the claim with its findings and its event in one transaction
 (lifecycle.py), with the route's audit record and, for a new claim, its claim number (counters.Take). A claim
 with an error finding is `needs_fix` and cannot be submitted; one without is `ready`. Reads that do not depend
-on one another go together (store.read, core/parallel.py): docs/benchmarks.md counts each route's round trips.
+on one another go together (store.read, core/fanout.together): docs/benchmarks.md counts each route's round trips.
 """
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import AlreadyExists, Conflict, NotFound, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
-from chalicelib.core.parallel import together
 from chalicelib.core.secrets import get_app_secret
 from chalicelib.db import counters, keys, pages, store
 from chalicelib.db.models import Payer, Provider
@@ -142,7 +142,7 @@ def judge(scope: PracticeScope, document: ClaimDocument, claim_id: str, replaces
             "status": "needs_fix" if errors else "ready", "fingerprint": print_,
             "edit_tables": json.dumps(tables.used()), "total_charge_cents": document.claim.total_charge_cents,
             "service_from": document.claim.service_from.isoformat(),
-            "service_to": document.claim.service_to.isoformat(), "document": codec.dumps(document),
+            "service_to": document.claim.service_to.isoformat(), **codec.stored(document),
             "follow_up_rules": followup.rules_for(payer, document.claim.service_to).dumps()}
 
 

@@ -29,13 +29,13 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, now_iso, utcnow
 from chalicelib.core.errors import AlreadyExists, Conflict, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
-from chalicelib.core.parallel import together
 from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys, pages, recovery, store
-from chalicelib.edi.claim_status import build_276, parse_277
-from chalicelib.edi.segments import X12Error
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.status.inquiry import build_276, parse_277
+from chalicelib.edi.x12.segments import X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
 
 ASKABLE = lifecycle.AT_PAYER  # a claim the payer has: submitted, accepted, paid, partial, denied, appealed
 Page = tuple[list[Any], "str | None"]
@@ -49,10 +49,11 @@ def _parties() -> Parties:
                    receiver_id=settings.clearinghouse_receiver_id)
 
 
-def _write_276(claim: ClaimItem, trace_number: str, now: datetime) -> str:
-    """The 276 about the claim. An X12Error (the claim as stored breaks a 276 rule; it names the element, never
-    the value) goes to the caller before anything is recorded or sent: a person must fix the claim."""
-    number = counters.next_control_number(claim.practice_id)
+def write_276(claim: ClaimItem, trace_number: str, now: datetime, number: int | None = None) -> str:
+    """The 276 about the claim, under control number `number` (else the practice's next). An X12Error (the
+    claim as stored breaks a 276 rule; it names the element, never the value) goes to the caller before
+    anything is recorded or sent: a person must fix the claim."""
+    number = counters.next_control_number(claim.practice_id) if number is None else number
     return build_276(codec.loads(claim.document), trace_number, _parties(), ControlNumbers(number, number, 1),
                      usage=get_settings().usage_indicator, created=now)
 
@@ -85,10 +86,35 @@ def _answers(claim: ClaimItem, inquiry: StatusInquiry, text_277: str | None) -> 
     return mine
 
 
+def settled(inquiry: StatusInquiry, answers: list[Any], *, recovered: bool = False) -> dict[str, Any]:
+    """The changes that end an inquiry with its answers (or its error), out of the recovery index."""
+    return {"status": "answered" if answers else "error", "error": inquiry.error,
+            "answers": json.dumps([acks.status_summary(a) for a in answers]), **recovery.finished(recovered=recovered)}
+
+
 def _settle(inquiry: StatusInquiry, answers: list[Any], *, recovered: bool = False) -> None:
-    store.update(inquiry, {"status": "answered" if answers else "error", "error": inquiry.error,
-                           "answers": json.dumps([acks.status_summary(a) for a in answers]),
-                           **recovery.finished(recovered=recovered)}, inquiry.version, "status inquiry")
+    store.update(inquiry, settled(inquiry, answers, recovered=recovered), inquiry.version, "status inquiry")
+
+
+def record(claim: ClaimItem, inquiry_id: str, actor: str, reason: str | None, now: datetime) -> StatusInquiry:
+    """The inquiry as it is put before its 276 goes out: `sending`, and in the recovery index."""
+    return StatusInquiry(claim.pk, keys.status_inquiry_sk(claim.id, inquiry_id), id=inquiry_id, created_at=iso(now),
+                         updated_at=iso(now), practice_id=claim.practice_id, claim_id=claim.id,
+                         trace_number=inquiry_id, status="sending", actor=actor, reason=reason,
+                         raw_key=f"claim-status/{claim.practice_id}/{claim.id}/{inquiry_id}",
+                         **recovery.pending(KIND, inquiry_id, now, GRACE))
+
+
+def ask(claim: ClaimItem, inquiry: StatusInquiry, text_276: str, gateway: ClaimStatusGateway,
+        box: Mailbox) -> list[Any]:
+    """Keep the 276, send it, keep the 277: the 277's answers about the claim (none, the inquiry's error set,
+    when it failed). No table call: the caller saves the inquiry, so many claims may be asked at once."""
+    return _answers(claim, inquiry, _exchange(text_276, inquiry, gateway, box))
+
+
+def move_of(claim: ClaimItem, inquiry: StatusInquiry, answers: list[Any], now: str) -> acks.Move | None:
+    """The 277's answer as a move of the claim (kept on it and in its history), once per inquiry."""
+    return acks.from_277(claim, answers[0], inquiry.id, now) if answers else None
 
 
 def send(claim: ClaimItem, inquiry_id: str, actor: str, reason: str | None = None, *,
@@ -97,20 +123,15 @@ def send(claim: ClaimItem, inquiry_id: str, actor: str, reason: str | None = Non
     """Send one 276 for the claim under `inquiry_id`, once; (None, None) when that inquiry was made before.
     The move it returns (the 277 kept on the claim) is the caller's to save, with whatever else it saves."""
     now = clock()
-    inquiry = StatusInquiry(claim.pk, keys.status_inquiry_sk(claim.id, inquiry_id), id=inquiry_id,
-                            created_at=iso(now), updated_at=iso(now), practice_id=claim.practice_id,
-                            claim_id=claim.id, trace_number=inquiry_id, status="sending", actor=actor, reason=reason,
-                            raw_key=f"claim-status/{claim.practice_id}/{claim.id}/{inquiry_id}",
-                            **recovery.pending(KIND, inquiry_id, now, GRACE))
-    text_276 = _write_276(claim, inquiry_id, now)
+    inquiry = record(claim, inquiry_id, actor, reason, now)
+    text_276 = write_276(claim, inquiry_id, now)
     try:
         store.create(inquiry, "status inquiry")
     except AlreadyExists:
         return None, None
-    answers = _answers(claim, inquiry, _exchange(text_276, inquiry, gateway or get_status_gateway(),
-                                                 mailbox or get_mailbox()))
+    answers = ask(claim, inquiry, text_276, gateway or get_status_gateway(), mailbox or get_mailbox())
     _settle(inquiry, answers)
-    return inquiry, (acks.from_277(claim, answers[0], inquiry_id, iso(now)) if answers else None)
+    return inquiry, move_of(claim, inquiry, answers, iso(now))
 
 
 def recover(inquiry: StatusInquiry, mailbox: Mailbox, gateway: ClaimStatusGateway) -> StatusInquiry:
@@ -128,9 +149,9 @@ def recover(inquiry: StatusInquiry, mailbox: Mailbox, gateway: ClaimStatusGatewa
         answers = []
     else:
         now = utcnow()
-        answers = _answers(claim, inquiry, _exchange(_write_276(claim, inquiry.trace_number, now), inquiry, gateway,
+        answers = _answers(claim, inquiry, _exchange(write_276(claim, inquiry.trace_number, now), inquiry, gateway,
                                                      mailbox))
-    move = acks.from_277(claim, answers[0], inquiry.id, now_iso()) if answers else None
+    move = move_of(claim, inquiry, answers, now_iso())
     if move is not None:  # a conflict fails this attempt; the next one finds the 277 kept and the claim as it is
         lifecycle.write([claim, lifecycle.stage(claim, move.changes, move.event, inquiry.actor, move.detail)])
     _settle(inquiry, answers, recovered=True)

@@ -16,13 +16,13 @@ from chalicelib.claims import acks, codec, lifecycle
 from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem, ClaimNumber
 from chalicelib.core.errors import Conflict
 from chalicelib.db import keys, store
-from chalicelib.edi.ack_999 import Ack999
-from chalicelib.edi.claim_837_reader import read_837
-from chalicelib.edi.claim_ack_277ca import ClaimAck, LevelAck
+from chalicelib.edi.acks.ack_999 import Ack999
+from chalicelib.edi.claim.reader import read_837
+from chalicelib.edi.acks.ack_277ca import ClaimAck, LevelAck
 
 ACTOR = "job:edi-inbox"
 CLAIMS_PER_TRANSACTION = 25  # two items each, and one per task a move closes; DynamoDB allows 100
-MAX_CLAIMS_PER_SET = 5000  # claim_837.MAX_CLAIMS_PER_TRANSACTION: a batch above it was written as several sets
+MAX_CLAIMS_PER_SET = 5000  # edi/claim/writer.py MAX_CLAIMS_PER_TRANSACTION: a batch above it was written as several sets
 Plan = Callable[[ClaimItem], "acks.Move | None"]
 Covered = dict[str, tuple[ClaimItem, tuple[LevelAck, ...]]]  # claim id -> (claim, the rejecting levels over it)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -57,14 +58,20 @@ class Credentials:
 
 
 def secrets_manager_credentials(secret_id: str) -> Callable[[], Credentials]:
-    """A getter that reads the secret on its first call (boto3 loaded then) and keeps it."""
+    """A getter that reads the secret on its first call (boto3 loaded then) and keeps it. Safe from threads
+    (the follow-up job sends many 276s at once): one of them reads it, the others wait for it."""
+    reading = threading.Lock()
 
     @lru_cache(maxsize=1)
-    def get() -> Credentials:
+    def read() -> Credentials:
         import boto3  # on first use only: never at import time
 
         raw = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)
         return Credentials.from_secret(raw["SecretString"])
+
+    def get() -> Credentials:
+        with reading:
+            return read()
 
     return get
 

@@ -23,10 +23,10 @@ from typing import Callable
 
 from chalicelib.clearinghouse.gateway import ClearinghouseRejected
 from chalicelib.core.clock import utcnow
-from chalicelib.edi.eligibility import VERSION, Inquiry270, read_270
-from chalicelib.edi.rules_270 import check_270
-from chalicelib.edi.segments import Segment
-from chalicelib.edi.writer import Envelope, SegmentSpec, Transaction, rep, write_interchange
+from chalicelib.edi.eligibility.inquiry import VERSION, Inquiry270, read_270
+from chalicelib.edi.eligibility.rules_270 import check_270
+from chalicelib.edi.x12.segments import Segment
+from chalicelib.edi.x12.writer import Envelope, SegmentSpec, Transaction, rep, write_interchange
 
 ACTIVE_PLAN, BASIC_PLAN = "SANDBOX GOLD PPO", "SANDBOX BASIC"
 

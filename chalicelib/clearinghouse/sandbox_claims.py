@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from chalicelib.edi.ack_999 import ElementError, SegmentError, build_999
-from chalicelib.edi.claim_837_reader import read_837
-from chalicelib.edi.claim_837_values import parse_cents
-from chalicelib.edi.claim_ack_277ca import Decision, Status, build_277ca
-from chalicelib.edi.claim_ack_277ca_build import RECEIVED, reject
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.writer import ControlNumbers
+from chalicelib.edi.acks.ack_999 import ElementError, SegmentError, build_999
+from chalicelib.edi.claim.reader import read_837
+from chalicelib.edi.claim.values import parse_cents
+from chalicelib.edi.acks.ack_277ca import Decision, Status, build_277ca
+from chalicelib.edi.acks.build_277ca import RECEIVED, reject
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.x12.writer import ControlNumbers
 
 REJECTED_TOTAL_CENTS = 99_999  # a claim of $999.99 makes the 999 reject its transaction set
 REJECTED_BATCH_CENTS = 77_777  # a claim of $777.77 makes the 277CA reject the whole batch (2200B)

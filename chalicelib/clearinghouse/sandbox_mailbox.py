@@ -12,8 +12,8 @@ from datetime import datetime
 
 from chalicelib.clearinghouse import sandbox_claims
 from chalicelib.clearinghouse.mailbox import INBOX, OUTBOX
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.writer import ControlNumbers
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.x12.writer import ControlNumbers
 
 
 def answer_names(outbox_key: str) -> tuple[str, str]:

@@ -13,7 +13,7 @@ when the 276 sends no REF*EJ):
 Every claim but a 5 carries the payer claim number `SBX<patient control number>` (REF*1K). 8 and 9 reject a
 claim in the sandbox's 277CA (sandbox_claims.py); here they get the default.
 
-The 277 mirrors the 276 (claim_status_277.build_277): sender and receiver swapped, same delimiters, usage
+The 277 mirrors the 276 (edi/status/payer.py, build_277): sender and receiver swapped, same delimiters, usage
 indicator and control numbers (the sandbox keeps no counter), BHT03 and each claim's TRN02 echoed. A 276 that
 breaks the 005010X212 rules is refused, as a clearinghouse would, with ClearinghouseRejected.
 """
@@ -24,9 +24,9 @@ from typing import Callable
 
 from chalicelib.clearinghouse.gateway import ClearinghouseRejected
 from chalicelib.core.clock import utcnow
-from chalicelib.edi.claim_ack_277ca_codes import Status
-from chalicelib.edi.claim_status_277 import Answer, AskedClaim, build_277, read_276
-from chalicelib.edi.rules_276 import check_276
+from chalicelib.edi.acks.codes_277ca import Status
+from chalicelib.edi.status.payer import Answer, AskedClaim, build_277, read_276
+from chalicelib.edi.status.rules_276 import check_276
 
 NOT_FOUND = Status("D0", "35")  # data search unsuccessful: claim not found
 PAID = Status("F1", "65")  # finalized, payment: claim/line has been paid

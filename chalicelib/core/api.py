@@ -9,7 +9,7 @@ problem+json here and nowhere else. Handlers receive a `Call` and return a pydan
 
 Round trips (docs/benchmarks.md, "Round trips per route"): the practice check costs one only the first time a
 container meets a practice (db/membership.py); a read's audit record is written while the handler reads
-(core/parallel.py); a change's audit record goes to the handler as `call.audit`, for its service to write in
+(core/fanout.together); a change's audit record goes to the handler as `call.audit`, for its service to write in
 the change's own transaction, and only what a service did not take is written after it.
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ sorts by time and is listed with one Query. They hold ids and actions only, neve
 How a record is written, so that it costs no round trip of its own (core/api.py):
 - a change's record goes in the change's own TransactWriteItems: the route hands the service an `Audit`, and
   the service (or `db/store.py`) takes its record into the transaction it writes, so the two cannot disagree;
-- a read's record is written at the same time as the read (`while_reading`, core/parallel.py), and withdrawn
+- a read's record is written at the same time as the read (`while_reading`, core/fanout.together), and withdrawn
   if the read is refused, since a refused request writes nothing.
 """
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
 from chalicelib.core.clock import now_iso
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
 from chalicelib.core.logs import get_logger
-from chalicelib.core.parallel import together
 from chalicelib.db import keys
 from chalicelib.db.models import AuditRecord
 

@@ -32,15 +32,29 @@ class Counter(Model):
     value = NumberAttribute(default=0)
 
 
-def next_value(pk: str, name: str) -> int:
+def next_value(pk: str, name: str, count: int = 1) -> int:
+    """The counter moved on by `count` in one UpdateItem; the last of the `count` values taken."""
     counter = Counter(pk, keys.counter_sk(name))
-    counter.update(actions=[Counter.value.add(1)])
+    counter.update(actions=[Counter.value.add(count)])
     return int(counter.value)
+
+
+def _control(value: int) -> int:
+    return (value - 1) % 999_999_999 + 1
 
 
 def next_control_number(practice_id: str) -> int:
     """A 9-digit interchange control number (ISA13) for this practice's envelopes, 1..999,999,999."""
-    return (next_value(keys.practice_pk(practice_id), "x12-control") - 1) % 999_999_999 + 1
+    return _control(next_value(keys.practice_pk(practice_id), "x12-control"))
+
+
+def next_control_numbers(practice_id: str, count: int) -> list[int]:
+    """`count` control numbers in one UpdateItem (a job writing many envelopes at once): a block no other
+    caller gets, as each of `next_control_number`'s is."""
+    if count < 1:
+        return []
+    last = next_value(keys.practice_pk(practice_id), "x12-control", count)
+    return [_control(value) for value in range(last - count + 1, last + 1)]
 
 
 def peek(pk: str, name: str) -> int:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from chalicelib.core.errors import DomainError
 from chalicelib.core.logs import get_logger
-from chalicelib.edi.segments import X12Error
+from chalicelib.edi.x12.segments import X12Error
 
 REFUSALS = (DomainError, X12Error)
 
@@ -42,23 +42,33 @@ class Tally:
 
     def attempt(self, item_id: str, act: Callable[[], Any], refuse: Callable[[Exception], None]) -> None:
         """Run `act` for one item; a refusal goes to `refuse`, anything else is logged. Never raises."""
-        keys = {"job": self.job, "practice_id": self.practice_id, "item_id": item_id}
         self.tried += 1
+        ok, value = self.guard(item_id, act, refuse)
+        self.done += 1 if ok and value else 0
+
+    def guard(self, item_id: str, act: Callable[[], Any], refuse: Callable[[Exception], None]) -> tuple[bool, Any]:
+        """One step of one item, for a job that takes many items through its steps together: (True, what `act`
+        returned), or (False, None) when the item was refused or failed (`record`). Never raises."""
         try:
-            self.done += 1 if act() else 0
-            return
-        except REFUSALS as error:
-            refusal: Exception = error
-        except Exception as error:  # noqa: BLE001 - logged, and the message fails in settle()
+            return True, act()
+        except Exception as error:  # noqa: BLE001 - recorded as the item's, and the others go on
+            self.record(item_id, error, refuse)
+            return False, None
+
+    def record(self, item_id: str, error: Exception, refuse: Callable[[Exception], None]) -> None:
+        """An item's error, wherever it was caught (a thread, a shared transaction): a refusal goes to `refuse`;
+        anything else is logged, and the message fails in `settle`."""
+        keys = {"job": self.job, "practice_id": self.practice_id, "item_id": item_id}
+        if not isinstance(error, REFUSALS):
             self._failed(keys, error)
             return
         try:
-            refuse(refusal)
-        except Exception as error:  # noqa: BLE001 - the refusal could not be recorded: try again later
-            self._failed(keys, error)
+            refuse(error)
+        except Exception as failure:  # noqa: BLE001 - the refusal could not be recorded: try again later
+            self._failed(keys, failure)
             return
         self.refused += 1
-        get_logger().warning("item refused", extra={**keys, "error": type(refusal).__name__})
+        get_logger().warning("item refused", extra={**keys, "error": type(error).__name__})
 
     def _failed(self, keys: dict[str, str], error: Exception) -> None:
         # Where it failed, not what it said: an unexpected error's text may quote the data it choked on.

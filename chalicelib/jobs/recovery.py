@@ -25,7 +25,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import DomainError
 from chalicelib.core.logs import get_logger
 from chalicelib.db import recovery
-from chalicelib.edi.segments import X12Error
+from chalicelib.edi.x12.segments import X12Error
 
 STOP_WITH_SECONDS_LEFT = 20.0  # a file of a few thousand claims, or a 276 round trip, and its saves
 # Errors whose messages are written to be read (ids, codes, statuses, never a document's values).

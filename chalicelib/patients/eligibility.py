@@ -17,17 +17,17 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
-from chalicelib.core.parallel import together
 from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys, store
 from chalicelib.db.models import Payer, Practice
 from chalicelib.db.pages import query_page
-from chalicelib.edi import eligibility as x12
-from chalicelib.edi.charset import x12_text
-from chalicelib.edi.eligibility_result import EligibilityResult, NetworkBenefits
-from chalicelib.edi.segments import X12Error
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.eligibility import inquiry as x12
+from chalicelib.edi.x12.charset import x12_text
+from chalicelib.edi.eligibility.result import EligibilityResult, NetworkBenefits
+from chalicelib.edi.x12.segments import X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
 from chalicelib.patients import coverages, names
 from chalicelib.patients import service as patients
 from chalicelib.patients.items import Coverage, EligibilityCheck, Patient

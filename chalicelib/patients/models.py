@@ -10,7 +10,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from chalicelib.core.messages import Expected
 from chalicelib.core.types import AddressIn, AddressOut, Id, Out, PageQuery, Patch, Schema, Versioned, x12_field
-from chalicelib.edi.charset import TYPED_PUNCTUATION, x12_name
+from chalicelib.edi.x12.charset import TYPED_PUNCTUATION, x12_name
 
 Sex = Literal["F", "M", "U"]  # X12 DMG03 gender codes
 NAME_WORDS = "letters, with spaces, hyphens, apostrophes or periods between them"
@@ -35,7 +35,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=35), AfterValid
 
 
 def card_name(max_length: int) -> Any:
-    """A part of the name the payer has on file, in X12's letters (edi/charset.py)."""
+    """A part of the name the payer has on file, in X12's letters (edi/x12/charset.py)."""
     return Annotated[str, StringConstraints(min_length=1, max_length=max_length), AfterValidator(_card_name),
                      Expected(f"the name as the insurance card prints it: 1 to {max_length} letters A to Z (accents "
                               "are dropped), with spaces, hyphens, apostrophes or periods between them",

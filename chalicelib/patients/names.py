@@ -1,7 +1,7 @@
 """A person's name as registered, and as X12 files carry it.
 
 A patient's (or policy holder's) name is kept as given, in any script: it is how the practice knows them.
-X12 files carry names in letters A to Z only (edi/charset.py), so a name that cannot be written that way needs
+X12 files carry names in letters A to Z only (edi/x12/charset.py), so a name that cannot be written that way needs
 its spelling on the insurance card, `name_on_card`, which is what the payer has on file. It is asked for where
 the name is entered (registration, a change of name, a coverage's subscriber) with a 422 naming the fields,
 never found missing later, when a 270 or an 837 is written, and never made up by transliteration.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.core.errors import ValidationFailed, field_error
-from chalicelib.edi.charset import scripts, x12_name
+from chalicelib.edi.x12.charset import scripts, x12_name
 
 PARTS = ("first_name", "middle_name", "last_name")
 ASK_FOR_CARD = "give name_on_card, the name as the insurance card prints it"

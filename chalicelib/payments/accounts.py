@@ -13,7 +13,7 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.core.parallel import together
+from chalicelib.core.fanout import together
 from chalicelib.db import keys, store
 from chalicelib.payments.items import StripeAccount
 from chalicelib.payments.models import StripeAccountLink, StripeAccountOut

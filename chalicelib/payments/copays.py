@@ -15,9 +15,9 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import Money
-from chalicelib.core.parallel import together
 from chalicelib.db import keys, store
 from chalicelib.db.pages import query_page
 from chalicelib.ledger import service as ledger

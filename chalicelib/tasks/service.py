@@ -10,7 +10,7 @@ named task done and opens a new one. A task whose cause the claim moves past is 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from pydantic import ValidationError
 from pynamodb.exceptions import TransactWriteError
@@ -22,9 +22,9 @@ from chalicelib.core.audit import Audit, AuditEvent
 from chalicelib.core.auth import PERMISSIONS, PracticeScope, Principal
 from chalicelib.core.clock import now_iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.http import validation_errors
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.parallel import together
 from chalicelib.db import keys, membership, pages, store
 from chalicelib.db.models import ApiKey, Item
 from chalicelib.tasks import worklist
@@ -104,17 +104,46 @@ def open_for_claim(claim: ClaimItem, reason: str, *, title: str, priority: str, 
     existing = _named_open(claim, given.reason)
     if existing is not None:
         return out(existing), False
-    task = _new_task(claim.practice_id, claim_id=claim.id, reason=given.reason, title=given.title,
-                     detail=given.detail, queue=given.queue, priority=given.priority,
-                     due_on=given.due_on.isoformat(), assignee=None, actor=given.actor)
     named_before = claim.open_tasks
-    open_tasks.name(claim, given.reason, task.id)
+    task = _named_by(claim, given)
     try:
         _write([task, claim])
     except Conflict:
         claim.open_tasks = named_before  # nothing was written: the caller's claim says what it said
         raise
     return out(task), True
+
+
+def _named_by(claim: ClaimItem, given: TaskOpening) -> Task:
+    """A new task for the claim and reason, which the claim names (in memory: saved with the task)."""
+    task = _new_task(claim.practice_id, claim_id=claim.id, reason=given.reason, title=given.title,
+                     detail=given.detail, queue=given.queue, priority=given.priority,
+                     due_on=given.due_on.isoformat(), assignee=None, actor=given.actor)
+    open_tasks.name(claim, given.reason, task.id)
+    return task
+
+
+def still_open(named: Iterable[tuple[ClaimItem, str]]) -> set[str]:
+    """The ids of the tasks these claims name for these reasons that are still open: for a job opening tasks
+    for many claims at once, one BatchGetItem per 100 tasks named, none when none is."""
+    wanted = {(claim.pk, keys.task_sk(task_id)) for claim, reason in named
+              if (task_id := open_tasks.named(claim).get(reason)) is not None}
+    if not wanted:
+        return set()
+    return {task.id for task in Task.batch_get(sorted(wanted), consistent_read=True)
+            if isinstance(task, Task) and task.status == "open"}
+
+
+def stage_for_claim(claim: ClaimItem, reason: str, *, open_ids: set[str], title: str, priority: str, queue: str,
+                    due_on: date | str, actor: str, detail: str | None = None) -> Task | None:
+    """`open_for_claim` for a job that saves many claims at once: the new task, named by the claim in memory,
+    for the caller to save in one transaction with the claim (under its version); None when the claim names a
+    task for the reason that is among `open_ids` (`still_open`)."""
+    given = _opening(practice_id=claim.practice_id, claim_id=claim.id, reason=reason, title=title, detail=detail,
+                     queue=queue, priority=priority, due_on=due_on, actor=actor)
+    if open_tasks.named(claim).get(given.reason) in open_ids:
+        return None
+    return _named_by(claim, given)
 
 
 def _opening(**fields: Any) -> TaskOpening:

@@ -19,8 +19,8 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.core import cursor as cursors
 from chalicelib.core.errors import BadRequest, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import is_id
-from chalicelib.core.parallel import together
 from chalicelib.core.secrets import get_app_secret
 from chalicelib.db import keys
 from chalicelib.tasks.items import PRIORITY_RANK, Task

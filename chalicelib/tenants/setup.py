@@ -7,8 +7,8 @@ from typing import Any, Iterable
 from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.errors import Conflict, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
-from chalicelib.core.parallel import together
 from chalicelib.db import keys, store
 from chalicelib.db.models import Address, FeeScheduleEntry, Payer, Provider
 from chalicelib.db.pages import query_page

@@ -19,7 +19,7 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_error
-from chalicelib.core.parallel import together
+from chalicelib.core.fanout import together
 from chalicelib.db import keys, store
 from chalicelib.db.models import FeeScheduleEntry
 from chalicelib.tenants.setup import fee_on, fees_of, provider_key

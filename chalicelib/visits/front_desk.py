@@ -16,7 +16,7 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import Conflict
-from chalicelib.core.parallel import together
+from chalicelib.core.fanout import together
 from chalicelib.db import store
 from chalicelib.db.models import Payer, Practice
 from chalicelib.patients import coverages, eligibility

@@ -8,8 +8,8 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, now_iso
 from chalicelib.core.errors import Conflict, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
-from chalicelib.core.parallel import together
 from chalicelib.db import keys, store
 from chalicelib.db.models import Item, Provider
 from chalicelib.db.pages import query_index_page

@@ -21,7 +21,7 @@ VALID_NPIS = ["1234567893", "1245319599", "1679576722", "1003000126", "149775854
 @pytest.fixture(scope="session")
 def aws() -> Iterator[None]:
     item_level_rollback()  # tests/moto_rollback.py: moto otherwise copies the whole table per transaction
-    one_request_at_a_time()  # the app's calls made at once (core/parallel.py) reach moto's dicts in turn
+    one_request_at_a_time()  # the app's calls made at once (core/fanout.py) reach moto's dicts in turn
     with mock_aws():
         provision(get_settings(), {"root_key": ROOT_KEY, "signing_key": "test-signing-key",
                                    "stripe_secret_key": STRIPE_SECRET_KEY,

@@ -1,9 +1,15 @@
 """Submitting claims: one 837 per payer and claim type in the outbox, valid to pyx12, claims moved once."""
+import json
+
 import boto3
 import pytest
 
+from chalicelib.claims import codec
+from chalicelib.claims.items import ClaimItem
 from chalicelib.core.settings import get_settings
-from chalicelib.edi.claim_837_reader import read_837
+from chalicelib.db import keys
+from chalicelib.edi.claim.writer import RENDERING, render
+from chalicelib.edi.claim.reader import read_837
 from tests.api.test_claims import Practice
 from tests.x12_validate import pyx12_errors
 from tests.dates import at_desk, days_ago
@@ -115,3 +121,28 @@ def test_a_medicare_payer_is_billed_with_its_claim_filing_indicator(practice, ap
     (sbr,) = [segment.split("*") for segment in text.split("~") if segment.startswith("SBR*")]
     assert sbr[9] == "MB" and pyx12_errors(text) == []
     assert api.patch(url, {"claim_filing_indicator": "XX"}, key=practice.admin, headers={"If-Match": "2"})[0] == 422
+
+
+def stored_claim(practice, claim_id) -> ClaimItem:
+    return ClaimItem.get(keys.practice_pk(practice.id), keys.claim_sk(claim_id))
+
+
+def test_a_claim_keeps_the_837_segments_of_its_document_as_built_and_as_edited(practice, api):
+    claim = practice.claim()
+    built = stored_claim(practice, claim["id"])
+    assert json.loads(built.segments)["rendering"] == RENDERING
+    assert codec.claim_837(built.document, built.segments) == render(codec.loads(built.document))
+    api.patch(f"{practice.base}/claims/{claim['id']}", {"prior_authorization": "AUTH55"}, key=practice.admin,
+              headers={"If-Match": "1"})
+    edited = stored_claim(practice, claim["id"])
+    assert "REF*G1*AUTH55" in json.loads(edited.segments)["claim"]
+    assert codec.claim_837(edited.document, edited.segments) == render(codec.loads(edited.document))
+
+
+def test_claims_stored_before_segments_go_out_beside_the_others_in_one_valid_837(practice):
+    claims = [practice.claim(), practice.claim(at=at_desk(days_ago(9))), practice.claim(at=at_desk(days_ago(8)))]
+    stored_claim(practice, claims[1]["id"]).update(actions=[ClaimItem.segments.remove()])
+    batch = practice.post("/claim-batches", {"claim_ids": [c["id"] for c in claims]})["batches"][0]
+    text = outbox_text(batch)
+    assert pyx12_errors(text) == []
+    assert [c.patient_control_number for c in read_837(text)] == [c["patient_control_number"] for c in claims]

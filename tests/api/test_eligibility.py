@@ -5,7 +5,7 @@ import pytest
 
 from chalicelib.clearinghouse import ClearinghouseUnavailable
 from chalicelib.core.auth import PracticeScope, Principal
-from chalicelib.edi.rules_270 import check_270
+from chalicelib.edi.eligibility.rules_270 import check_270
 from chalicelib.patients import eligibility
 from chalicelib.patients.models import EligibilityCheckCreate
 

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from chalicelib.db import keys
-from chalicelib.edi.rules_270 import check_270
+from chalicelib.edi.eligibility.rules_270 import check_270
 from chalicelib.patients.items import Patient
 from tests.api.helpers import table_items
 

@@ -11,6 +11,7 @@ from chalice.local import LambdaContext
 from chalice.test import Client
 
 from chalicelib.claims import batches, inbox, status_inquiry
+from chalicelib.claims.items import ClaimItem
 from chalicelib.claims.models import BatchCreate
 from chalicelib.clearinghouse import sandbox_mailbox
 from chalicelib.clearinghouse.mailbox import S3Mailbox
@@ -18,8 +19,8 @@ from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
 from chalicelib.core.auth import PracticeScope, Principal
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.settings import get_settings
-from chalicelib.db import recovery
-from chalicelib.edi.claim_837_reader import read_837
+from chalicelib.db import keys, recovery
+from chalicelib.edi.claim.reader import read_837
 from chalicelib.jobs import recovery as sweeper
 from tests.api.test_claims import Practice
 from tests.api.test_tracking import ANSWERED, deliver, skip_numbers_to
@@ -132,6 +133,32 @@ def test_a_batch_cut_short_around_its_837_is_sent_once_by_the_sweep(practice, wh
         c["patient_control_number"] for c in claims)
     assert pyx12_errors(text.decode()) == []
     assert mailbox.written == ([] if when == "after" else [("send", batch["file_key"])])
+
+
+class LostOutbox(Mailbox):
+    """An outbox that no longer has the file (as if its object were gone): the sweep writes the 837 again."""
+
+    def size(self, key):
+        return None
+
+
+def test_a_batch_recovered_from_its_claims_writes_the_very_bytes_of_its_first_837(practice):
+    claims, batch = crashed_submission(practice, Mailbox(crash=("send", ".837", "after")))
+    bucket = boto3.client("s3")
+    first = bucket.get_object(Bucket=get_settings().edi_bucket, Key=batch["file_key"])["Body"].read()
+    # One claim as stored before claims kept their 837 segments: it is rendered again from its document.
+    item = ClaimItem.get(keys.practice_pk(practice.id), keys.claim_sk(claims[0]["id"]))
+    item.update(actions=[ClaimItem.segments.remove()])
+
+    sweeper.sweep(now=later(batches.GRACE.seconds // 60 + 1), mailbox=LostOutbox())
+
+    assert get(practice, f"/claim-batches/{batch['id']}")["status"] == "sent"
+    written = versions(batch["file_key"])
+    [latest] = [v for v in written if v["IsLatest"]]
+    assert len(written) == 2  # the first 837, then the sweep's
+    again = bucket.get_object(Bucket=get_settings().edi_bucket, Key=batch["file_key"],
+                              VersionId=latest["VersionId"])["Body"].read()
+    assert again == first
 
 
 def test_a_sweep_leaves_a_batch_alone_while_its_request_may_still_run_and_finishes_it_once(practice):

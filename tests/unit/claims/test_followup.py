@@ -6,9 +6,9 @@ import pytest
 
 from chalicelib.claims import acks, followup
 from chalicelib.core.settings import Settings
-from chalicelib.edi.ack_999 import SetAck
-from chalicelib.edi.claim_ack_277ca import ClaimAck, StatusInfo
-from chalicelib.edi.claim_ack_277ca_codes import Status
+from chalicelib.edi.acks.ack_999 import SetAck
+from chalicelib.edi.acks.ack_277ca import ClaimAck, StatusInfo
+from chalicelib.edi.acks.codes_277ca import Status
 
 SETTINGS = Settings()
 RULES = followup.Rules(filing_deadline=date(2027, 3, 10), days_to_999=2, days_to_277ca=5, expected_payment_days=30)

@@ -5,6 +5,7 @@ import socket
 import threading
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
@@ -16,9 +17,10 @@ from chalicelib.clearinghouse import ClearinghouseError, ClearinghouseRejected, 
 from chalicelib.clearinghouse.realtime import Credentials, RealtimeGateway, secrets_manager_credentials
 from chalicelib.clearinghouse.sandbox import SandboxPayer
 from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
-from chalicelib.edi.claim_status import build_276, parse_277
-from chalicelib.edi.eligibility import parse_271
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.status.inquiry import build_276, parse_277
+from chalicelib.edi.eligibility.inquiry import parse_271
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
+from tests.aws_calls import counting
 from tests.claims_factory import CREATED, make_document
 from tests.unit.edi.factories import make_270
 
@@ -179,6 +181,15 @@ def test_secrets_manager_credentials_are_read_once_and_kept():
     client.put_secret_value(SecretId="revcycle/clearinghouse", SecretString=json.dumps({"token": "t"}))
     assert get() == Credentials("basic", username="u", password="p")  # cached for the container's life
     assert secrets_manager_credentials("revcycle/clearinghouse")() == Credentials("bearer", token="t")
+
+
+@mock_aws
+def test_secrets_manager_credentials_asked_by_many_threads_at_once_are_read_once():
+    boto3.client("secretsmanager").create_secret(Name="revcycle/ch", SecretString=json.dumps({"token": "t"}))
+    get = secrets_manager_credentials("revcycle/ch")
+    with counting() as calls, ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(lambda _: get(), range(8))) == {Credentials("bearer", token="t")}
+    assert calls.of("secretsmanager") == {"GetSecretValue": 1}
 
 
 def test_a_276_is_posted_like_a_270_and_the_277_returned_after_the_same_retries(clearinghouse):

@@ -10,7 +10,7 @@ from chalicelib.clearinghouse.sandbox import SandboxPayer
 from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
 from chalicelib.core.money import Money
 from chalicelib.core.settings import get_settings
-from chalicelib.edi.eligibility import Limit, parse_271
+from chalicelib.edi.eligibility.inquiry import Limit, parse_271
 from chalicelib.edi.x12 import Delimiters, read_interchange
 from tests.unit.edi.factories import make_270, make_dependent, make_inquiry, make_subscriber
 from tests.unit.edi.samples import sample

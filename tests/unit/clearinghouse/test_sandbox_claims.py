@@ -2,9 +2,9 @@
 import dataclasses
 
 from chalicelib.clearinghouse.sandbox_claims import answer
-from chalicelib.edi.ack_999 import parse_999
-from chalicelib.edi.claim_ack_277ca import parse_277ca, read_277ca
-from chalicelib.edi.writer import ControlNumbers
+from chalicelib.edi.acks.ack_999 import parse_999
+from chalicelib.edi.acks.ack_277ca import parse_277ca, read_277ca
+from chalicelib.edi.x12.writer import ControlNumbers
 from tests.claims_factory import CREATED, OTHER_BILLING, make_claims, make_lines, write
 from tests.x12_validate import pyx12_errors
 

@@ -6,10 +6,10 @@ import pytest
 
 from chalicelib.clearinghouse import ClearinghouseRejected
 from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
-from chalicelib.edi.claim_status import ClaimStatus, build_276, parse_277
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.rules_277 import check_277
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.status.inquiry import ClaimStatus, build_276, parse_277
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.status.rules_277 import check_277
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
 from tests.claims_factory import CHILD, make_document
 from tests.unit.edi.samples import sample
 from tests.unit.edi.test_276_rules import recount

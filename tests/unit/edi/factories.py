@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 
-from chalicelib.edi.eligibility import (
+from chalicelib.edi.eligibility.inquiry import (
     Dependent,
     EligibilityInquiry,
     Payer,

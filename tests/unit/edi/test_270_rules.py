@@ -1,11 +1,11 @@
-"""The 005010X279A1 270 rules (chalicelib/edi/rules_270.py) over every 270 the project writes, over
+"""The 005010X279A1 270 rules (chalicelib/edi/eligibility/rules_270.py) over every 270 the project writes, over
 deliberately broken ones (each rule must catch its break), and over the third-party samples."""
 import re
 
 import pytest
 
-from chalicelib.edi.eligibility import Provider
-from chalicelib.edi.rules_270 import check_270
+from chalicelib.edi.eligibility.inquiry import Provider
+from chalicelib.edi.eligibility.rules_270 import check_270
 from chalicelib.edi.x12 import read_interchange
 from tests.unit.edi.factories import NPI, make_270, make_dependent, make_inquiry, make_subscriber
 from tests.unit.edi.samples import SAMPLES, read_sample, sample, sample_params

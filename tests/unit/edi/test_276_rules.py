@@ -1,13 +1,13 @@
-"""The 005010X212 276 rules (chalicelib/edi/rules_276.py) over every 276 the project writes, over deliberately
+"""The 005010X212 276 rules (chalicelib/edi/status/rules_276.py) over every 276 the project writes, over deliberately
 broken ones (each rule must catch its break), and over the third-party samples."""
 import re
 from datetime import date, datetime
 
 import pytest
 
-from chalicelib.edi.claim_status import build_276
-from chalicelib.edi.rules_276 import check_276
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.status.inquiry import build_276
+from chalicelib.edi.status.rules_276 import check_276
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
 from tests.claims_factory import CHILD, make_document, make_institutional
 from tests.unit.edi.samples import SAMPLES, read_sample, sample_params
 

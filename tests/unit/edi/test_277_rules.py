@@ -1,15 +1,15 @@
-"""The 005010X212 277 rules (chalicelib/edi/rules_277.py) over every 277 build_277 writes, over deliberately broken
+"""The 005010X212 277 rules (chalicelib/edi/status/rules_277.py) over every 277 build_277 writes, over deliberately broken
 ones (each rule must catch its break), and over the third-party samples."""
 import re
 from datetime import date, datetime
 
 import pytest
 
-from chalicelib.edi.claim_ack_277ca_codes import Status
-from chalicelib.edi.claim_status import build_276
-from chalicelib.edi.claim_status_277 import Answer, build_277
-from chalicelib.edi.rules_277 import check_277
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.acks.codes_277ca import Status
+from chalicelib.edi.status.inquiry import build_276
+from chalicelib.edi.status.payer import Answer, build_277
+from chalicelib.edi.status.rules_277 import check_277
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
 from tests.claims_factory import CHILD, make_document, make_institutional
 from tests.unit.edi.samples import SAMPLES, read_sample, sample_params
 from tests.unit.edi.test_276_rules import recount

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.edi.ack_999 import (
+from chalicelib.edi.acks.ack_999 import (
     RESULT_CODES,
     VERSION,
     Context,
@@ -16,9 +16,9 @@ from chalicelib.edi.ack_999 import (
     describe,
     parse_999,
 )
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.segments import X12Error
-from chalicelib.edi.writer import ControlNumbers, Envelope, Parties, Transaction, write_interchange
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.x12.segments import X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Envelope, Parties, Transaction, write_interchange
 from tests.claims_factory import CREATED, make_claims, write
 from tests.unit.edi.samples import read_sample, sample, sample_params
 from tests.x12_validate import pyx12_errors

@@ -1,7 +1,7 @@
-"""Which names an X12 file can carry (edi/charset.py): marks on letters are dropped, nothing else is changed."""
+"""Which names an X12 file can carry (edi/x12/charset.py): marks on letters are dropped, nothing else is changed."""
 import pytest
 
-from chalicelib.edi.charset import scripts, x12_name, x12_text
+from chalicelib.edi.x12.charset import scripts, x12_name, x12_text
 
 
 @pytest.mark.parametrize("given, written", [

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.edi.claim_837_reader import read_837
-from chalicelib.edi.claim_837_values import parse_cents
+from chalicelib.edi.claim.reader import read_837
+from chalicelib.edi.claim.values import parse_cents
 from chalicelib.edi.x12 import X12Error, read_interchanges
 from tests.claims_factory import make_document, write
 from tests.unit.edi.samples import read_sample, sample, sample_params

@@ -3,12 +3,12 @@ from datetime import date
 
 import pytest
 
-from chalicelib.edi.claim_ack_277ca import ClaimAck, Decision, StatusInfo, build_277ca, parse_277ca
-from chalicelib.edi.claim_ack_277ca_build import reject
-from chalicelib.edi.claim_ack_277ca_codes import Status
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.segments import X12Error
-from chalicelib.edi.writer import ControlNumbers
+from chalicelib.edi.acks.ack_277ca import ClaimAck, Decision, StatusInfo, build_277ca, parse_277ca
+from chalicelib.edi.acks.build_277ca import reject
+from chalicelib.edi.acks.codes_277ca import Status
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.x12.segments import X12Error
+from chalicelib.edi.x12.writer import ControlNumbers
 from tests.claims_factory import CREATED, make_claims, make_institutional, write
 from tests.unit.edi.samples import read_sample, sample, sample_params
 from tests.x12_validate import pyx12_errors

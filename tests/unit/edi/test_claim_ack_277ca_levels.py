@@ -4,10 +4,10 @@ import dataclasses
 
 import pytest
 
-from chalicelib.edi.claim_ack_277ca import Decision, LevelAck, StatusInfo, read_277ca
-from chalicelib.edi.claim_ack_277ca_build import RECEIVED
-from chalicelib.edi.claim_ack_277ca_codes import Status
-from chalicelib.edi.segments import X12Error
+from chalicelib.edi.acks.ack_277ca import Decision, LevelAck, StatusInfo, read_277ca
+from chalicelib.edi.acks.build_277ca import RECEIVED
+from chalicelib.edi.acks.codes_277ca import Status
+from chalicelib.edi.x12.segments import X12Error
 from tests.claims_factory import OTHER_BILLING, make_claims, write
 from tests.unit.edi.test_claim_ack_277ca import build, segments_of
 from tests.x12_fixtures import FIXTURES, placeholders, x12_fixture

@@ -5,10 +5,10 @@ from datetime import date, datetime
 
 import pytest
 
-from chalicelib.edi.claim_status import VERSION, build_276, parse_277
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.segments import X12Error
-from chalicelib.edi.writer import ControlNumbers, Envelope, Parties, Transaction, comp, write_interchange
+from chalicelib.edi.status.inquiry import VERSION, build_276, parse_277
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.x12.segments import X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Envelope, Parties, Transaction, comp, write_interchange
 from tests.claims_factory import CHILD, make_document, make_institutional
 from tests.unit.edi.samples import SAMPLES, read_sample, sample, sample_params
 

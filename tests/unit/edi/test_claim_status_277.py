@@ -4,13 +4,13 @@ from datetime import date, datetime
 
 import pytest
 
-from chalicelib.edi.claim_ack_277ca_codes import Status
-from chalicelib.edi.claim_status import ClaimStatus, StatusInfo, build_276, parse_277
-from chalicelib.edi.claim_status_277 import Answer, build_277, read_276
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.rules_277 import check_277
-from chalicelib.edi.segments import Delimiters, X12Error
-from chalicelib.edi.writer import ControlNumbers, Parties
+from chalicelib.edi.acks.codes_277ca import Status
+from chalicelib.edi.status.inquiry import ClaimStatus, StatusInfo, build_276, parse_277
+from chalicelib.edi.status.payer import Answer, build_277, read_276
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.status.rules_277 import check_277
+from chalicelib.edi.x12.segments import Delimiters, X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Parties
 from tests.claims_factory import CHILD, make_document, make_institutional
 from tests.unit.edi.samples import sample
 

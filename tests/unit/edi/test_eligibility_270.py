@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from chalicelib.edi.eligibility import Provider, read_270
+from chalicelib.edi.eligibility.inquiry import Provider, read_270
 from chalicelib.edi.x12 import X12Error, read_interchange
 from tests.unit.edi.factories import NPI, make_270, make_dependent, make_inquiry, make_subscriber
 from tests.unit.edi.samples import read_sample, sample_params

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.core.money import Money
-from chalicelib.edi.eligibility import DateRange, Limit, parse_271
-from chalicelib.edi.eligibility_codes import REJECT_REASONS, follow_up_action, reject_reason
+from chalicelib.edi.eligibility.inquiry import DateRange, Limit, parse_271
+from chalicelib.edi.eligibility.codes import REJECT_REASONS, follow_up_action, reject_reason
 from chalicelib.edi.x12 import ControlNumbers, Envelope, Parties, Transaction, X12Error, rep, write_interchange
 from tests.unit.edi.samples import read_sample, sample, sample_params
 

@@ -112,3 +112,51 @@ def test_what_is_written_reads_back_the_same(rows):
     body = [("REF", *row) for row in rows]
     read = read_interchange(write(body)).groups[0].transactions[0].body
     assert [s.elements for s in read] == [tuple(row) for row in rows]
+
+
+@pytest.mark.parametrize("spec, message", [
+    (("SV1", comp("HC", "99:213"), "125"), "SV101 contains a delimiter or control character"),
+    (("SV1", comp("HC", "99213"), "12*5"), "SV102 contains a delimiter or control character"),
+    (("HI", comp("ABK", "E119"), comp("ABF", "I1\x0b0")), "HI02 contains a delimiter or control character"),
+    (("NM1", "IL", 1), "NM102 must be text"),
+    (("SV1", comp("HC", 99213)), "SV101 must be text"),
+])
+def test_composites_and_values_that_are_not_text_are_refused_naming_the_element(spec, message):
+    with pytest.raises(X12Error, match=message):
+        format_segment(spec)
+
+
+def test_a_segment_given_as_its_formatted_text_is_written_as_is_and_counted():
+    formatted = [format_segment(spec) for spec in BODY]
+    assert write(formatted) == write(BODY)
+    assert write([BODY[0], formatted[1]]) == write(BODY)
+
+
+def expected_segment(spec) -> str | None:
+    """X12's rule written plainly: None when a value holds a delimiter or control character, else the elements
+    joined, trailing empty components and elements dropped."""
+    elements = []
+    for value in spec[1:]:
+        parts = list(value.parts) if isinstance(value, type(comp())) else [value]
+        if any(c in "*:^~" or ord(c) < 32 or ord(c) == 127 for part in parts for c in part):
+            return None
+        while parts and not parts[-1]:
+            parts.pop()
+        elements.append(":".join(parts))
+    while elements and not elements[-1]:
+        elements.pop()
+    return "*".join([spec[0], *elements])
+
+
+any_text = st.text(alphabet=st.sampled_from("AB9 -.'*:^~\n\x7f"), max_size=4)
+
+
+@given(st.lists(st.one_of(any_text, st.lists(any_text, max_size=4).map(lambda parts: comp(*parts))), max_size=8))
+def test_a_segment_is_formatted_as_the_rule_says_or_refused(values):
+    spec = ("REF", *values)
+    expected = expected_segment(spec)
+    if expected is None:
+        with pytest.raises(X12Error, match="contains a delimiter or control character"):
+            format_segment(spec)
+    else:
+        assert format_segment(spec) == expected

@@ -15,12 +15,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from chalicelib.core.money import Money
-from chalicelib.edi.eligibility_codes import (
+from chalicelib.edi.eligibility.codes import (
     ACTIVE_CODES, BENEFIT_INFO, DATE_QUALIFIERS, INACTIVE_CODES, NETWORK, follow_up_action, reject_reason,
 )
-from chalicelib.edi.eligibility_result import Benefit, DateRange, EligibilityResult, Rejection
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.segments import Segment, X12Error
+from chalicelib.edi.eligibility.result import Benefit, DateRange, EligibilityResult, Rejection
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.x12.segments import Segment, X12Error
 
 _LOOP_LETTER = {"20": "A", "21": "B", "22": "C", "23": "D"}
 _LEVEL_NAME = {"20": "information source", "21": "information receiver", "22": "subscriber", "23": "dependent"}

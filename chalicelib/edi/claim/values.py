@@ -1,8 +1,8 @@
 """Values of the 837P and 837I: amounts, dates, names and addresses as written, the checks behind them, and
 amounts, numbers and dates read back from segments.
 
-A separate module so that `claim_837.py` (the envelope and the HL levels) can use the claim loops of
-`claim_837p.py` and `claim_837i.py` while all three, and `claim_837_reader.py`, use these helpers without an
+A separate module so that `writer.py` (the envelope and the HL levels) can use the claim loops of
+`professional.py` and `institutional.py` while all three, and `reader.py`, use these helpers without an
 import cycle.
 
 Checks raise `X12Error` naming the claim (by our `claim_id`, never its patient control number) and the
@@ -18,8 +18,8 @@ from decimal import Decimal, InvalidOperation
 from chalicelib.claims.document import Address, Claim, ClaimDocument, Line, Person, Provider
 from chalicelib.coding.npi import is_valid_npi
 from chalicelib.core.money import Money
-from chalicelib.edi.segments import Segment, X12Error
-from chalicelib.edi.writer import SegmentSpec
+from chalicelib.edi.x12.segments import Segment, X12Error
+from chalicelib.edi.x12.writer import SegmentSpec
 
 VERSION_P = "005010X222A1"
 VERSION_I = "005010X223A2"
@@ -68,11 +68,16 @@ def demographics(person: Person) -> SegmentSpec:
     return ("DMG", "D8", ymd(person.birth_date), person.sex)
 
 
+def claim_label(claim_id: str) -> str:
+    """How an error names a claim: by our id, never by anything the file carries."""
+    return f"claim {claim_id}" if claim_id else "a claim without a claim_id"
+
+
 class Checks:
     """The rules one claim must meet: the first it breaks raises, naming the claim and field, never the value."""
 
     def __init__(self, document: ClaimDocument, guide: str) -> None:
-        self.where = f"claim {document.claim_id}" if document.claim_id else "a claim without a claim_id"
+        self.where = claim_label(document.claim_id)
         self.guide = guide
 
     def require(self, field: str, ok: bool) -> None:
@@ -156,7 +161,7 @@ def line_dates_and_references(line: Line) -> list[SegmentSpec]:
     return segments
 
 
-# Reading: the values above, back from a segment (claim_837_reader.py).
+# Reading: the values above, back from a segment (reader.py).
 
 def parse_cents(text: str) -> int:
     """An X12 R amount as integer cents, exactly: "125.5" -> 12550, "40" -> 4000, ".01" -> 1, "10.000" ->

@@ -3,6 +3,9 @@
 Control numbers are the caller's (ISA13, GS06 and ST02 come from an atomic counter that never
 repeats; this module only formats and checks them). Every value is checked against the delimiters:
 a value containing one would silently shift every element after it, so it is refused instead.
+The check runs once per segment (`format_segment`), and a segment formatted once can be handed to
+`write_interchange` as its text, so a writer that keeps formatted segments (the 837's stored claims,
+edi/claim/writer.py) does not check them again.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from functools import lru_cache
 from datetime import datetime
 from typing import Literal, Sequence, Union
 
-from chalicelib.edi.segments import DEFAULT_DELIMITERS, Delimiters, X12Error
+from chalicelib.edi.x12.segments import DEFAULT_DELIMITERS, Delimiters, X12Error
 
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
 _MAX_CONTROL = 999_999_999  # ISA13 and GS06 are at most nine digits
@@ -80,7 +83,8 @@ class Envelope:
 class Transaction:
     set_id: str  # ST01: "270"
     convention: str  # ST03: the guide id, or "" where the guide marks ST03 not used
-    body: Sequence[SegmentSpec]  # the segments between ST and SE
+    # The segments between ST and SE: specs, or text `format_segment` made with the interchange's delimiters.
+    body: Sequence[SegmentSpec | str]
 
 
 def write_interchange(envelope: Envelope, controls: ControlNumbers, transactions: Sequence[Transaction], *,
@@ -96,21 +100,69 @@ def write_interchange(envelope: Envelope, controls: ControlNumbers, transactions
         if not 0 < number <= _MAX_CONTROL:
             raise X12Error("control numbers run from 1 to 999999999")
     isa = _isa(envelope, controls, delimiters)
-    specs: list[SegmentSpec] = [_gs(envelope, controls)]
+    specs: list[SegmentSpec | str] = [_gs(envelope, controls)]
     for offset, transaction in enumerate(transactions):
         specs.extend(_transaction(transaction, _st02(controls.transaction + offset)))
     specs.append(("GE", str(len(transactions)), str(controls.group)))
     specs.append(("IEA", "1", f"{controls.interchange:09d}"))
-    lines = [isa] + [format_segment(spec, delimiters) for spec in specs]
+    lines = [isa] + [spec if type(spec) is str else format_segment(spec, delimiters) for spec in specs]
     end = delimiters.segment + ("\n" if line_breaks else "")
     return end.join(lines) + end
 
 
 def format_segment(spec: SegmentSpec, delimiters: Delimiters = DEFAULT_DELIMITERS) -> str:
-    """One segment without its terminator; trailing empty elements are dropped, as X12 requires."""
+    """One segment without its terminator; trailing empty elements are dropped, as X12 requires.
+
+    Its values are checked together: one search over all of them run together finds a delimiter or control
+    character in any one (running values together makes no such character), and only then are they checked
+    one by one to name the element. Checking each value on its own was most of the time to write an 837."""
     segment_id = spec[0]
-    if not isinstance(segment_id, str) or not _SEGMENT_ID.match(segment_id):
+    if type(segment_id) is not str or not _is_segment_id(segment_id):
         raise X12Error("not a segment identifier")
+    texts = _texts(spec, delimiters)
+    if texts is None:
+        return _format_each(spec, delimiters)  # repetitions, or a value that is not text: refused there
+    values, elements = texts
+    if (_DEFAULT_FORBIDDEN if delimiters is DEFAULT_DELIMITERS else _forbidden(delimiters)).search(values):
+        return _format_each(spec, delimiters)  # raises, naming the element
+    # No value holds the element separator, so the separators at the end are exactly the dropped elements'.
+    return delimiters.element.join(elements).rstrip(delimiters.element)
+
+
+@lru_cache(maxsize=256)
+def _is_segment_id(value: str) -> bool:
+    return bool(_SEGMENT_ID.match(value))
+
+
+def _texts(spec: SegmentSpec, delimiters: Delimiters) -> tuple[str, Sequence[str]] | None:
+    """(every value run together, the elements as written), when each element is text or a composite of texts;
+    None otherwise. A composite's trailing empty components go with the separators after them, as below."""
+    try:
+        return "".join(spec), spec  # type: ignore[arg-type, return-value]  # all text: most segments
+    except TypeError:
+        pass
+    component = delimiters.component
+    values: list[str] = []
+    elements: list[str] = []
+    try:
+        for value in spec:
+            if type(value) is str:
+                values.append(value)
+                elements.append(value)
+            elif type(value) is Composite:
+                values.extend(value.parts)
+                elements.append(component.join(value.parts).rstrip(component))
+            else:
+                return None
+        return "".join(values), elements
+    except TypeError:  # a component that is not text
+        return None
+
+
+def _format_each(spec: SegmentSpec, delimiters: Delimiters) -> str:
+    """The segment formatted value by value, each checked on its own (the first bad one raises)."""
+    segment_id = spec[0]
+    assert isinstance(segment_id, str)
     elements = [_format_value(value, delimiters, segment_id, n) for n, value in enumerate(spec[1:], start=1)]
     while elements and not elements[-1]:
         elements.pop()
@@ -134,6 +186,9 @@ def _forbidden(delimiters: Delimiters) -> re.Pattern[str]:
     """One compiled search per delimiter set: the delimiters and the control characters (a quarter of the
     time to write an 837 was spent testing each delimiter separately)."""
     return re.compile(f"[{re.escape(delimiters.all())}\x00-\x1f\x7f]")
+
+
+_DEFAULT_FORBIDDEN = _forbidden(DEFAULT_DELIMITERS)
 
 
 def _checked(value: str, delimiters: Delimiters, segment_id: str, n: int) -> str:
@@ -176,7 +231,7 @@ def _gs(envelope: Envelope, controls: ControlNumbers) -> SegmentSpec:
             envelope.created.strftime("%H%M"), str(controls.group), "X", envelope.version)
 
 
-def _transaction(transaction: Transaction, control: str) -> list[SegmentSpec]:
+def _transaction(transaction: Transaction, control: str) -> list[SegmentSpec | str]:
     header: SegmentSpec = ("ST", transaction.set_id, control, transaction.convention)
     # SE01 counts every segment of the set, ST and SE included.
     trailer: SegmentSpec = ("SE", str(len(transaction.body) + 2), control)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal, Mapping, Sequence
 
-from chalicelib.edi.ack_999_codes import (  # noqa: F401 (re-exported: one import for callers)
+from chalicelib.edi.acks.codes_999 import (  # noqa: F401 (re-exported: one import for callers)
     ELEMENT_CODES,
     GROUP_ERROR_CODES,
     RESULT_CODES,
@@ -21,9 +21,9 @@ from chalicelib.edi.ack_999_codes import (  # noqa: F401 (re-exported: one impor
     SET_ERROR_CODES,
     describe,
 )
-from chalicelib.edi.reader import FunctionalGroup, TransactionSet, read_interchange, read_interchanges
-from chalicelib.edi.segments import Segment, X12Error
-from chalicelib.edi.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, comp, write_interchange
+from chalicelib.edi.x12.reader import FunctionalGroup, TransactionSet, read_interchange, read_interchanges
+from chalicelib.edi.x12.segments import Segment, X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, comp, write_interchange
 
 VERSION = "005010X231A1"
 

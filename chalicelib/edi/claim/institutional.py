@@ -1,6 +1,6 @@
 """The institutional claim (837I, 005010X223A2): loop 2300 and what hangs under it, for one claim.
 
-`claim_837.write_837` writes the envelope and the HL levels and calls `check` then `claim_loop` for each
+`writer.write_837` writes the envelope and the HL levels and calls `check` then `claim_loop` for each
 claim of an institutional batch. Segment order follows the guide's loop 2300 table: CLM, DTP (096 discharge
 hour, 434 statement period, 435 admission), CL1, REF (9F, G1, F8), HI (ABK principal, ABJ admitting, ABF
 others), 2310A attending, 2310F referring, then the 2400 lines (LX, SV2, DTP*472, REF*6R).
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from chalicelib.claims.document import Claim, ClaimDocument, Institutional, Line
-from chalicelib.edi.claim_837_values import (
+from chalicelib.edi.claim.values import (
     ICD10_CODE,
     VERSION_I,
     Checks,
@@ -21,7 +21,7 @@ from chalicelib.edi.claim_837_values import (
     yes_no,
     ymd,
 )
-from chalicelib.edi.writer import SegmentSpec, comp
+from chalicelib.edi.x12.writer import SegmentSpec, comp
 
 VERSION = VERSION_I
 MAX_LINES = 999  # loop 2400 repeat in X223A2

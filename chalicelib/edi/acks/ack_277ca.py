@@ -22,12 +22,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
-from chalicelib.edi import claim_ack_277ca_codes as codes
-from chalicelib.edi.claim_837_values import parse_cents, read_dates
-from chalicelib.edi.claim_ack_277ca_build import VERSION, Decision, build_277ca
-from chalicelib.edi.claim_ack_277ca_codes import Status
-from chalicelib.edi.reader import read_interchanges
-from chalicelib.edi.segments import Segment, X12Error
+from chalicelib.edi.acks import codes_277ca as codes
+from chalicelib.edi.claim.values import parse_cents, read_dates
+from chalicelib.edi.acks.build_277ca import VERSION, Decision, build_277ca
+from chalicelib.edi.acks.codes_277ca import Status
+from chalicelib.edi.x12.reader import read_interchanges
+from chalicelib.edi.x12.segments import Segment, X12Error
 
 __all__ = ["VERSION", "Acknowledgment", "ClaimAck", "Decision", "LevelAck", "LineAck", "Status", "StatusInfo",
            "build_277ca", "parse_277ca", "read_277ca"]

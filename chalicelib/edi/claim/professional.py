@@ -1,6 +1,6 @@
 """The professional claim (837P, 005010X222A1): loop 2300 and what hangs under it, for one claim.
 
-`claim_837.write_837` writes the envelope and the HL levels above (billing provider, subscriber, patient)
+`writer.write_837` writes the envelope and the HL levels above (billing provider, subscriber, patient)
 and calls `check` then `claim_loop` for each claim of a professional batch. Segment order follows the
 guide's loop 2300 table: CLM, REF (9F, G1, F8), HI, 2310A referring, 2310B rendering, then the 2400 lines.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from chalicelib.claims.document import Claim, ClaimDocument, Line
-from chalicelib.edi.claim_837_values import (
+from chalicelib.edi.claim.values import (
     VERSION_P,
     Checks,
     amount,
@@ -18,7 +18,7 @@ from chalicelib.edi.claim_837_values import (
     references,
     yes_no,
 )
-from chalicelib.edi.writer import Composite, SegmentSpec, comp
+from chalicelib.edi.x12.writer import Composite, SegmentSpec, comp
 
 VERSION = VERSION_P
 MAX_LINES = 50  # loop 2400 repeats at most 50 times per claim

@@ -19,12 +19,12 @@ from datetime import date, datetime
 from itertools import count
 from typing import Literal
 
-from chalicelib.edi.claim_837_reader import ReadClaim, ReadLine, read_837
-from chalicelib.edi.claim_837_values import amount, ymd
-from chalicelib.edi.claim_ack_277ca_codes import ACCEPTED_CATEGORIES, REJECTED_CATEGORIES, Status
-from chalicelib.edi.reader import TransactionSet, read_interchange
-from chalicelib.edi.segments import Segment, X12Error
-from chalicelib.edi.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, comp, \
+from chalicelib.edi.claim.reader import ReadClaim, ReadLine, read_837
+from chalicelib.edi.claim.values import amount, ymd
+from chalicelib.edi.acks.codes_277ca import ACCEPTED_CATEGORIES, REJECTED_CATEGORIES, Status
+from chalicelib.edi.x12.reader import TransactionSet, read_interchange
+from chalicelib.edi.x12.segments import Segment, X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, comp, \
     write_interchange
 
 VERSION = "005010X214"

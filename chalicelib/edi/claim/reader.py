@@ -11,7 +11,7 @@ first CLM they describe the level (NM1*85, NM1*IL, NM1*PR, SBR, PAT); after CLM 
 until its first provider or other-subscriber loop (NM1, SBR), after which a REF*F8 is another payer's
 (2330B), not ours. Lines are read the same way from LX to the line's own loops.
 
-Amounts become integer cents exactly ("125.5" is 12550, `claim_837_values.parse_cents`); finer than a cent
+Amounts become integer cents exactly ("125.5" is 12550, `values.parse_cents`); finer than a cent
 is refused, never rounded.
 Some senders write composites with ">" while their ISA16 declares another separator (LinuxForHealth's
 examples, see ../shared/x12-samples/SOURCES.md); a composite element with no declared separator but a ">"
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from chalicelib.edi.claim_837_values import read_cents, read_dates, read_decimal, read_whole
-from chalicelib.edi.reader import read_interchanges
-from chalicelib.edi.segments import Segment, X12Error
+from chalicelib.edi.claim.values import read_cents, read_dates, read_decimal, read_whole
+from chalicelib.edi.x12.reader import read_interchanges
+from chalicelib.edi.x12.segments import Segment, X12Error
 
 _STRAY_COMPONENT = ">"
 _PRINCIPAL, _OTHER, _ADMITTING = ("ABK", "BK"), ("ABF", "BF"), ("ABJ", "BJ")

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from chalicelib.edi.segments import Delimiters, Segment, X12Error
+from chalicelib.edi.x12.segments import Delimiters, Segment, X12Error
 
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
 _ISA_ELEMENTS = 16

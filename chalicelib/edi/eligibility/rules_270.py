@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Union
 
-from chalicelib.edi.reader import Interchange, TransactionSet, read_interchange
-from chalicelib.edi.segments import Segment, X12Error
+from chalicelib.edi.x12.reader import Interchange, TransactionSet, read_interchange
+from chalicelib.edi.x12.segments import Segment, X12Error
 
 VERSION = "005010X279A1"
 

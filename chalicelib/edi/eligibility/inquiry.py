@@ -1,7 +1,7 @@
 """Eligibility (005010X279A1): the 270 inquiry we send, and the 271 response we read.
 
 `build_270` turns plain dataclasses into a 270 interchange; `read_270` reads one back (the sandbox
-payer answers from it); `parse_271` (eligibility_271.py) reads a payer's answer into an
+payer answers from it); `parse_271` (response.py) reads a payer's answer into an
 `EligibilityResult`. Pure functions: the caller passes parties, control numbers, usage and time.
 
 The 270's shape (X279A1 section 2.4, Table 2): 2000A information source (HL03=20, the payer), 2000B
@@ -18,8 +18,8 @@ from datetime import date, datetime
 from typing import Literal
 
 from chalicelib.coding.npi import is_valid_npi
-from chalicelib.edi.eligibility_271 import parse_271  # re-exported: one module for both directions
-from chalicelib.edi.eligibility_result import (
+from chalicelib.edi.eligibility.response import parse_271  # re-exported: one module for both directions
+from chalicelib.edi.eligibility.result import (
     Benefit,
     CostShare,
     DateRange,
@@ -29,9 +29,9 @@ from chalicelib.edi.eligibility_result import (
     Rejection,
     ServiceBenefits,
 )
-from chalicelib.edi.reader import read_interchange
-from chalicelib.edi.segments import Delimiters, Segment, X12Error
-from chalicelib.edi.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, write_interchange
+from chalicelib.edi.x12.reader import read_interchange
+from chalicelib.edi.x12.segments import Delimiters, Segment, X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, write_interchange
 
 VERSION = "005010X279A1"
 _SERVICE_TYPE = re.compile(r"^[0-9A-Z]{1,2}$")

@@ -1,4 +1,4 @@
-"""What a 271 says, as values: the `EligibilityResult` that `parse_271` (eligibility_271.py) returns.
+"""What a 271 says, as values: the `EligibilityResult` that `parse_271` (response.py) returns.
 
 Cost shares are EB01 B (co-payment, EB07), A (co-insurance, EB08), C (deductible, EB07) and G (out of
 pocket, EB07), one row per service type (EB03), with the network (EB12), coverage level (EB02) and
@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Literal, Mapping
 
 from chalicelib.core.money import Money
-from chalicelib.edi.eligibility_codes import ACTIVE_CODES, REMAINING_PERIODS, YEAR_TO_DATE_PERIODS
+from chalicelib.edi.eligibility.codes import ACTIVE_CODES, REMAINING_PERIODS, YEAR_TO_DATE_PERIODS
 
 Kind = Literal["co_payment", "co_insurance", "deductible", "out_of_pocket"]
 Period = Literal["total", "remaining", "year_to_date"]

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from chalicelib.edi.rules_270 import Loop, Seg, Violation, check_document
-from chalicelib.edi.rules_276 import CODES as CODES_276
-from chalicelib.edi.rules_276 import LENGTHS as LENGTHS_276
-from chalicelib.edi.rules_276 import VERSION, X212Tables, check_x212_set, is_amount, is_date
-from chalicelib.edi.segments import Segment
+from chalicelib.edi.eligibility.rules_270 import Loop, Seg, Violation, check_document
+from chalicelib.edi.status.rules_276 import CODES as CODES_276
+from chalicelib.edi.status.rules_276 import LENGTHS as LENGTHS_276
+from chalicelib.edi.status.rules_276 import VERSION, X212Tables, check_x212_set, is_amount, is_date
+from chalicelib.edi.x12.segments import Segment
 
 __all__ = ["VERSION", "Violation", "check_277"]
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Union
 
-from chalicelib.edi.claim_837_values import amount, read_cents, ymd
-from chalicelib.edi.claim_ack_277ca_codes import Status
-from chalicelib.edi.reader import Interchange, read_interchange
-from chalicelib.edi.segments import Delimiters, Segment, X12Error
-from chalicelib.edi.writer import Composite, ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, comp, \
+from chalicelib.edi.claim.values import amount, read_cents, ymd
+from chalicelib.edi.acks.codes_277ca import Status
+from chalicelib.edi.x12.reader import Interchange, read_interchange
+from chalicelib.edi.x12.segments import Delimiters, Segment, X12Error
+from chalicelib.edi.x12.writer import Composite, ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, comp, \
     write_interchange
 
 VERSION = "005010X212"

@@ -4,9 +4,9 @@ One import for callers: `read_interchange` / `read_interchanges` (reader.py) and
 (writer.py), over the shared `Segment`, `Delimiters` and `X12Error` (segments.py). docs/x12.md
 describes delimiters, control numbers and the envelope rules checked.
 """
-from chalicelib.edi.reader import FunctionalGroup, Interchange, TransactionSet, read_interchange, read_interchanges
-from chalicelib.edi.segments import DEFAULT_DELIMITERS, Delimiters, Segment, X12Error
-from chalicelib.edi.writer import (
+from chalicelib.edi.x12.reader import FunctionalGroup, Interchange, TransactionSet, read_interchange, read_interchanges
+from chalicelib.edi.x12.segments import DEFAULT_DELIMITERS, Delimiters, Segment, X12Error
+from chalicelib.edi.x12.writer import (
     Composite,
     ControlNumbers,
     Envelope,

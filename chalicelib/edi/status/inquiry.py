@@ -16,11 +16,11 @@ from typing import Literal
 
 from chalicelib.claims.document import ClaimDocument, Person
 from chalicelib.coding.npi import is_valid_npi
-from chalicelib.edi.claim_837_values import amount, parse_cents, provider_name, read_dates, ymd
-from chalicelib.edi.claim_ack_277ca_codes import Status, describe
-from chalicelib.edi.reader import read_interchanges
-from chalicelib.edi.segments import Segment, X12Error
-from chalicelib.edi.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, write_interchange
+from chalicelib.edi.claim.values import amount, parse_cents, provider_name, read_dates, ymd
+from chalicelib.edi.acks.codes_277ca import Status, describe
+from chalicelib.edi.x12.reader import read_interchanges
+from chalicelib.edi.x12.segments import Segment, X12Error
+from chalicelib.edi.x12.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, write_interchange
 
 VERSION = "005010X212"
 

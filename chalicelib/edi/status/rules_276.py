@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from chalicelib.edi.reader import TransactionSet
-from chalicelib.edi.rules_270 import (
+from chalicelib.edi.x12.reader import TransactionSet
+from chalicelib.edi.eligibility.rules_270 import (
     Loop,
     Seg,
     Violation,
@@ -33,7 +33,7 @@ from chalicelib.edi.rules_270 import (
     hl_blocks,
     match_level,
 )
-from chalicelib.edi.segments import Segment
+from chalicelib.edi.x12.segments import Segment
 
 VERSION = "005010X212"
 __all__ = ["VERSION", "Violation", "X212Tables", "check_276", "check_x212_set", "is_amount", "is_date"]

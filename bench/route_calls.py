@@ -1,19 +1,17 @@
 """Every route's AWS calls on a warm container: by operation, and by sequential round trip.
 
-    .venv/bin/python bench/route_calls.py [--latency-ms 20] [--markdown]
+    .venv/bin/python bench/route_calls.py [--latency-ms 20] [--only REGEX] [--docs]
 
 Runs in-process on moto, through Chalice's test client (the authorizer included, as API Gateway runs it), and
-drives every route of the app (`chalicelib.core.api.ROUTES`) with a request it accepts: the objects each request
-needs are made first, through the API, and not counted. Every botocore call of the measured request is
-recorded, whichever client made it (PynamoDB's, boto3's), with when it started and ended. Each call is held for
-`--latency-ms` before it reaches moto, as a network round trip would hold it, so calls the app makes at the same
-time overlap and calls it makes one after another do not. A request's sequential round trips are then the
-longest chain of calls each of which started after the one before it had ended (calls made at once count as
-one). moto itself is not thread-safe, so the calls reach it one at a time, after their latency.
+drives every route of the app (`chalicelib.core.api.ROUTES`) with a request it accepts (tests/route_requests.py,
+which says how each call is recorded and how round trips are told apart). moto is not thread-safe, so calls
+reach it one at a time, after their latency. `--docs` writes the table into docs/benchmarks.md between its
+markers, with the command, the date and the load average; without it the table is printed.
 
-"Warm container": the process has served this firm's practice before (the practice check's answer may be kept),
-and every client exists. The run fails, naming the route, if a route has no request here, or answers anything
-but the status its request expects: a figure is only printed for work that was really done.
+The run fails, naming the route, when a route has no request or a request is answered with another status than
+it expects. The budgets (a read route at most 2 sequential DynamoDB round trips, a write route one writing round
+trip, its audit record in its transaction) and the exceptions each with its reason are tests/api/
+test_round_trips.py's.
 """
 from __future__ import annotations
 
@@ -21,596 +19,50 @@ import argparse
 import os
 import re
 import sys
-import threading
 import time
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `tests` and `chalicelib` from any cwd
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `tests` and `chalicelib` from any cwd
 
-# DynamoDB operations that change the table; everything else a route calls on it reads.
-DYNAMODB_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
-                             "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"})
-LATENCY_SECONDS = 0.02
+from tests.route_requests import IN_TRANSACTION, LATENCY_SECONDS, Row, measure  # noqa: E402 - after the path above
 
-
-@dataclass(frozen=True)
-class Call:
-    service: str  # botocore's service name: dynamodb, s3, sqs, secretsmanager
-    operation: str
-    start: float
-    end: float
-    puts: tuple[str, ...] = ()  # the kinds of the items a DynamoDB write puts (`kind`: audit, visit, ...)
-
-    @property
-    def dynamodb(self) -> bool:
-        return self.service == "dynamodb"
-
-    @property
-    def writes(self) -> bool:
-        return self.dynamodb and self.operation in DYNAMODB_WRITES
-
-    @property
-    def name(self) -> str:
-        return self.operation if self.dynamodb else f"{self.service}:{self.operation}"
-
-
-def _kinds_put(operation: str, params: dict[str, Any]) -> tuple[str, ...]:
-    if operation == "PutItem":
-        items = [params.get("Item", {})]
-    elif operation == "TransactWriteItems":
-        items = [entry["Put"]["Item"] for entry in params.get("TransactItems", []) if "Put" in entry]
-    elif operation == "BatchWriteItem":
-        items = [request["PutRequest"]["Item"] for requests in params.get("RequestItems", {}).values()
-                 for request in requests if "PutRequest" in request]
-    else:
-        return ()
-    return tuple(item.get("kind", {}).get("S", "?") for item in items)
-
-
-def round_trips(calls: list[Call]) -> int:
-    """The longest chain of calls each started after the previous one ended: what a request waits for."""
-    depth: list[int] = []
-    ordered = sorted(calls, key=lambda call: call.start)
-    for i, call in enumerate(ordered):
-        before = [depth[j] for j in range(i) if ordered[j].end <= call.start]
-        depth.append(1 + max(before, default=0))
-    return max(depth, default=0)
-
-
-@dataclass
-class Recorder:
-    """Records every botocore call while `recording`, holding each for `latency` seconds before it goes on to
-    moto (which answers one at a time: tests/moto_rollback.py)."""
-    latency: float = LATENCY_SECONDS
-    calls: list[Call] = field(default_factory=list)
-    recording: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @contextmanager
-    def installed(self) -> Iterator["Recorder"]:
-        from botocore.client import BaseClient
-
-        original = BaseClient._make_api_call
-        recorder = self
-
-        def recorded(client: Any, operation: str, params: dict[str, Any]) -> Any:
-            if not recorder.recording:
-                return original(client, operation, params)
-            start = time.perf_counter()
-            time.sleep(recorder.latency)  # the way there and back, which calls made at once spend together
-            try:
-                return original(client, operation, params)
-            finally:
-                call = Call(client.meta.service_model.service_name, operation, start, time.perf_counter(),
-                            _kinds_put(operation, params))
-                with recorder.lock:
-                    recorder.calls.append(call)
-
-        BaseClient._make_api_call = recorded  # type: ignore[method-assign]
-        try:
-            yield self
-        finally:
-            BaseClient._make_api_call = original  # type: ignore[method-assign]
-
-    @contextmanager
-    def measuring(self) -> Iterator[list[Call]]:
-        with self.lock:
-            self.calls = []
-        self.recording = True
-        try:
-            yield self.calls
-        finally:
-            self.recording = False
-
-
-# --- the requests ---------------------------------------------------------------------------------------------
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    body: Any = None
-    key: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    expect: int = 200
-    raw: bytes | None = None
-    variant: str = ""  # a second row of the same route: what differs
-    after: Callable[[], None] | None = None  # undoes what the request did that would change later requests
-
-
-@dataclass
-class Row:
-    method: str
-    route: str
-    variant: str
-    reads: bool  # a read route: GET, or a POST that only reads (search)
-    calls: list[Call]
-
-    @property
-    def dynamodb(self) -> list[Call]:
-        return [call for call in self.calls if call.dynamodb]
-
-    @property
-    def round_trips(self) -> int:
-        return round_trips(self.dynamodb)
-
-    @property
-    def write_round_trips(self) -> int:
-        return round_trips([call for call in self.dynamodb if call.writes])
-
-    @property
-    def all_round_trips(self) -> int:
-        return round_trips(self.calls)
-
-    def by_operation(self, dynamodb: bool) -> str:
-        counts = Counter(call.name for call in self.calls if call.dynamodb == dynamodb)
-        return ", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "none"
-
-
-PATIENT = {"first_name": "Rita", "last_name": "Trips", "birth_date": "1971-07-17", "sex": "F",
-           "address": {"line1": "4 Oak St", "city": "Springfield", "state": "IL", "zip": "62704"}}
-ANSWERED_AT = "2026-11-23T15:00:00+00:00"
-MUE_LINES = ['"CPT only copyright 2025 American Medical Association. All rights reserved."',
-             '"HCPCS/\nCPT Code",Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale',
-             "82962,1,1 Line Edit,Clinical: Data"]
-
-
-class Routes:
-    """A practice ready for every route (tests.api.test_claims.Practice: payer, fee, provider, patient with a
-    primary coverage) and the requests that drive each route, in ROUTES order. Setup goes through the API and
-    is not counted."""
-
-    def __init__(self, api: Any, world: Any, app: Any) -> None:
-        from tests.api.test_claims import Practice
-
-        self.api, self.world, self.app = api, world, app
-        self.practice = Practice(world, api)
-        self.admin, self.pid, self.base = self.practice.admin, self.practice.id, self.practice.base
-        self.serial = 0
-
-    # helpers: uncounted setup through the API
-    def ok(self, method: str, path: str, body: Any = None, status: int = 200, key: str | None = None,
-           **kw: Any) -> Any:
-        code, answer, _ = self.api.call(method, path, body, key=key or self.admin, **kw)
-        assert code == status, (method, path, code, answer)
-        return answer
-
-    def next(self) -> int:
-        self.serial += 1
-        return self.serial
-
-    def new_patient(self) -> str:
-        n = self.next()
-        body = {**PATIENT, "first_name": f"Rita{'abcdefghij'[n % 10]}", "mrn": f"RT-{os.getpid()}-{n}"}
-        return self.ok("POST", self.base + "/patients", body, 201)["id"]
-
-    def visit(self, **body: Any) -> dict[str, Any]:
-        from tests.dates import at_desk, days_ago
-
-        return self.ok("POST", self.base + "/visits", {"patient_id": self.practice.patient,
-                                                       "provider_id": self.practice.provider,
-                                                       "scheduled_at": at_desk(days_ago(10)), **body}, 201)
-
-    def claim(self) -> dict[str, Any]:
-        """A ready claim; each of its own day, so that none is a duplicate of another."""
-        return self.practice.claim(at=self.distinct_day())
-
-    def coded_visit(self) -> str:
-        return self.practice.coded_visit(at=self.distinct_day())
-
-    def distinct_day(self) -> str:
-        from tests.dates import at_desk, days_ago
-
-        return at_desk(days_ago(5 + self.next() % 300))
-
-    def submitted_claim(self) -> dict[str, Any]:
-        claim = self.claim()
-        self.ok("POST", self.base + "/claim-batches", {"claim_ids": [claim["id"]]}, 201)
-        return claim
-
-    def task(self) -> dict[str, Any]:
-        return self.ok("POST", self.base + "/tasks", {"title": f"Call the payer {self.next()}"}, 201)
-
-    def version(self, path: str) -> str:
-        return str(self.ok("GET", path)["version"])
-
-    def fee_entry(self) -> dict[str, Any]:
-        return self.ok("POST", self.base + "/fee-schedule", {"code": f"9920{self.next() % 10}", "charge_cents": 100,
-                                                            "effective_from": "2020-01-01",
-                                                            "effective_to": "2020-01-01"}, 201)
-
-    def inbound_file(self) -> dict[str, Any]:
-        """A 999 answering a batch of this practice's: processed, touching its claim."""
-        from tests.api.test_tracking import answer_batches
-
-        claim = self.claim()
-        submission = self.ok("POST", self.base + "/claim-batches", {"claim_ids": [claim["id"]]}, 201)
-        answer_batches(self.app, submission, only=".999")
-        return self.ok("GET", self.base + "/edi-files")["data"][-1]
-
-    def failed_file(self) -> dict[str, Any]:
-        from tests.api.test_tracking import deliver
-
-        deliver(self.app, f"inbox/{self.practice.firm_id}/garbage-{self.next()}.999", "not x12 at all")
-        return self.ok("GET", "/edi-files?status=failed")["data"][-1]
-
-    def stripe_linked(self) -> str:
-        account = f"acct_{self.pid}"
-        if self.api.get(self.base + "/stripe/account", key=self.admin)[0] == 404:
-            self.ok("POST", self.base + "/stripe/account", {"account_id": account}, 201)
-        return account
-
-    # the requests, one per route of ROUTES (and a few variants)
-    def requests(self) -> dict[tuple[str, str], Callable[[], list[Request]]]:
-        from tests.api.conftest import ROOT_KEY
-
-        b, pid = self.base, self.pid
-        root = {"key": ROOT_KEY}
-        r = self
-        p = self.practice
-        return {
-            ("GET", "/admin/edit-tables"): lambda: [Request("GET", "/admin/edit-tables", **root)],
-            ("GET", "/admin/edit-tables/{name}"): lambda: [
-                Request("GET", "/admin/edit-tables/mue-practitioner", **root)],
-            ("POST", "/admin/edit-tables/{name}/load"): lambda: [Request(
-                "POST", "/admin/edit-tables/mue-practitioner/load",
-                {"source_keys": [r.upload_mue()], "quarter": "2020Q1"}, after=_clear_edit_tables, **root)],
-            ("POST", "/practices/{practice_id}/visits/{visit_id}/claim"): lambda: [
-                Request("POST", f"{b}/visits/{r.coded_visit()}/claim", {}, expect=201)],
-            ("GET", "/practices/{practice_id}/claims"): lambda: [Request("GET", f"{b}/claims?status=ready")],
-            ("GET", "/practices/{practice_id}/claims/{claim_id}"): lambda: [
-                Request("GET", f"{b}/claims/{r.claim()['id']}")],
-            ("PATCH", "/practices/{practice_id}/claims/{claim_id}"): lambda: [r.claim_edit()],
-            ("POST", "/practices/{practice_id}/claims/{claim_id}/refresh"): lambda: [r.claim_refresh()],
-            ("GET", "/practices/{practice_id}/claims/{claim_id}/events"): lambda: [
-                Request("GET", f"{b}/claims/{r.claim()['id']}/events")],
-            ("POST", "/practices/{practice_id}/claims/{claim_id}/replacement"): lambda: [Request(
-                "POST", f"{b}/claims/{r.submitted_claim()['id']}/replacement",
-                {"payer_claim_control_number": "ICN0001"}, expect=201)],
-            ("POST", "/practices/{practice_id}/claims/{claim_id}/void"): lambda: [Request(
-                "POST", f"{b}/claims/{r.submitted_claim()['id']}/void", {"payer_claim_control_number": "ICN0002"},
-                expect=201)],
-            ("POST", "/practices/{practice_id}/claim-batches"): lambda: [
-                Request("POST", f"{b}/claim-batches", {"claim_ids": [r.claim()["id"]]}, expect=201)],
-            ("GET", "/practices/{practice_id}/claim-batches"): lambda: [Request("GET", f"{b}/claim-batches")],
-            ("GET", "/practices/{practice_id}/claim-batches/{batch_id}"): lambda: [
-                Request("GET", f"{b}/claim-batches/{r.batch_id()}")],
-            ("POST", "/practices/{practice_id}/claims/{claim_id}/status-inquiries"): lambda: [
-                Request("POST", f"{b}/claims/{r.submitted_claim()['id']}/status-inquiries", {}, expect=201)],
-            ("GET", "/practices/{practice_id}/claims/{claim_id}/status-inquiries"): lambda: [
-                Request("GET", f"{b}/claims/{r.inquired_claim()}/status-inquiries")],
-            ("GET", "/practices/{practice_id}/edi-files"): lambda: [Request("GET", f"{b}/edi-files")],
-            ("GET", "/practices/{practice_id}/edi-files/{file_id}"): lambda: [
-                Request("GET", f"{b}/edi-files/{r.inbound_file()['id']}")],
-            ("GET", "/edi-files"): lambda: [Request("GET", "/edi-files?status=processed")],
-            ("POST", "/edi-files/{file_id}/reprocess"): lambda: [
-                Request("POST", f"/edi-files/{r.failed_file()['id']}/reprocess", {})],
-            ("POST", "/admin/jobs/claim-follow-up/run"): lambda: [
-                Request("POST", "/admin/jobs/claim-follow-up/run", {}, expect=202, **root)],
-            ("GET", "/codes/icd10cm/{code}"): lambda: [Request("GET", "/codes/icd10cm/E11.9")],
-            ("GET", "/codes/icd10cm"): lambda: [Request("GET", "/codes/icd10cm?prefix=E11")],
-            ("GET", "/practices/{practice_id}/patients/{patient_id}/ledger"): lambda: [
-                Request("GET", f"{b}/patients/{p.patient}/ledger")],
-            ("GET", "/practices/{practice_id}/patients/{patient_id}/balance"): lambda: [
-                Request("GET", f"{b}/patients/{p.patient}/balance")],
-            ("POST", "/practices/{practice_id}/patients"): lambda: [Request(
-                "POST", f"{b}/patients", {**PATIENT, "last_name": f"Newcomer{'abcdefghij'[r.next() % 10]}"},
-                expect=201)],
-            ("GET", "/practices/{practice_id}/patients"): lambda: [Request("GET", f"{b}/patients")],
-            ("POST", "/practices/{practice_id}/patients/search"): lambda: [
-                Request("POST", f"{b}/patients/search", {"name": "Chen"}),
-                Request("POST", f"{b}/patients/search", {"mrn": r.mrn_of(r.new_patient())}, variant="by MRN")],
-            ("GET", "/practices/{practice_id}/patients/{patient_id}"): lambda: [
-                Request("GET", f"{b}/patients/{p.patient}")],
-            ("PATCH", "/practices/{practice_id}/patients/{patient_id}"): lambda: [r.patient_edit()],
-            ("POST", "/practices/{practice_id}/patients/{patient_id}/coverages"): lambda: [Request(
-                "POST", f"{b}/patients/{r.new_patient()}/coverages",
-                {"payer_id": p.payer, "member_id": "ACT778899", "effective_from": "2026-01-01"}, expect=201)],
-            ("GET", "/practices/{practice_id}/patients/{patient_id}/coverages"): lambda: [
-                Request("GET", f"{b}/patients/{p.patient}/coverages")],
-            ("GET", "/practices/{practice_id}/patients/{patient_id}/coverages/{coverage_id}"): lambda: [
-                Request("GET", f"{b}/patients/{p.patient}/coverages/{r.coverage_id()}")],
-            ("PATCH", "/practices/{practice_id}/patients/{patient_id}/coverages/{coverage_id}"): lambda: [
-                r.coverage_edit()],
-            ("POST", "/practices/{practice_id}/patients/{patient_id}/eligibility-checks"): lambda: [
-                Request("POST", f"{b}/patients/{p.patient}/eligibility-checks", {}, expect=201)],
-            ("GET", "/practices/{practice_id}/patients/{patient_id}/eligibility-checks"): lambda: [
-                Request("GET", f"{b}/patients/{p.patient}/eligibility-checks")],
-            ("GET", "/practices/{practice_id}/patients/{patient_id}/eligibility-checks/{check_id}"): lambda: [
-                Request("GET", f"{b}/patients/{p.patient}/eligibility-checks/{r.check_id()}")],
-            ("POST", "/practices/{practice_id}/stripe/account"): lambda: [Request(
-                "POST", f"{b}/stripe/account", {"account_id": f"acct_{pid}"}, expect=201)],
-            ("GET", "/practices/{practice_id}/stripe/account"): lambda: [r.stripe_account()],
-            ("POST", "/practices/{practice_id}/visits/{visit_id}/copays"): lambda: [
-                Request("POST", f"{b}/visits/{r.checked_in()}/copays", {"method": "cash", "amount_cents": 2500},
-                        expect=201, variant="cash"),
-                r.card_copay()],
-            ("GET", "/practices/{practice_id}/visits/{visit_id}/copays"): lambda: [
-                Request("GET", f"{b}/visits/{r.checked_in()}/copays")],
-            ("POST", "/webhooks/stripe"): lambda: [r.webhook()],
-            ("POST", "/practices/{practice_id}/tasks"): lambda: [
-                Request("POST", f"{b}/tasks", {"title": "Call the payer"}, expect=201)],
-            ("GET", "/practices/{practice_id}/tasks"): lambda: [Request("GET", f"{b}/tasks")],
-            ("GET", "/practices/{practice_id}/tasks/{task_id}"): lambda: [
-                Request("GET", f"{b}/tasks/{r.task()['id']}")],
-            ("PATCH", "/practices/{practice_id}/tasks/{task_id}"): lambda: [r.task_edit()],
-            ("POST", "/practices/{practice_id}/tasks/{task_id}/complete"): lambda: [r.task_done()],
-            ("GET", "/practices/{practice_id}/claims/{claim_id}/tasks"): lambda: [
-                Request("GET", f"{b}/claims/{r.claim()['id']}/tasks")],
-            ("GET", "/tasks"): lambda: [Request("GET", f"/tasks?practice_ids={pid}")],
-            ("POST", "/admin/firms"): lambda: [Request("POST", "/admin/firms", {"name": "Trips Billing"},
-                                                       expect=201, **root)],
-            ("GET", "/me"): lambda: [Request("GET", "/me")],
-            ("POST", "/practices"): lambda: [Request("POST", "/practices", r.practice_body(), expect=201)],
-            ("GET", "/practices"): lambda: [Request("GET", "/practices")],
-            ("GET", "/practices/{practice_id}"): lambda: [Request("GET", b)],
-            ("PATCH", "/practices/{practice_id}"): lambda: [Request(
-                "PATCH", b, {"name": f"Riverside {r.next()}"}, headers={"If-Match": r.version(b)})],
-            ("POST", "/api-keys"): lambda: [Request("POST", "/api-keys", {"role": "viewer", "practice_ids": [pid]},
-                                                    expect=201)],
-            ("GET", "/api-keys"): lambda: [Request("GET", "/api-keys")],
-            ("DELETE", "/api-keys/{key_id}"): lambda: [Request("DELETE", f"/api-keys/{r.key_id()}", expect=204)],
-            ("GET", "/practices/{practice_id}/audit"): lambda: [Request("GET", f"{b}/audit")],
-            ("POST", "/practices/{practice_id}/providers"): lambda: [Request("POST", f"{b}/providers", {
-                "entity_type": "individual", "npi": "1245319599", "first_name": "Ann", "last_name": "Ray",
-                "taxonomy_code": "207Q00000X", "roles": ["rendering"]}, expect=201)],
-            ("GET", "/practices/{practice_id}/providers"): lambda: [Request("GET", f"{b}/providers")],
-            ("GET", "/practices/{practice_id}/providers/{provider_id}"): lambda: [
-                Request("GET", f"{b}/providers/{p.provider}")],
-            ("PATCH", "/practices/{practice_id}/providers/{provider_id}"): lambda: [Request(
-                "PATCH", f"{b}/providers/{p.provider}", {"first_name": "Samuel"},
-                headers={"If-Match": r.version(f"{b}/providers/{p.provider}")})],
-            ("POST", "/practices/{practice_id}/payers"): lambda: [
-                Request("POST", f"{b}/payers", {"name": "Cigna", "payer_id": f"6{r.next():04d}"}, expect=201)],
-            ("GET", "/practices/{practice_id}/payers"): lambda: [Request("GET", f"{b}/payers")],
-            ("GET", "/practices/{practice_id}/payers/{payer_id}"): lambda: [Request("GET", f"{b}/payers/{p.payer}")],
-            ("PATCH", "/practices/{practice_id}/payers/{payer_id}"): lambda: [Request(
-                "PATCH", f"{b}/payers/{p.payer}", {"name": f"Aetna {r.next()}"},
-                headers={"If-Match": r.version(f"{b}/payers/{p.payer}")})],
-            ("POST", "/practices/{practice_id}/fee-schedule"): lambda: [Request("POST", f"{b}/fee-schedule", {
-                "code": "99214", "charge_cents": 16000, "effective_from": f"20{10 + r.next() % 10}-01-01",
-                "effective_to": f"20{10 + r.serial % 10}-06-30"}, expect=201)],
-            ("GET", "/practices/{practice_id}/fee-schedule"): lambda: [Request("GET", f"{b}/fee-schedule")],
-            ("GET", "/practices/{practice_id}/fee-schedule/{entry_id}"): lambda: [
-                Request("GET", f"{b}/fee-schedule/{r.fee_entry()['id']}")],
-            ("PATCH", "/practices/{practice_id}/fee-schedule/{entry_id}"): lambda: [r.fee_edit()],
-            ("DELETE", "/practices/{practice_id}/fee-schedule/{entry_id}"): lambda: [r.fee_delete()],
-            ("POST", "/practices/{practice_id}/visits"): lambda: [r.schedule()],
-            ("GET", "/practices/{practice_id}/visits"): lambda: [Request("GET", f"{b}/visits?date={r.visit_day()}")],
-            ("GET", "/practices/{practice_id}/visits/{visit_id}"): lambda: [
-                Request("GET", f"{b}/visits/{r.visit()['id']}")],
-            ("POST", "/practices/{practice_id}/visits/{visit_id}/check-in"): lambda: [
-                Request("POST", f"{b}/visits/{r.visit()['id']}/check-in", {"version": 1},
-                        variant="last eligibility check recent"),
-                Request("POST", f"{b}/visits/{r.visit()['id']}/check-in", {"version": 1, "recheck_eligibility": True},
-                        variant="eligibility checked again (a 270 sent)")],
-            ("POST", "/practices/{practice_id}/visits/{visit_id}/check-out"): lambda: [
-                Request("POST", f"{b}/visits/{r.checked_in()}/check-out", {"version": 2})],
-            ("POST", "/practices/{practice_id}/visits/{visit_id}/cancel"): lambda: [
-                Request("POST", f"{b}/visits/{r.visit()['id']}/cancel", {"version": 1, "reason": "patient called"})],
-            ("POST", "/practices/{practice_id}/visits/{visit_id}/no-show"): lambda: [
-                Request("POST", f"{b}/visits/{r.visit()['id']}/no-show", {"version": 1})],
-            ("PUT", "/practices/{practice_id}/visits/{visit_id}/coding"): lambda: [r.coding()],
-            ("GET", "/practices/{practice_id}/visits/{visit_id}/coding"): lambda: [
-                Request("GET", f"{b}/visits/{r.coded_visit()}/coding")],
-        }
-
-    # the requests that need more than a line of setup
-    def upload_mue(self) -> str:
-        import boto3
-
-        from chalicelib.core.settings import get_settings
-
-        key = f"reference/ncci/bench/mue-{self.next()}.csv"
-        boto3.client("s3").put_object(Bucket=get_settings().documents_bucket, Key=key,
-                                      Body="\r\n".join(MUE_LINES).encode("cp1252"))
-        return key
-
-    def claim_edit(self) -> Request:
-        claim = self.claim()
-        return Request("PATCH", f"{self.base}/claims/{claim['id']}", {"referral_number": "R1"},
-                       headers={"If-Match": str(claim["version"])})
-
-    def claim_refresh(self) -> Request:
-        claim = self.claim()
-        return Request("POST", f"{self.base}/claims/{claim['id']}/refresh", {"version": claim["version"]})
-
-    def batch_id(self) -> str:
-        claim = self.claim()
-        return self.ok("POST", self.base + "/claim-batches", {"claim_ids": [claim["id"]]}, 201)["batches"][0]["id"]
-
-    def inquired_claim(self) -> str:
-        claim = self.submitted_claim()
-        self.ok("POST", f"{self.base}/claims/{claim['id']}/status-inquiries", {}, 201)
-        return claim["id"]
-
-    def mrn_of(self, patient_id: str) -> str:
-        return self.ok("GET", f"{self.base}/patients/{patient_id}")["mrn"]
-
-    def patient_edit(self) -> Request:
-        patient = self.new_patient()
-        path = f"{self.base}/patients/{patient}"
-        return Request("PATCH", path, {"phone": "2175550123", "mrn": f"RT-{os.getpid()}-{self.next()}b"},
-                       headers={"If-Match": self.version(path)})
-
-    def coverage_id(self) -> str:
-        return self.ok("GET", f"{self.base}/patients/{self.practice.patient}/coverages")["data"][0]["id"]
-
-    def coverage_edit(self) -> Request:
-        patient = self.new_patient()
-        coverage = self.ok("POST", f"{self.base}/patients/{patient}/coverages",
-                           {"payer_id": self.practice.payer, "member_id": "ACT445566",
-                            "effective_from": "2026-01-01"}, 201)
-        return Request("PATCH", f"{self.base}/patients/{patient}/coverages/{coverage['id']}",
-                       {"active": False, "version": coverage["version"]}, variant="")
-
-    def check_id(self) -> str:
-        return self.ok("POST", f"{self.base}/patients/{self.practice.patient}/eligibility-checks", {}, 201)["id"]
-
-    def checked_in(self) -> str:
-        visit = self.visit()
-        self.ok("POST", f"{self.base}/visits/{visit['id']}/check-in", {"version": 1})
-        return visit["id"]
-
-    def webhook(self) -> Request:
-        import time as clock
-
-        from tests.api.conftest import STRIPE_WEBHOOK_SECRET
-        from tests.stripe_fakes import event, signed
-
-        account = self.stripe_linked()
-        ready = {"id": account, "object": "account", "charges_enabled": True, "payouts_enabled": True,
-                 "details_submitted": True, "requirements": {"currently_due": []}}
-        payload, signature = signed(event("account.updated", ready, event_id=f"evt_trips_{self.next()}_{self.pid}",
-                                          created=int(clock.time()) + self.serial, account=account),
-                                    STRIPE_WEBHOOK_SECRET)
-        return Request("POST", "/webhooks/stripe", raw=payload, headers={"Stripe-Signature": signature})
-
-    def stripe_account(self) -> Request:
-        self.stripe_linked()
-        return Request("GET", f"{self.base}/stripe/account")
-
-    def card_copay(self) -> Request:
-        self.stripe_linked()
-        return Request("POST", f"{self.base}/visits/{self.checked_in()}/copays",
-                       {"method": "card", "amount_cents": 2500}, expect=201, variant="card")
-
-    def task_edit(self) -> Request:
-        task = self.task()
-        return Request("PATCH", f"{self.base}/tasks/{task['id']}", {"priority": "high"},
-                       headers={"If-Match": str(task["version"])})
-
-    def task_done(self) -> Request:
-        task = self.task()
-        return Request("POST", f"{self.base}/tasks/{task['id']}/complete",
-                       {"note": "Called the payer", "version": task["version"]})
-
-    def practice_body(self) -> dict[str, Any]:
-        from tests.api.conftest import practice_body
-
-        return practice_body(name=f"Hillside {self.next()}")
-
-    def key_id(self) -> str:
-        return self.ok("POST", "/api-keys", {"role": "viewer", "practice_ids": [self.pid]}, 201)["id"]
-
-    def fee_edit(self) -> Request:
-        entry = self.fee_entry()
-        return Request("PATCH", f"{self.base}/fee-schedule/{entry['id']}", {"charge_cents": 200},
-                       headers={"If-Match": str(entry["version"])})
-
-    def fee_delete(self) -> Request:
-        entry = self.fee_entry()
-        return Request("DELETE", f"{self.base}/fee-schedule/{entry['id']}", headers={"If-Match": str(entry["version"])},
-                       expect=204)
-
-    def schedule(self) -> Request:
-        from tests.dates import at_desk, days_ago
-
-        return Request("POST", f"{self.base}/visits", {"patient_id": self.practice.patient,
-                                                       "provider_id": self.practice.provider,
-                                                       "scheduled_at": at_desk(days_ago(10))}, expect=201)
-
-    def visit_day(self) -> str:
-        return self.visit()["visit_date"]
-
-    def coding(self) -> Request:
-        from tests.api.test_claims import CODING
-
-        visit = self.visit()["id"]
-        self.ok("POST", f"{self.base}/visits/{visit}/check-in", {"version": 1})
-        self.ok("POST", f"{self.base}/visits/{visit}/check-out", {"version": 2})
-        return Request("PUT", f"{self.base}/visits/{visit}/coding", CODING)
-
-
-def _reads(spec: Any) -> bool:
-    return spec.method == "GET" or spec.audit_action == "read"
-
-
-def _send(api: Any, routes: Routes, spec: Any, request: Request) -> None:
-    key = request.key if request.key is not None or request.raw else routes.admin
-    status, answer, _ = api.call(request.method, request.path, request.body, key=key, headers=request.headers,
-                                 raw=request.raw)
-    if request.after is not None:
-        request.after()
-    if status != request.expect:
-        raise AssertionError(f"{request.method} {spec.path}: {status} {answer}")
-
-
-def measure(api: Any, world: Any, app: Any, recorder: Recorder, only: Callable[[str, str], bool] | None = None
-            ) -> list[Row]:
-    """Each route's measured request(s), in ROUTES order. Fails, naming the route, when a route has no request
-    here or a request is not answered as expected."""
-    from chalicelib.claims import reference
-    from chalicelib.core.api import ROUTES
-
-    routes = Routes(api, world, app)
-    requests = routes.requests()
-    missing = [f"{s.method} {s.path}" for s in ROUTES if (s.method, s.path) not in requests]
-    if missing:
-        raise AssertionError(f"routes without a request in bench/route_calls.py: {missing}")
-    rows = []
-    try:
-        for spec in ROUTES:
-            if only is not None and not only(spec.method, spec.path):
-                continue
-            for warm_up in requests[(spec.method, spec.path)]():  # the route's code loaded, as in a warm container
-                _send(api, routes, spec, warm_up)
-            for request in requests[(spec.method, spec.path)]():
-                with recorder.measuring() as calls:
-                    _send(api, routes, spec, request)
-                rows.append(Row(spec.method, spec.path, request.variant, _reads(spec), list(calls)))
-    finally:
-        reference.forget()
-        _clear_edit_tables()
-    return rows
-
-
-def _clear_edit_tables() -> None:
-    """Loaded NCCI tables would judge every later claim of the process (the API tests share one table)."""
-    import boto3
-
-    from chalicelib.claims import reference
-    from chalicelib.core.settings import get_settings
-
-    client, bucket = boto3.client("s3"), get_settings().documents_bucket
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=reference.PREFIX):
-        for item in page.get("Contents", []):
-            client.delete_object(Bucket=bucket, Key=item["Key"])
-    reference.forget()
+DOCS = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- route_calls: begin -->", "<!-- route_calls: end -->"
 
 
 def markdown(rows: list[Row]) -> list[str]:
-    lines = ["| route | kind | sequential DynamoDB round trips | of them writing | DynamoDB calls | other AWS calls |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = ["| route | kind | sequential DynamoDB round trips | of them reading | of them writing | audit record "
+             "| DynamoDB calls | other AWS calls |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         name = f"`{row.method} {row.route}`" + (f" ({row.variant})" if row.variant else "")
-        lines.append(f"| {name} | {'read' if row.reads else 'write'} | {row.round_trips} | {row.write_round_trips} "
-                     f"| {row.by_operation(True)} | {row.by_operation(False)} |")
+        lines.append(f"| {name} | {'read' if row.reads else 'write'} | {row.round_trips} | {row.read_round_trips} "
+                     f"| {row.write_round_trips} | {row.audit} | {row.by_operation(True)} "
+                     f"| {row.by_operation(False)} |")
     return lines
+
+
+def summary(rows: list[Row]) -> str:
+    reads = [row for row in rows if row.reads]
+    writes = [row for row in rows if not row.reads]
+    return (f"{len(rows)} requests over {len({(r.method, r.route) for r in rows})} routes; read requests over 2 "
+            f"round trips: {sum(1 for r in reads if r.round_trips > 2)} of {len(reads)}; write requests with more "
+            f"than one writing round trip: {sum(1 for r in writes if r.write_round_trips > 1)} of {len(writes)}; "
+            f"write requests whose audit record is not in their transaction: "
+            f"{sum(1 for r in writes if r.audit not in ('none', IN_TRANSACTION))} of {len(writes)}")
+
+
+def write_docs(table: list[str], command: str, load: str) -> None:
+    text = DOCS.read_text()
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"{DOCS} has no {BEGIN} ... {END} block to replace")
+    block = [BEGIN, "", f"`{command}` ({date.today().isoformat()}, load average {load}):", "", *table, END]
+    before, rest = text.split(BEGIN, 1)
+    DOCS.write_text(before + "\n".join(block) + rest.split(END, 1)[1])
 
 
 @contextmanager
@@ -653,20 +105,19 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=float, default=LATENCY_SECONDS * 1000,
                         help="how long each call is held before it reaches moto (default 20)")
     parser.add_argument("--only", default="", help="a regular expression: only routes whose path matches")
+    parser.add_argument("--docs", action="store_true", help="write the table into docs/benchmarks.md")
     options = parser.parse_args()
     pattern = re.compile(options.only) if options.only else None
-    recorder = Recorder(latency=options.latency_ms / 1000)
+    load = "%.2f, %.2f, %.2f" % os.getloadavg()
     started = time.perf_counter()
-    with recorder.installed(), standalone() as (api, world, app):
-        rows = measure(api, world, app, recorder,
+    with standalone() as (api, world, app):
+        rows = measure(api, world, app, options.latency_ms / 1000,
                        only=(lambda method, path: bool(pattern.search(path))) if pattern else None)
-    print("\n".join(markdown(rows)))
-    reads = [row for row in rows if row.reads]
-    writes = [row for row in rows if not row.reads]
-    print(f"\n{len(rows)} requests over {len({(r.method, r.route) for r in rows})} routes "
-          f"in {time.perf_counter() - started:.1f} s; read requests over 2 round trips: "
-          f"{sum(1 for r in reads if r.round_trips > 2)} of {len(reads)}; write requests with more than one "
-          f"writing round trip: {sum(1 for r in writes if r.write_round_trips > 1)} of {len(writes)}")
+    table = markdown(rows) + ["", summary(rows) + f"; {time.perf_counter() - started:.1f} s."]
+    print("\n".join(table))
+    if options.docs:
+        command = ".venv/bin/python bench/route_calls.py" + " ".join(["", *sys.argv[1:]]).replace(" --docs", "")
+        write_docs(table, command, load)
     return 0
 
 

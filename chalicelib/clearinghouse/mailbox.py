@@ -17,6 +17,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Protocol
 
+from chalicelib.core import aws
+
 
 class Mailbox(Protocol):
     def send(self, key: str, text: str) -> None:
@@ -37,9 +39,7 @@ class S3Mailbox:
         self.bucket = bucket
 
     def _client(self) -> Any:
-        import boto3  # first use only
-
-        return boto3.client("s3")
+        return aws.client("s3")
 
     def send(self, key: str, text: str) -> None:
         self._client().put_object(Bucket=self.bucket, Key=key, Body=text.encode("ascii"),

@@ -10,13 +10,15 @@ over `BUDGET`. What it changes in chalice's zip, and why (docs/deploy.md, "The p
   and an unchecked pyc is used without comparing it to its source. The pyc format follows the Python that
   runs this tool, so the tool refuses to build unless the template's runtime is that Python.
 - botocore keeps the models of the services the app calls (`chalicelib.core.aws.SERVICES`) and none of the
-  other ~450: 17 MB of the zip.
+  other ~450: 17 MB of the zip. Its `endpoints.json` (1.2 MB, parsed whole by every new session's first
+  client: about 20 ms of CPU at each cold start) keeps every partition and region but only those services.
 - Whatever `__pycache__` chalice copied from the working tree is dropped (timestamp pycs of whatever ran last).
 """
 from __future__ import annotations
 
 import argparse
 import compileall
+import gzip
 import json
 import os
 import py_compile
@@ -35,6 +37,7 @@ from chalicelib.core.aws import SERVICES  # noqa: E402  (the repo on the path fi
 BUDGET = 25_000_000  # bytes of deployment.zip: Lambda takes 50 MB zipped; room for PDF rendering and more
 TASK_ROOT = "/var/task"  # where Lambda unpacks the zip: the file names tracebacks show
 BOTOCORE_DATA = "botocore/data/"
+ENDPOINTS = BOTOCORE_DATA + "endpoints.json"
 
 
 def copy_project(dest: Path, requirements: bool = True) -> Path:
@@ -93,6 +96,30 @@ def unpack(zip_path: Path, into: Path) -> dict[str, zipfile.ZipInfo]:
     return infos
 
 
+def endpoint_prefixes(data: Path) -> set[str]:
+    """Each kept service's key in endpoints.json: its model's endpointPrefix (not always its name)."""
+    prefixes = set()
+    for service in SERVICES:
+        models = list((data / service).glob("*/service-2.json*"))
+        if not models:
+            raise SystemExit(f"botocore in the package has no model of {service}")
+        for model in models:
+            raw = model.read_bytes()
+            metadata = json.loads(gzip.decompress(raw) if model.suffix == ".gz" else raw)["metadata"]
+            prefixes.add(metadata["endpointPrefix"])
+    return prefixes
+
+
+def trim_endpoints(root: Path) -> None:
+    """endpoints.json with every partition, its defaults and regions, and only the kept services' entries."""
+    path = root / ENDPOINTS
+    endpoints = json.loads(path.read_text())
+    prefixes = endpoint_prefixes(path.parent)
+    for partition in endpoints["partitions"]:
+        partition["services"] = {k: v for k, v in partition["services"].items() if k in prefixes}
+    path.write_text(json.dumps(endpoints, separators=(",", ":")))
+
+
 def compile_tree(root: Path) -> None:
     ok = compileall.compile_dir(root, quiet=1, stripdir=str(root), prependdir=TASK_ROOT, workers=0,
                                 invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
@@ -123,6 +150,7 @@ def build(out: Path, stage: str = "prod", env: dict[str, str] | None = None) -> 
         tree = Path(work) / "tree"
         zip_path = out / "deployment.zip"
         infos = unpack(zip_path, tree)
+        trim_endpoints(tree)
         compile_tree(tree)
         repack(tree, infos, zip_path)
     size = zip_path.stat().st_size

@@ -86,3 +86,28 @@ def test_botocore_in_the_package_has_the_model_of_every_service_the_app_calls_an
                          timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == repr(list(SERVICES))
+
+
+# A region of each partition kind: commercial, China, GovCloud, and one the data names only by its pattern.
+REGIONS = ("us-east-1", "eu-central-1", "cn-north-1", "us-gov-west-1", "us-isob-east-1")
+
+
+def endpoint_urls(path: Path | None) -> list[list[str]]:
+    """Each service's endpoint URL in each of REGIONS, from the botocore at `path` (None: the venv's, whole)."""
+    prefix = f"import sys; sys.path.insert(0, {str(path)!r}); " if path else ""
+    script = (prefix + "import botocore.session; s = botocore.session.get_session(); "
+              f"print([[s.create_client(n, region_name=r).meta.endpoint_url for n in {list(SERVICES)!r}] "
+              f"for r in {list(REGIONS)!r}])")
+    env = {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}
+    argv = [sys.executable, "-I", "-S", "-B", "-c", script] if path else [sys.executable, "-c", script]
+    run = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout.replace("'", '"'))
+
+
+def test_the_trimmed_endpoints_file_keeps_only_the_app_services_and_resolves_them_as_the_whole_one_does(
+        unpacked: Path) -> None:
+    endpoints = json.loads((unpacked / package.ENDPOINTS).read_text())
+    services = {name for partition in endpoints["partitions"] for name in partition["services"]}
+    assert services == set(SERVICES)  # each of these services' endpointPrefix is its name
+    assert endpoint_urls(unpacked) == endpoint_urls(None)

@@ -5,9 +5,9 @@ folders named (an unpacked deployment package, nothing of the virtual environmen
 
 ROOTS: folders joined by os.pathsep, put first on sys.path (-I -S leaves only the standard library there;
 -B writes no bytecode, as in a read-only /var/task).
-SPEC_JSON: {"module": "app"} imports a module and stops; with "event" it also calls `<module>.app(event,
-context)` as API Gateway's proxy integration does, after calling "authorizer" (a dotted handler) with its
-"authorizer_event" and copying the policy's context into the request context, as API Gateway does.
+SPEC_JSON: {"module": "app"} imports a module and stops. With "authorizer" (a dotted handler) it then calls
+that handler with "authorizer_event"; with "event" it calls `<module>.app(event, context)` as API Gateway's
+proxy integration does, with the authorizer's policy context in the request context, as API Gateway puts it.
 
 Printed: wall and CPU seconds from before the import to after it and to the answer, the answer's status and
 body, and every module compiled from source under ROOTS (none when the package's bytecode was used).
@@ -58,12 +58,14 @@ def main() -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     module = importlib.import_module(spec["module"])
     out = {"import_s": time.perf_counter() - wall, "import_cpu_s": time.process_time() - cpu}
+    context = LambdaContext()
+    if "authorizer" in spec:
+        policy = handler(spec["authorizer"])(spec["authorizer_event"], context)
+        out.update(authorized_s=time.perf_counter() - wall, authorized_cpu_s=time.process_time() - cpu,
+                   allowed=policy["policyDocument"]["Statement"][0]["Effect"] == "Allow")
     if "event" in spec:
-        context, event = LambdaContext(), spec["event"]
+        event = spec["event"]
         if "authorizer" in spec:
-            policy = handler(spec["authorizer"])(spec["authorizer_event"], context)
-            out.update(authorized_s=time.perf_counter() - wall, authorized_cpu_s=time.process_time() - cpu)
-            out["allowed"] = policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
             event["requestContext"]["authorizer"] = {**policy.get("context", {}), "principalId": policy["principalId"]}
         answer = module.app(event, context)
         out.update(status=answer["statusCode"], body=answer["body"])

@@ -8,10 +8,11 @@ increment; a retried request takes a fresh number, which is what an envelope nee
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.connection import TableConnection
 from pynamodb.models import Model
 
 from chalicelib.db import keys
-from chalicelib.db.models import _Meta
+from chalicelib.db.models import Item, _Meta
 
 
 class Counter(Model):
@@ -22,6 +23,10 @@ class Counter(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     value = NumberAttribute(default=0)
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        return Item._get_connection()  # the same table and keys: the one shared connection (db/connection.py)
 
 
 def next_value(pk: str, name: str, count: int = 1) -> int:

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from functools import lru_cache
-
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import AlreadyExists, Conflict, NotFound
+from chalicelib.db.connection import connection
 from chalicelib.db.models import Item
 
 T = TypeVar("T", bound=Item)
@@ -21,14 +19,9 @@ def _condition_failed(error: Exception) -> bool:
         "ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    return Connection()
-
-
 def transaction() -> TransactWrite:
     """Writes that must agree: all of them or none (TransactWriteItems)."""
-    return TransactWrite(connection=_connection())
+    return TransactWrite(connection=connection())
 
 
 def get(model: type[T], pk: str, sk: str, what: str) -> T:

@@ -25,6 +25,20 @@ CREATED = datetime(2026, 4, 1, 12, tzinfo=timezone.utc)
 _held: dict[str, Any] = {}
 
 
+def _first(*names: str) -> Any:
+    """The first of these modules that the side's version has: a module moved between versions (newest name
+    first), so every version is asked the same thing from wherever it keeps it."""
+    import importlib
+
+    for name in names:
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if not name.startswith(str(missing.name)):
+                raise  # the module exists and something it imports does not: not a move
+    raise ModuleNotFoundError(f"none of {names}")
+
+
 def hold(path: str, form: str) -> int:
     """Read the stored claims (one document JSON a line) into memory, in `form`; how many there are."""
     from chalicelib.claims import codec
@@ -44,9 +58,11 @@ def write_837(passes: int) -> dict[str, Any]:
     """The held claims to the bytes of one 837P, `passes` times, decoding included (a submission reads claims
     from their stored form): CPU and wall seconds of all passes, and what the last pass wrote."""
     from chalicelib.claims import codec
-    from chalicelib.claims.document import Batch, Party
-    from chalicelib.edi.claim.writer import write_837
-    from chalicelib.edi.x12.writer import ControlNumbers
+
+    document = _first("chalicelib.edi.claim.document", "chalicelib.claims.document")
+    Batch, Party = document.Batch, document.Party
+    write_837 = _first("chalicelib.edi.claim.writer", "chalicelib.edi.claim_837").write_837
+    ControlNumbers = _first("chalicelib.edi.x12.writer", "chalicelib.edi.writer").ControlNumbers
 
     stored, form = _held["claims"], _held["form"]
     parties = (Party("Revcycle Billing", "REVCYCLE01", "Billing Office", "2175550100"),
@@ -171,14 +187,15 @@ def submit(count: int) -> dict[str, Any]:
     CPU) and counted. Stops unless every claim was moved to `submitted` in the batch and written in its 837."""
     import boto3
 
-    from chalicelib.claims import batches
     from chalicelib.claims.items import ClaimItem
-    from chalicelib.claims.models import BatchCreate
     from chalicelib.core.auth import PracticeScope, Principal
     from chalicelib.core.ids import new_id
     from chalicelib.core.settings import get_settings
     from chalicelib.db import keys
     from chalicelib.db.models import Firm
+
+    batches = _first("chalicelib.submission.service", "chalicelib.claims.batches")
+    BatchCreate = _first("chalicelib.submission.models", "chalicelib.claims.models").BatchCreate
 
     firm_id, practice_id = new_id(), new_id()
     Firm(keys.firm_pk(firm_id), keys.FIRM_SK, id=firm_id, created_at="x", updated_at="x", name="Bench").save()

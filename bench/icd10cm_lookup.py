@@ -3,7 +3,8 @@
 Each run is a fresh Python process that records its resident memory, then times the import and the first
 lookup of E11.9 together (interpreter start-up is left out of both sides alike), then looks up a fixed sample
 of codes warm. Peak memory is VmHWM from /proc/self/status, less VmRSS before the import; the figure is the
-median over the runs.
+median over the runs. The sides take turns, one run of each per round in an order that rotates, so a change
+in the machine's load while it runs reaches every side alike.
 
     .venv/bin/python bench/icd10cm_lookup.py [--runs 11] [--sample 10000]
 """
@@ -62,12 +63,21 @@ def sample_codes(size: int) -> list[str]:
     return [c if len(c) == 3 else f"{c[:3]}.{c[3:]}" for c in lines[::step][:size]]
 
 
-def run_side(setup: str, first: str, warm: str, codes: list[str], runs: int) -> dict[str, float]:
+def run_once(setup: str, first: str, warm: str, codes: list[str]) -> dict[str, float]:
     program = CHILD.format(setup=setup, first=first, warm=warm)
-    results = [json.loads(subprocess.run([sys.executable, "-c", program], cwd=ROOT, input=json.dumps(codes),
-                                         capture_output=True, text=True, check=True).stdout)
-               for _ in range(runs)]
-    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+    return json.loads(subprocess.run([sys.executable, "-c", program], cwd=ROOT, input=json.dumps(codes),
+                                     capture_output=True, text=True, check=True).stdout)
+
+
+def run_interleaved(codes: list[str], runs: int) -> dict[str, dict[str, float]]:
+    """Each side's median over `runs`, the sides interleaved round by round."""
+    labels = list(SIDES)
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
+    for run in range(runs):
+        for label in labels[run % len(labels):] + labels[:run % len(labels)]:
+            results[label].append(run_once(*SIDES[label], codes))
+    return {label: {key: statistics.median(r[key] for r in found) for key in found[0]}
+            for label, found in results.items()}
 
 
 def main() -> None:
@@ -79,8 +89,7 @@ def main() -> None:
     print(f"ICD-10-CM first lookup, median of {args.runs} fresh processes (Python {sys.version.split()[0]}); "
           f"warm: {len(codes)} codes")
     print(f"  {'side':<38} {'first lookup':>13} {'peak RSS':>10} {'warm lookup':>12} {'peak after warm':>16}")
-    for label, (setup, first, warm) in SIDES.items():
-        r = run_side(setup, first, warm, codes, args.runs)
+    for label, r in run_interleaved(codes, args.runs).items():
         print(f"  {label:<38} {r['first_ms']:10.1f} ms {r['peak_mib']:6.1f} MiB {r['warm_us']:9.1f} µs "
               f"{r['peak_after_warm_mib']:12.1f} MiB")
 

@@ -34,7 +34,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.claims import edi_files, tracking
 from chalicelib.claims.items import EdiFile, EdiFileDigest, PracticeEdiFile
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, inbox_firm
-from chalicelib.core import audit
+from chalicelib.core import audit, aws
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import Conflict
@@ -227,6 +227,4 @@ def handle_event(event: dict[str, Any], *, fetch: Callable[[str, str], bytes] | 
 
 
 def _s3_bytes(bucket: str, key: str) -> bytes:
-    import boto3  # first use only
-
-    return boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+    return aws.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()

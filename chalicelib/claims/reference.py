@@ -28,6 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.claims.edit_index import Buffer, IndexFormatError, IndexInfo
 from chalicelib.claims.mue import MueIndex
 from chalicelib.claims.ncci import PtpIndex
+from chalicelib.core import aws
 from chalicelib.core.logs import get_logger
 
 CHECK_SECONDS = 60.0
@@ -161,11 +162,9 @@ def text_lines(chunks: Iterable[bytes]) -> Iterator[str]:
 
 @lru_cache(maxsize=1)
 def get_store() -> S3Store:
-    import boto3  # first use only
-
     from chalicelib.core.settings import get_settings
 
-    return S3Store(get_settings().documents_bucket, boto3.client("s3"))
+    return S3Store(get_settings().documents_bucket, aws.client("s3"))
 
 
 @dataclass

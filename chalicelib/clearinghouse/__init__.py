@@ -1,7 +1,7 @@
 """Clearinghouse adapters. `get_eligibility_gateway()` (270/271) and `get_status_gateway()` (276/277) pick
 one by the same settings, once per container: the sandbox payer, or the clearinghouse's real-time API.
 
-Kept light: nothing here imports boto3, tenacity or the X12 modules until a gateway is asked for.
+Kept light: nothing here imports botocore, tenacity or the X12 modules until a gateway is asked for.
 """
 from __future__ import annotations
 

@@ -14,9 +14,10 @@ the recovery points of a status inquiry (claims.status_inquiry.recover reads the
 """
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 from typing import Any, Protocol
+
+from chalicelib.core import aws
 
 
 class Mailbox(Protocol):
@@ -36,18 +37,9 @@ class Mailbox(Protocol):
 class S3Mailbox:
     def __init__(self, bucket: str) -> None:
         self.bucket = bucket
-        self._made: Any = None
-        self._making = threading.Lock()
 
     def _client(self) -> Any:
-        """One client for the mailbox's life, made on first use: the follow-up job keeps many documents at
-        once from threads, and a boto3 client is safe to share between threads, while making one is not."""
-        with self._making:
-            if self._made is None:
-                import boto3  # first use only
-
-                self._made = boto3.client("s3")
-        return self._made
+        return aws.client("s3")
 
     def send(self, key: str, text: str) -> None:
         self._client().put_object(Bucket=self.bucket, Key=key, Body=text.encode("ascii"),

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay
 
 from chalicelib.clearinghouse.gateway import ClearinghouseError, ClearinghouseRejected, ClearinghouseUnavailable
+from chalicelib.core import aws
 
 X12_MEDIA_TYPE = "application/edi-x12"
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -58,15 +59,13 @@ class Credentials:
 
 
 def secrets_manager_credentials(secret_id: str) -> Callable[[], Credentials]:
-    """A getter that reads the secret on its first call (boto3 loaded then) and keeps it. Safe from threads
+    """A getter that reads the secret on its first call (its client made then) and keeps it. Safe from threads
     (the follow-up job sends many 276s at once): one of them reads it, the others wait for it."""
     reading = threading.Lock()
 
     @lru_cache(maxsize=1)
     def read() -> Credentials:
-        import boto3  # on first use only: never at import time
-
-        raw = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)
+        raw = aws.client("secretsmanager").get_secret_value(SecretId=secret_id)
         return Credentials.from_secret(raw["SecretString"])
 
     def get() -> Credentials:

@@ -5,6 +5,8 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+from chalicelib.core import aws
+
 
 @dataclass(frozen=True)
 class AppSecret:
@@ -18,11 +20,9 @@ class AppSecret:
 
 @lru_cache(maxsize=1)
 def get_app_secret() -> AppSecret:
-    import boto3  # only on the first request that needs it, never at cold start
-
     from chalicelib.core.settings import get_settings
 
-    raw = boto3.client("secretsmanager").get_secret_value(SecretId=get_settings().secret_id)
+    raw = aws.client("secretsmanager").get_secret_value(SecretId=get_settings().secret_id)
     values = json.loads(raw["SecretString"])
     return AppSecret(root_key=values["root_key"], signing_key=values["signing_key"].encode(),
                      stripe_secret_key=values.get("stripe_secret_key", ""),

@@ -1,6 +1,6 @@
 """Settings: one model, read once from the environment at cold start.
 
-Every variable is listed in the README. AWS endpoints are not settings of ours: boto3 and PynamoDB read
+Every variable is listed in the README. AWS endpoints are not settings of ours: botocore reads (core/aws.py)
 the standard `AWS_ENDPOINT_URL_<SERVICE>` variables, so the same code talks to the local stack or to AWS.
 """
 from __future__ import annotations

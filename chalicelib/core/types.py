@@ -16,9 +16,13 @@ US_STATES = frozenset(
 
 
 class Schema(BaseModel):
-    """Request bodies: unknown fields and wrong types are refused (no silent coercion)."""
+    """Request bodies: unknown fields and wrong types are refused (no silent coercion).
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    `defer_build`: a schema's validator is built on its first use, not at import, so a container's first request
+    builds the few schemas it uses rather than every one of its module (and the email validator, pulled in by
+    `EmailStr`, loads with the first body that has an email)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Patch(Schema):
@@ -36,7 +40,7 @@ class Patch(Schema):
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, defer_build=True)  # built on first use, as Schema
 
 
 # X12 5010 basic and extended character sets, less the delimiters this project writes (~ * : ^ >).
@@ -90,7 +94,7 @@ class AddressOut(Out):
 
 
 class PageQuery(Schema):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    model_config = ConfigDict(extra="forbid", strict=False, defer_build=True)
     limit: int = Field(default=50, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=2048)] | None = None
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.connection import TableConnection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.db import keys
-from chalicelib.db.models import _Meta
+from chalicelib.db.models import Item, _Meta
 
 
 class Counter(Model):
@@ -30,6 +31,10 @@ class Counter(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     value = NumberAttribute(default=0)
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        return Item._get_connection()  # the same table and keys: the one shared connection (db/connection.py)
 
 
 def next_value(pk: str, name: str, count: int = 1) -> int:

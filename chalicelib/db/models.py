@@ -16,8 +16,11 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
+from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
+
+from chalicelib.db.connection import share
 
 
 class _SettingsTable(type):
@@ -83,6 +86,12 @@ class Item(Model):
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
     expires_at = TTLAttribute(null=True)
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """Every kind shares Item's TableConnection (same table, keys and indexes), on the container's one
+        DynamoDB client: PynamoDB would build one per class, each with its own session and pool."""
+        return share(super(Item, Item)._get_connection())  # PynamoDB keeps it on Item, rebuilt if the name changes
 
 
 class Recoverable:

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Generic, Iterator, Sequence, TypeVar
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.audit import Audit
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import AlreadyExists, Conflict, NotFound
+from chalicelib.db.connection import connection
 from chalicelib.db.models import Item
 
 T = TypeVar("T", bound=Item)
@@ -69,11 +68,6 @@ def _condition_failed(error: Exception) -> bool:
         "ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    return Connection()
-
-
 @contextmanager
 def transaction(audit: Audit | None = None, made_id: str | None = None) -> Iterator[TransactWrite]:
     """Writes that must agree: all of them or none (TransactWriteItems), the route's audit record among them
@@ -81,7 +75,7 @@ def transaction(audit: Audit | None = None, made_id: str | None = None) -> Itera
     next one to take."""
     record = audit.take(made_id) if audit is not None else None
     try:
-        with TransactWrite(connection=_connection()) as tx:
+        with TransactWrite(connection=connection()) as tx:
             yield tx
             if record is not None:
                 tx.save(record)

@@ -5,14 +5,13 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from chalicelib.core import aws
 from chalicelib.core.settings import get_settings
 
 
 @lru_cache(maxsize=1)
 def _queue_url() -> str:
-    import boto3
-
-    return boto3.client("sqs").get_queue_url(QueueName=get_settings().jobs_queue)["QueueUrl"]
+    return aws.client("sqs").get_queue_url(QueueName=get_settings().jobs_queue)["QueueUrl"]
 
 
 BATCH = 10  # SendMessageBatch's limit
@@ -20,9 +19,7 @@ BATCH = 10  # SendMessageBatch's limit
 
 def send_all(messages: list[dict[str, Any]]) -> None:
     """Ten messages a call; a message the queue refused fails the dispatch, so the schedule's retry resends."""
-    import boto3
-
-    client = boto3.client("sqs")
+    client = aws.client("sqs")
     for start in range(0, len(messages), BATCH):
         chunk = messages[start:start + BATCH]
         answer = client.send_message_batch(QueueUrl=_queue_url(), Entries=[

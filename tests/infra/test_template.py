@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.settings import PREFIX, Settings
+from tools import package
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "infra" / "template.json"
@@ -27,25 +27,11 @@ PACKAGE_ENV = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME"
                "AWS_DEFAULT_REGION": "us-east-1"}
 
 
-def copy_project(dest: Path) -> Path:
-    """What chalice bundles (app.py, chalicelib/, .chalice config), without requirements.txt."""
-    dest.mkdir()
-    shutil.copy2(REPO / "app.py", dest / "app.py")
-    shutil.copytree(REPO / "chalicelib", dest / "chalicelib", ignore=shutil.ignore_patterns("__pycache__"))
-    (dest / ".chalice").mkdir()
-    for config in (REPO / ".chalice").glob("*.json"):
-        shutil.copy2(config, dest / ".chalice" / config.name)
-    return dest
-
-
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("package")
-    project, out = copy_project(base / "project"), base / "out"
-    argv = [str(BIN / "chalice"), "--project-dir", str(project), "package", "--stage", "prod",
-            "--merge-template", str(TEMPLATE), str(out)]
-    run = subprocess.run(argv, cwd=REPO, env=PACKAGE_ENV, capture_output=True, text=True, timeout=180)
-    assert run.returncode == 0, run.stdout + run.stderr
+    project, out = package.copy_project(base / "project", requirements=False), base / "out"
+    package.chalice_package(project, out, "prod", PACKAGE_ENV)
     return out / "sam.json"
 
 

@@ -19,6 +19,7 @@ import argparse
 import os
 import re
 import sys
+import textwrap
 import time
 from contextlib import contextmanager
 from datetime import date
@@ -113,7 +114,7 @@ def main() -> int:
     with standalone() as (api, world, app):
         rows = measure(api, world, app, options.latency_ms / 1000,
                        only=(lambda method, path: bool(pattern.search(path))) if pattern else None)
-    table = markdown(rows) + ["", summary(rows) + f"; {time.perf_counter() - started:.1f} s."]
+    table = markdown(rows) + ["", textwrap.fill(summary(rows) + f"; {time.perf_counter() - started:.1f} s.", 116)]
     print("\n".join(table))
     if options.docs:
         command = ".venv/bin/python bench/route_calls.py" + " ".join(["", *sys.argv[1:]]).replace(" --docs", "")

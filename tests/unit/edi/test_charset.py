@@ -1,4 +1,7 @@
 """Which names an X12 file can carry (edi/x12/charset.py): marks on letters are dropped, nothing else is changed."""
+import subprocess
+import sys
+
 import pytest
 
 from chalicelib.edi.x12.charset import scripts, x12_name, x12_text
@@ -33,3 +36,20 @@ def test_a_name_mixing_scripts_shows_both():
 
 def test_other_text_is_folded_and_never_carries_a_delimiter():
     assert x12_text("Clínica São José ~ Suite 4*B", 30) == "CLINICA SAO JOSE SUITE 4 B"
+
+
+def test_checking_a_name_against_the_character_set_loads_neither_the_x12_reader_nor_the_writer() -> None:
+    probe = ("import sys; from chalicelib.edi.x12.charset import x12_name; x12_name('Lee'); "
+             "print(sorted(m for m in sys.modules if m.startswith('chalicelib.edi')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["['chalicelib.edi',", "'chalicelib.edi.x12',", "'chalicelib.edi.x12.charset']"]
+
+
+def test_the_x12_package_still_hands_out_every_name_it_lists() -> None:
+    from chalicelib.edi import x12
+    from chalicelib.edi.x12 import reader, segments, writer
+
+    homes = (reader, segments, writer)
+    assert all(any(getattr(x12, name) is getattr(home, name, None) for home in homes) for name in x12.__all__)
+    with pytest.raises(AttributeError):
+        x12.not_a_name  # noqa: B018

@@ -1,5 +1,5 @@
 """moto, made to roll a transaction back item by item, and to answer one request at a time: shared by the API
-tests (tests/api/conftest.py) and the benchmarks (bench/tracking_world.py).
+tests (tests/api/conftest.py) and the benchmarks (bench/tracking_world.py, bench/route_calls.py).
 
 moto 5.2's TransactWriteItems deep-copies the whole table before each transaction (once per item naming it) so
 that it can restore it if the transaction is cancelled. With one session-long table, or 100,000 stored claims,

@@ -16,9 +16,10 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.claims import followup, open_tasks
 from chalicelib.claims.items import ClaimEvent, ClaimItem
 from chalicelib.core import fanout
+from chalicelib.core.audit import Audit
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict
-from chalicelib.db import batched, keys, store
+from chalicelib.db import batched, counters, keys, store
 from chalicelib.db.models import Item
 from chalicelib.tasks.items import Task
 
@@ -72,17 +73,21 @@ def stage(claim: ClaimItem, changes: dict[str, Any], event: str, actor: str, det
     return event_item(claim, event, from_status, actor, detail)
 
 
-def write(saves: Iterable[Item], what: str = "claim") -> None:
-    """One TransactWriteItems: each item under its own version condition (new ones: must not exist), and the
-    tasks whose cause the claims' moves cleared, closed (a task completed meanwhile fails it: Conflict)."""
+def write(saves: Iterable[Item], what: str = "claim", audit: Audit | None = None,
+          takes: Iterable[counters.Take] = ()) -> None:
+    """One TransactWriteItems: each item under its own version condition (new ones: must not exist), the tasks
+    whose cause the claims' moves cleared, closed (a task completed meanwhile fails it: Conflict), the route's
+    audit record, and the numbers the claims took (a number taken meanwhile fails it: Conflict)."""
     items = list(saves)
     closing = open_tasks.closures(items)
     try:
-        with store.transaction() as tx:
+        with store.transaction(audit, made_id=items[0].id if items else None) as tx:
             for item in items:
                 tx.save(item)
             for task, actions in closing:
                 tx.update(task, actions, condition=STILL_OPEN, add_version_condition=False)
+            for take in takes:
+                take.add_to(tx)
     except TransactWriteError as error:
         raise store.translate_transaction(error, what) from None
 
@@ -131,10 +136,10 @@ def chunks(entries: list[T], most: int, claim_of: Callable[[T], ClaimItem] = lam
 
 
 def move(claim: ClaimItem, expected_version: int, changes: dict[str, Any], event: str, actor: str,
-         detail: dict[str, Any] | None = None, also: Iterable[Item] = ()) -> ClaimItem:
+         detail: dict[str, Any] | None = None, also: Iterable[Item] = (), audit: Audit | None = None) -> ClaimItem:
     store.check_version(claim, expected_version, "claim")
     recorded = stage(claim, changes, event, actor, detail)
-    write([claim, recorded, *also])
+    write([claim, recorded, *also], audit=audit)
     return claim
 
 

@@ -25,7 +25,7 @@ READ, WRITE, SUBMIT = "claims:read", "claims:write", "claims:submit"
 def build_claim(call: Call) -> Any:
     """Build the claim of a coded, checked-out visit for its coverage, and scrub it: professional (837P)
     unless the payer or the body says institutional (837I)."""
-    return claims.build(call.scope, call.path["visit_id"], call.body)
+    return claims.build(call.scope, call.path["visit_id"], call.body, call.audit)
 
 
 @endpoint(bp, "GET", BASE, tag="claims", permission=READ, query=models.ClaimQuery, response=models.ClaimOut,
@@ -46,7 +46,7 @@ def get_claim(call: Call) -> Any:
           response=models.ClaimOut, audit_entity="claim")
 def edit_claim(call: Call) -> Any:
     """Fix a claim that has not gone to the payer (diagnoses, lines, references); it is scrubbed again."""
-    return claims.edit(call.scope, call.path["claim_id"], call.body, expected_version(call))
+    return claims.edit(call.scope, call.path["claim_id"], call.body, expected_version(call), call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/{claim_id}/refresh", tag="claims", permission=WRITE, body=models.ClaimRefresh,
@@ -54,7 +54,8 @@ def edit_claim(call: Call) -> Any:
 def refresh_claim(call: Call) -> Any:
     """Read the practice, payer, patient and coverage into a claim not yet at the payer again, and re-scrub;
     `coverage_id` bills another of the patient's coverages."""
-    return claims.refresh(call.scope, call.path["claim_id"], expected_version(call), call.body.coverage_id)
+    return claims.refresh(call.scope, call.path["claim_id"], expected_version(call), call.body.coverage_id,
+                          call.audit)
 
 
 @endpoint(bp, "GET", BASE + "/{claim_id}/events", tag="claims", permission=READ, query=types.PageQuery,
@@ -68,14 +69,14 @@ def claim_history(call: Call) -> Page:
           response=models.ClaimOut, status=201, audit_entity="claim")
 def replace_claim(call: Call) -> Any:
     """A replacement claim (frequency 7) for a claim at the payer, referring to the payer's claim number."""
-    return claims.follow_up_claim(call.scope, call.path["claim_id"], call.body, "7")
+    return claims.follow_up_claim(call.scope, call.path["claim_id"], call.body, "7", call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/{claim_id}/void", tag="claims", permission=WRITE, body=models.PriorClaimIn,
           response=models.ClaimOut, status=201, audit_entity="claim")
 def void_claim(call: Call) -> Any:
     """A void claim (frequency 8) cancelling a claim at the payer."""
-    return claims.follow_up_claim(call.scope, call.path["claim_id"], call.body, "8")
+    return claims.follow_up_claim(call.scope, call.path["claim_id"], call.body, "8", call.audit)
 
 
 @endpoint(bp, "POST", "/practices/{practice_id}/claim-batches", tag="claims", permission=SUBMIT,

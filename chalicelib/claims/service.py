@@ -1,12 +1,15 @@
 """Claims: build one from a coded visit, read it and its history, edit it, replace or void it.
 
 Every change runs the scrubber again and saves the claim with its findings and its event in one transaction
-(lifecycle.py). A claim with an error finding is `needs_fix` and cannot be submitted; one without is `ready`.
+(lifecycle.py), with the route's audit record and, for a new claim, its claim number (counters.Take). A claim
+with an error finding is `needs_fix` and cannot be submitted; one without is `ready`. Reads that do not depend
+on one another go together (store.read, core/fanout.together): docs/benchmarks.md counts each route's round trips.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
@@ -23,32 +26,38 @@ from chalicelib.claims.models import (
 )
 from chalicelib.claims.scrub import CoverageFacts, ScrubContext, fingerprint, scrub, service_dates
 from chalicelib.coding import icd10cm
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import AlreadyExists, Conflict, NotFound, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
 from chalicelib.core.secrets import get_app_secret
 from chalicelib.db import counters, keys, pages, store
-from chalicelib.db.models import Payer, Practice, Provider
-from chalicelib.patients import eligibility
-from chalicelib.patients.items import Coverage, Patient
+from chalicelib.db.models import Payer, Provider
+from chalicelib.patients import coverages, eligibility
+from chalicelib.patients import service as patients
+from chalicelib.patients.items import Coverage, EligibilityCheck
+from chalicelib.tenants.service import practice_key
+from chalicelib.tenants.setup import payer_key, provider_key
 from chalicelib.visits import service as visits
 from chalicelib.visits.items import VisitCoding
 
 Page = tuple[list[Any], "str | None"]
 Clock = Callable[[], Any]
+PCN_COUNTER = "claim-pcn"  # the firm's claim numbers (CLM01)
 
 
-def _get(model: Any, scope: PracticeScope, sk: str, what: str) -> Any:
-    return store.get(model, keys.practice_pk(scope.practice_id), sk, what)
+def _key(model: Any, scope: PracticeScope, sk: str, what: str) -> store.Key[Any]:
+    return store.Key(model, keys.practice_pk(scope.practice_id), sk, what)
 
 
-def _coverage_of(scope: PracticeScope, claim: ClaimItem) -> Coverage:
-    return _get(Coverage, scope, keys.coverage_sk(claim.patient_id, claim.coverage_id), "coverage")
+def claim_key(scope: PracticeScope, claim_id: str) -> store.Key[ClaimItem]:
+    return _key(ClaimItem, scope, keys.claim_sk(claim_id), "claim")
 
 
 def require(scope: PracticeScope, claim_id: str) -> ClaimItem:
-    return _get(ClaimItem, scope, keys.claim_sk(claim_id), "claim")
+    return store.load(claim_key(scope, claim_id))
 
 
 def out(item: ClaimItem) -> ClaimOut:
@@ -82,31 +91,50 @@ def _fingerprint_key(practice_id: str) -> bytes:
     return get_app_secret().signing_key + b"|claims|" + practice_id.encode()
 
 
-def _duplicates(scope: PracticeScope, print_: str, claim_id: str, replaces: str | None) -> tuple[str, ...]:
+Fingerprinted = tuple[str, tuple[str, ...]]  # the document's fingerprint, and the live claims that share it
+
+
+def fingerprinted(scope: PracticeScope, document: ClaimDocument, claim_id: str, replaces: str | None
+                  ) -> Fingerprinted:
+    """The fingerprint and the duplicates it finds (one Query), but none for a replacement or void, which
+    shares the fingerprint of the claim it corrects by design."""
+    print_ = fingerprint(document, key=_fingerprint_key(scope.practice_id))
+    if document.claim.frequency_code in {"7", "8"}:
+        return print_, ()
     found = ClaimItem.gsi2.query(keys.claim_fingerprint_pk(scope.practice_id, print_), limit=20)
-    return tuple(sorted(other.id for other in found if other.id not in {claim_id, replaces}
-                        and other.status in lifecycle.LIVE))
+    return print_, tuple(sorted(other.id for other in found if other.id not in {claim_id, replaces}
+                                and other.status in lifecycle.LIVE))
 
 
-def coverage_facts(scope: PracticeScope, coverage: Coverage, document: ClaimDocument) -> CoverageFacts:
+def coverage_facts(coverage: Coverage, document: ClaimDocument, checks: list[EligibilityCheck]) -> CoverageFacts:
     """The billed coverage's dates and the dates of service its latest eligibility answers call inactive."""
     days = set(service_dates(document))
     return CoverageFacts(date.fromisoformat(coverage.effective_from),
                          date.fromisoformat(coverage.effective_to) if coverage.effective_to else None,
-                         frozenset(eligibility.inactive_days(scope, coverage.patient_id, coverage.id, days)))
+                         frozenset(eligibility.inactive_days(checks, coverage.id, days)))
 
 
-def judge(scope: PracticeScope, document: ClaimDocument, payer: Payer, claim_id: str, replaces: str | None,
-          today: date, coverage: Coverage) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Evidence:
+    """What a claim is judged by besides its document: its payer, the coverage it bills, the patient's recent
+    eligibility checks (eligibility.recent_checks), and the duplicates when read with them (`fingerprinted`)."""
+
+    payer: Payer
+    coverage: Coverage
+    checks: list[EligibilityCheck]
+    duplicates: Fingerprinted | None = None
+
+
+def judge(scope: PracticeScope, document: ClaimDocument, claim_id: str, replaces: str | None, today: date,
+          evidence: Evidence) -> dict[str, Any]:
     """The scrubber's verdict as the claim item's fields: findings, counts, status, fingerprint and the CMS
     edit tables that judged it."""
-    print_ = fingerprint(document, key=_fingerprint_key(scope.practice_id))
-    duplicates = () if document.claim.frequency_code in {"7", "8"} else _duplicates(scope, print_, claim_id,
-                                                                                    replaces)
+    print_, duplicates = evidence.duplicates or fingerprinted(scope, document, claim_id, replaces)
+    payer = evidence.payer
     tables = reference.tables(document.claim.claim_type)
     context = ScrubContext(today=today, timely_filing_days=int(payer.timely_filing_days), duplicate_of=duplicates,
                            ptp=tables.ptp, mue=tables.mue, missing_edit_tables=tables.missing,
-                           coverage=coverage_facts(scope, coverage, document))
+                           coverage=coverage_facts(evidence.coverage, document, evidence.checks))
     findings = [finding.to_dict() for finding in scrub(document, context)]
     errors = sum(1 for finding in findings if finding["severity"] == "error")
     return {"findings": json.dumps(findings), "error_count": errors, "warning_count": len(findings) - errors,
@@ -118,63 +146,99 @@ def judge(scope: PracticeScope, document: ClaimDocument, payer: Payer, claim_id:
             "follow_up_rules": followup.rules_for(payer, document.claim.service_to).dumps()}
 
 
-def _new_number(scope: PracticeScope) -> str:
-    """CLM01: unique across the firm (one submitter id), so a 999, 277CA or 835 finds its claim."""
-    return f"{counters.next_value(keys.firm_pk(scope.principal.firm_id), 'claim-pcn'):09d}"
+NUMBER_TRIES = 3  # a claim number is taken in the claim's own transaction; a race lost reads the counter again
 
 
-def _optional_provider(scope: PracticeScope, provider_id: str | None, field: str) -> Provider | None:
-    if provider_id is None:
+class _NumberTaken(Exception):
+    """Another request took the claim number meanwhile: read the counter again and rebuild."""
+
+
+def _number(scope: PracticeScope) -> counters.Take:
+    """CLM01: unique across the firm (one submitter id), so a 999, 277CA or 835 finds its claim. Read here,
+    taken by the transaction that writes the claim (counters.Take)."""
+    return counters.Take(keys.firm_pk(scope.principal.firm_id), PCN_COUNTER,
+                         counters.peek(keys.firm_pk(scope.principal.firm_id), PCN_COUNTER))
+
+
+def _optional_provider(found: store.Found, key: store.Key[Provider] | None, field: str) -> Provider | None:
+    if key is None:
         return None
-    try:
-        return _get(Provider, scope, keys.provider_sk(provider_id), "provider")
-    except NotFound:
-        raise ValidationFailed("No such provider.", [field_error(field, "no such provider")]) from None
+    provider = found.find(key)
+    if provider is None:
+        raise ValidationFailed("No such provider.", [field_error(field, "no such provider")])
+    return provider
 
 
-def _inputs(scope: PracticeScope, visit_id: str, data: ClaimCreate) -> builder.BuildInput:
-    visit = visits.require(scope, visit_id)
+def _payer_of(scope: PracticeScope, found: store.Found, coverage: Coverage) -> Payer:
+    """The coverage's payer from what was read with it, else read now (visits booked before they kept it)."""
+    return found.find(payer_key(scope, coverage.payer_id)) or store.load(payer_key(scope, coverage.payer_id))
+
+
+def _inputs(scope: PracticeScope, visit_id: str, data: ClaimCreate
+            ) -> tuple[builder.BuildInput, list[EligibilityCheck], counters.Take]:
+    """Two round trips of BatchGetItem: what the visit's id and the request name (the visit, its coding, the
+    practice, the providers named, and the claim-number counter), then what the visit and its coding name (the
+    patient, the coverage and its payer, the rendering provider, and the patient's recent eligibility checks)."""
+    visit_key = visits.key(scope, visit_id)
+    coding_key = _key(VisitCoding, scope, keys.visit_coding_sk(visit_id), "coding")
+    practice = practice_key(scope.principal.firm_id, scope.practice_id)
+    attending_id = data.institutional.attending_provider_id if data.institutional else None
+    referring = provider_key(scope, data.referring_provider_id) if data.referring_provider_id else None
+    attending = provider_key(scope, attending_id) if attending_id else None
+    first, number = together(lambda: store.read(visit_key, coding_key, practice, referring, attending),
+                             lambda: _number(scope))
+    visit = first.get(visit_key)
     if visit.status != "checked_out":
         raise Conflict(f"A claim is built for a checked-out visit; this one is {visit.status}.")
-    try:
-        coding = _get(VisitCoding, scope, keys.visit_coding_sk(visit_id), "coding")
-    except NotFound:
-        raise Conflict("Code the visit before building its claim.") from None
-    coverage_id = visit.coverage_id or visits.primary_coverage_id(scope, visit.patient_id)
-    if coverage_id is None:
+    coding = first.find(coding_key)
+    if coding is None:
+        raise Conflict("Code the visit before building its claim.")
+    named = coverages.key(scope, visit.patient_id, visit.coverage_id) if visit.coverage_id else None
+    rendering = provider_key(scope, coding.rendering_provider_id)
+    second, checks, held = together(
+        lambda: store.read(patients.key(scope, visit.patient_id), named, rendering,
+                           payer_key(scope, visit.payer_id) if visit.payer_id else None),
+        lambda: eligibility.recent_checks(scope, visit.patient_id),
+        lambda: None if named else coverages.of_patient(scope, visit.patient_id))
+    coverage = second.get(named) if named else coverages.active_primary(held)
+    if coverage is None:
         raise ValidationFailed("The visit has no coverage to bill.", [field_error("coverage_id", "none")])
-    coverage = _get(Coverage, scope, keys.coverage_sk(visit.patient_id, coverage_id), "coverage")
-    payer = _get(Payer, scope, keys.payer_sk(coverage.payer_id), "payer")
+    payer = _payer_of(scope, second, coverage)
     claim_type = data.claim_type or payer.claim_type
     if claim_type == "institutional" and data.institutional is None:
         raise ValidationFailed("An institutional claim needs its UB-04 facts.",
                                [field_error("institutional", "required for an institutional claim")])
-    practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
-                         "practice")
-    return builder.BuildInput(
-        new_id(), _new_number(scope), claim_type, practice, payer,
-        _get(Patient, scope, keys.patient_sk(visit.patient_id), "patient"), coverage, visit, coding,
-        _get(Provider, scope, keys.provider_sk(coding.rendering_provider_id), "provider"),
-        _optional_provider(scope, data.referring_provider_id, "referring_provider_id"),
-        _optional_provider(scope, data.institutional.attending_provider_id if data.institutional else None,
-                           "institutional.attending_provider_id"),
+    given = builder.BuildInput(
+        new_id(), f"{number.number:09d}", claim_type, first.get(practice), payer,
+        second.get(patients.key(scope, visit.patient_id)), coverage, visit, coding, second.get(rendering),
+        _optional_provider(first, referring, "referring_provider_id"),
+        _optional_provider(first, attending, "institutional.attending_provider_id"),
         data.institutional if claim_type == "institutional" else None, data.prior_authorization,
         data.referral_number)
+    return given, checks, number
 
 
-def build(scope: PracticeScope, visit_id: str, data: ClaimCreate, *, clock: Clock = utcnow) -> ClaimOut:
-    given = _inputs(scope, visit_id, data)
-    document = builder.build(given)
-    verdict = judge(scope, document, given.payer, given.claim_id, None, clock().date(), given.coverage)
-    claim = ClaimItem(keys.practice_pk(scope.practice_id), keys.claim_sk(given.claim_id), id=given.claim_id,
-                      created_at="", practice_id=scope.practice_id, visit_id=visit_id,
-                      patient_id=given.visit.patient_id, coverage_id=given.coverage.id, payer_ref=given.payer.id,
-                      claim_type=given.claim_type, frequency_code=document.claim.frequency_code,
-                      patient_control_number=given.patient_control_number, event_count=0, status="draft",
-                      fingerprint="")
-    event = lifecycle.stage(claim, verdict, "built", scope.principal.key_id, {"visit_id": visit_id})
-    _create(scope, claim, event, visit_id)
-    return out(claim)
+def build(scope: PracticeScope, visit_id: str, data: ClaimCreate, audit: Audit | None = None, *,
+          clock: Clock = utcnow) -> ClaimOut:
+    for _ in range(NUMBER_TRIES):
+        given, checks, number = _inputs(scope, visit_id, data)
+        document = builder.build(given)
+        verdict = judge(scope, document, given.claim_id, None, clock().date(),
+                        Evidence(given.payer, given.coverage, checks))
+        claim = ClaimItem(keys.practice_pk(scope.practice_id), keys.claim_sk(given.claim_id), id=given.claim_id,
+                          created_at="", practice_id=scope.practice_id, visit_id=visit_id,
+                          patient_id=given.visit.patient_id, coverage_id=given.coverage.id,
+                          payer_ref=given.payer.id, claim_type=given.claim_type,
+                          frequency_code=document.claim.frequency_code,
+                          patient_control_number=given.patient_control_number, event_count=0, status="draft",
+                          fingerprint="")
+        event = lifecycle.stage(claim, verdict, "built", scope.principal.key_id, {"visit_id": visit_id})
+        try:
+            _create(scope, claim, event, visit_id, audit, number)
+        except _NumberTaken:
+            continue
+        return out(claim)
+    raise Conflict("Other requests took the firm's next claim numbers meanwhile; send the request again.")
 
 
 def _pointers(scope: PracticeScope, claim: ClaimItem, visit_id: str) -> list[Any]:
@@ -186,11 +250,16 @@ def _pointers(scope: PracticeScope, claim: ClaimItem, visit_id: str) -> list[Any
                         practice_id=scope.practice_id, claim_id=claim.id)]
 
 
-def _create(scope: PracticeScope, claim: ClaimItem, event: ClaimEvent, visit_id: str) -> None:
+def _create(scope: PracticeScope, claim: ClaimItem, event: ClaimEvent, visit_id: str, audit: Audit | None,
+            number: counters.Take) -> None:
     try:
-        lifecycle.write([claim, event, *_pointers(scope, claim, visit_id)])
+        lifecycle.write([claim, event, *_pointers(scope, claim, visit_id)], audit=audit, takes=[number])
     except Conflict:
-        existing = VisitClaim.get(keys.practice_pk(scope.practice_id), keys.visit_claim_sk(visit_id))
+        try:
+            existing = VisitClaim.get(keys.practice_pk(scope.practice_id), keys.visit_claim_sk(visit_id),
+                                      consistent_read=True)
+        except VisitClaim.DoesNotExist:
+            raise _NumberTaken from None
         raise AlreadyExists(f"The visit has a claim already: {existing.claim_id}.") from None
 
 
@@ -205,9 +274,10 @@ def list_by_status(scope: PracticeScope, query: ClaimQuery) -> Page:
 
 
 def history(scope: PracticeScope, claim_id: str, query: Any) -> Page:
-    require(scope, claim_id)
-    page = pages.query_page(ClaimEvent, keys.practice_pk(scope.practice_id), keys.claim_events_prefix(claim_id),
-                            limit=query.limit, cursor=query.cursor)
+    _, page = together(lambda: require(scope, claim_id),
+                       lambda: pages.query_page(ClaimEvent, keys.practice_pk(scope.practice_id),
+                                                keys.claim_events_prefix(claim_id), limit=query.limit,
+                                                cursor=query.cursor))
     return [ClaimEventOut(sequence=int(e.sequence), event=e.event, from_status=e.from_status, to_status=e.to_status,
                           actor=e.actor, at=e.created_at, detail=json.loads(e.detail) if e.detail else None)
             for e in page.items], page.next_cursor
@@ -236,73 +306,99 @@ def _edited(document: ClaimDocument, data: ClaimUpdate, pcn: str) -> ClaimDocume
     return dataclasses.replace(document, claim=dataclasses.replace(claim, **changes))
 
 
-def edit(scope: PracticeScope, claim_id: str, data: ClaimUpdate, version: int, *, clock: Clock = utcnow
-         ) -> ClaimOut:
+def _evidence(scope: PracticeScope, claim: ClaimItem, coverage_id: str,
+              document: ClaimDocument | None = None) -> Evidence:
+    """One round trip: the coverage billed and its payer (the claim's own, when the coverage is the claim's:
+    a coverage never changes payer), the patient's recent eligibility checks, and, when the document to judge
+    is known already, its duplicates."""
+    coverage_key = coverages.key(scope, claim.patient_id, coverage_id)
+    payer = payer_key(scope, claim.payer_ref) if coverage_id == claim.coverage_id else None
+    found, checks, duplicates = together(
+        lambda: store.read(coverage_key, payer),
+        lambda: eligibility.recent_checks(scope, claim.patient_id),
+        lambda: document and fingerprinted(scope, document, claim.id, claim.replaces_claim_id))
+    coverage = found.get(coverage_key)
+    return Evidence(_payer_of(scope, found, coverage), coverage, checks, duplicates or None)
+
+
+def edit(scope: PracticeScope, claim_id: str, data: ClaimUpdate, version: int, audit: Audit | None = None, *,
+         clock: Clock = utcnow) -> ClaimOut:
     claim = require(scope, claim_id)
     lifecycle.require_editable(claim)
     store.check_version(claim, version, "claim")
     document = _edited(codec.loads(claim.document), data, claim.patient_control_number)
-    payer = _get(Payer, scope, keys.payer_sk(claim.payer_ref), "payer")
-    verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date(),
-                    _coverage_of(scope, claim))
+    verdict = judge(scope, document, claim.id, claim.replaces_claim_id, clock().date(),
+                    _evidence(scope, claim, claim.coverage_id, document))
     edited = sorted(data.model_fields_set - {"version"})
-    return out(lifecycle.move(claim, version, verdict, "edited", scope.principal.key_id, {"fields": edited}))
+    return out(lifecycle.move(claim, version, verdict, "edited", scope.principal.key_id, {"fields": edited},
+                              audit=audit))
 
 
-def refresh(scope: PracticeScope, claim_id: str, version: int, coverage_id: str | None = None, *,
-            clock: Clock = utcnow) -> ClaimOut:
+def refresh(scope: PracticeScope, claim_id: str, version: int, coverage_id: str | None = None,
+            audit: Audit | None = None, *, clock: Clock = utcnow) -> ClaimOut:
     """Read the practice, payer, patient and coverage into the claim again: after a biller fixes a member id,
     an address or the practice's ZIP+4, the claim says what the records now say, and is scrubbed again.
     `coverage_id` bills another of the patient's coverages (the one in effect on the date of service)."""
-    claim = require(scope, claim_id)
+    practice = practice_key(scope.principal.firm_id, scope.practice_id)
+    found = store.read(claim_key(scope, claim_id), practice)
+    claim = found.get(claim_key(scope, claim_id))
     lifecycle.require_editable(claim)
     store.check_version(claim, version, "claim")
-    coverage = _billed_coverage(scope, claim, coverage_id)
-    payer = _get(Payer, scope, keys.payer_sk(coverage.payer_id), "payer")
-    practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
-                         "practice")
-    subscriber, patient = builder.parties(_get(Patient, scope, keys.patient_sk(claim.patient_id), "patient"),
-                                          coverage, payer.claim_filing_indicator or "CI")
-    document = dataclasses.replace(codec.loads(claim.document), billing=builder.billing_provider(practice),
-                                   payer=builder.payer_of(payer), subscriber=subscriber, patient=patient)
-    verdict = judge(scope, document, payer, claim.id, claim.replaces_claim_id, clock().date(), coverage)
+    evidence, patient = together(lambda: _billed(scope, claim, coverage_id),
+                                 lambda: store.load(patients.key(scope, claim.patient_id)))
+    coverage, payer = evidence.coverage, evidence.payer
+    subscriber, person = builder.parties(patient, coverage, payer.claim_filing_indicator or "CI")
+    document = dataclasses.replace(codec.loads(claim.document), billing=builder.billing_provider(found.get(practice)),
+                                   payer=builder.payer_of(payer), subscriber=subscriber, patient=person)
+    verdict = judge(scope, document, claim.id, claim.replaces_claim_id, clock().date(), evidence)
     changes = {**verdict, "payer_ref": payer.id, "coverage_id": coverage.id}
     detail = {"coverage_id": coverage.id} if coverage.id != claim.coverage_id else None
-    return out(lifecycle.move(claim, version, changes, "refreshed", scope.principal.key_id, detail))
+    return out(lifecycle.move(claim, version, changes, "refreshed", scope.principal.key_id, detail, audit=audit))
 
 
-def _billed_coverage(scope: PracticeScope, claim: ClaimItem, coverage_id: str | None) -> Coverage:
+def _billed(scope: PracticeScope, claim: ClaimItem, coverage_id: str | None) -> Evidence:
     if coverage_id is None:
-        return _coverage_of(scope, claim)
+        return _evidence(scope, claim, claim.coverage_id)
     try:
-        return _get(Coverage, scope, keys.coverage_sk(claim.patient_id, coverage_id), "coverage")
+        return _evidence(scope, claim, coverage_id)
     except NotFound:
         raise ValidationFailed("The patient has no such coverage.",
                                [field_error("coverage_id", "not a coverage of this claim's patient")]) from None
 
 
-def _prior(scope: PracticeScope, claim_id: str, data: PriorClaimIn) -> tuple[ClaimItem, str]:
-    claim = require(scope, claim_id)
+def _prior(claim: ClaimItem, data: PriorClaimIn) -> str:
     if claim.status not in lifecycle.AT_PAYER:
         raise Conflict(f"A {claim.status} claim is not at the payer: fix and submit it instead.")
     number = claim.payer_claim_control_number or data.payer_claim_control_number
     if not number:
         raise ValidationFailed("The payer's claim number is needed to refer to this claim.",
                                [field_error("payer_claim_control_number", "required until the payer reports it")])
-    return claim, number
+    return number
 
 
-def follow_up_claim(scope: PracticeScope, claim_id: str, data: PriorClaimIn, frequency: str, *,
-                    clock: Clock = utcnow) -> ClaimOut:
+def follow_up_claim(scope: PracticeScope, claim_id: str, data: PriorClaimIn, frequency: str,
+                    audit: Audit | None = None, *, clock: Clock = utcnow) -> ClaimOut:
     """A replacement (7) or void (8) of a claim at the payer: a new claim that refers to the payer's number
     (REF*F8); the original moves to `corrected` (replaced) or `closed` (voided)."""
-    original, number = _prior(scope, claim_id, data)
-    document = codec.loads(original.document)
-    new_claim_id, pcn = new_id(), _new_number(scope)
-    claim = _frequency_document(document, frequency, number, pcn, new_claim_id)
-    payer = _get(Payer, scope, keys.payer_sk(original.payer_ref), "payer")
-    verdict = judge(scope, claim, payer, new_claim_id, original.id, clock().date(),
-                    _coverage_of(scope, original))
+    for _ in range(NUMBER_TRIES):
+        made = _follow_up_claim(scope, claim_id, data, frequency, audit, clock)
+        if made is not None:
+            return out(made)
+    raise Conflict("Other requests took the firm's next claim numbers meanwhile; send the request again.")
+
+
+def _follow_up_claim(scope: PracticeScope, claim_id: str, data: PriorClaimIn, frequency: str, audit: Audit | None,
+                     clock: Clock) -> ClaimItem | None:
+    """Two round trips of reads (the original with the claim-number counter, then what it names) and one
+    transaction; None when another request took the claim number meanwhile."""
+    original, taking = together(lambda: require(scope, claim_id), lambda: _number(scope))
+    number = _prior(original, data)
+    pointer_key = _key(VisitClaim, scope, keys.visit_claim_sk(original.visit_id), "visit's claim")
+    evidence, pointer = together(lambda: _evidence(scope, original, original.coverage_id),
+                                 lambda: store.load(pointer_key))
+    new_claim_id, pcn = new_id(), f"{taking.number:09d}"
+    claim = _frequency_document(codec.loads(original.document), frequency, number, pcn, new_claim_id)
+    verdict = judge(scope, claim, new_claim_id, original.id, clock().date(), evidence)
     item = ClaimItem(original.pk, keys.claim_sk(new_claim_id), id=new_claim_id, created_at="",
                      practice_id=scope.practice_id, visit_id=original.visit_id, patient_id=original.patient_id,
                      coverage_id=original.coverage_id, payer_ref=original.payer_ref,
@@ -316,9 +412,14 @@ def follow_up_claim(scope: PracticeScope, claim_id: str, data: PriorClaimIn, fre
                                            "payer_claim_control_number": number},
                                 event, scope.principal.key_id, {"by": new_claim_id})
     pointers = _pointers(scope, item, original.visit_id)
-    pointers[0].version = VisitClaim.get(original.pk, keys.visit_claim_sk(original.visit_id)).version
-    lifecycle.write([item, new_event, original, old_event, *pointers])
-    return out(item)
+    pointers[0].version = pointer.version
+    try:
+        lifecycle.write([item, new_event, original, old_event, *pointers], audit=audit, takes=[taking])
+    except Conflict:
+        if counters.peek(taking.pk, taking.name) != taking.seen:
+            return None  # the number went to another request: read everything again
+        raise
+    return item
 
 
 def _frequency_document(document: ClaimDocument, frequency: str, number: str, pcn: str, claim_id: str

@@ -25,9 +25,11 @@ from chalicelib.claims.items import ClaimItem, StatusInquiry
 from chalicelib.claims.tracking_models import StatusInquiryOut
 from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, now_iso, utcnow
 from chalicelib.core.errors import AlreadyExists, Conflict, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys, pages, recovery, store
@@ -167,8 +169,9 @@ def _claim(scope: PracticeScope, claim_id: str) -> ClaimItem:
     return store.get(ClaimItem, keys.practice_pk(scope.practice_id), keys.claim_sk(claim_id), "claim")
 
 
-def inquire(scope: PracticeScope, claim_id: str, *, gateway: ClaimStatusGateway | None = None,
-            mailbox: Mailbox | None = None, clock: Callable[[], datetime] = utcnow) -> StatusInquiryOut:
+def inquire(scope: PracticeScope, claim_id: str, audit: Audit | None = None, *,
+            gateway: ClaimStatusGateway | None = None, mailbox: Mailbox | None = None,
+            clock: Callable[[], datetime] = utcnow) -> StatusInquiryOut:
     claim = _claim(scope, claim_id)
     if claim.status not in ASKABLE:
         raise Conflict(f"A {claim.status} claim is not at the payer: there is no status to ask about.")
@@ -178,17 +181,20 @@ def inquire(scope: PracticeScope, claim_id: str, *, gateway: ClaimStatusGateway 
         raise ValidationFailed(f"The claim's status cannot be asked: its 276 would break a rule ({error}); correct "
                                "the claim (a replacement) first.", [field_error("claim", str(error))]) from None
     assert inquiry is not None  # a new id is always free
+    if audit is not None:
+        audit.made(inquiry.id)  # the route's record goes with the claim's move, when there is one
     if move is not None:
         event = lifecycle.stage(claim, move.changes, move.event, scope.principal.key_id, move.detail)
         try:
-            lifecycle.write([claim, event])
+            lifecycle.write([claim, event], audit=audit)
         except Conflict:
             pass  # the claim changed meanwhile; the answer stays on the inquiry, which is what is returned
     return out(inquiry)
 
 
 def list_inquiries(scope: PracticeScope, claim_id: str, query: Any) -> Page:
-    _claim(scope, claim_id)
-    page = pages.query_page(StatusInquiry, keys.practice_pk(scope.practice_id), keys.status_inquiries_prefix(claim_id),
-                            limit=query.limit, cursor=query.cursor)
+    _, page = together(lambda: _claim(scope, claim_id),  # the claim and its inquiries at once
+                       lambda: pages.query_page(StatusInquiry, keys.practice_pk(scope.practice_id),
+                                                keys.status_inquiries_prefix(claim_id), limit=query.limit,
+                                                cursor=query.cursor))
     return sorted((out(item) for item in page.items), key=lambda o: o.created_at), page.next_cursor

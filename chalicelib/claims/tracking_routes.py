@@ -26,7 +26,7 @@ CLAIM = "/practices/{practice_id}/claims/{claim_id}"
           body=models.StatusInquiryCreate, response=models.StatusInquiryOut, status=201, audit_entity="claim")
 def create_status_inquiry(call: Call) -> Any:
     """Ask the payer where the claim stands (a 276); the 277's answer is kept on the claim and its history."""
-    return inquiries.inquire(call.scope, call.path["claim_id"])
+    return inquiries.inquire(call.scope, call.path["claim_id"], call.audit)
 
 
 @endpoint(bp, "GET", CLAIM + "/status-inquiries", tag="tracking", permission=READ, query=types.PageQuery,

@@ -6,6 +6,11 @@ key may see that practice and that the practice is the firm's (404 otherwise, ne
 the role's permission is checked (403); body and query are parsed into pydantic models (4xx problem+json);
 an `Idempotency-Key` is honoured on POST; the handler runs; the access is audited. Domain errors become
 problem+json here and nowhere else. Handlers receive a `Call` and return a pydantic model, a page or None.
+
+Round trips (docs/benchmarks.md, "Round trips per route"): the practice check costs one only the first time a
+container meets a practice (db/membership.py); a read's audit record is written while the handler reads
+(core/fanout.together); a change's audit record goes to the handler as `call.audit`, for its service to write in
+the change's own transaction, and only what a service did not take is written after it.
 """
 from __future__ import annotations
 
@@ -26,8 +31,7 @@ from chalicelib.core.gateway import api_key_authorizer
 from chalicelib.core.ids import is_id
 from chalicelib.core.lazy import lazy_module, resolve
 from chalicelib.core.logs import get_logger
-from chalicelib.db import keys
-from chalicelib.db.models import Practice
+from chalicelib.db import keys, membership
 
 # pydantic and the request parsing that needs it load with the first request, not at cold start.
 http = lazy_module("chalicelib.core.http")
@@ -69,6 +73,13 @@ class Call:
     request_id: str = ""
     raw_body: bytes = b""
     source_ip: str | None = None  # the address API Gateway saw, never a client-written header
+    audit: audit.Audit | None = None  # a change's audit record, for the service's transaction (module docstring)
+
+    def read_event(self, entity: str, practice_id: str) -> audit.AuditEvent:
+        """The audit record of this request reading `entity` of a practice, for a route that is not under one."""
+        assert self.principal is not None
+        return audit.AuditEvent(practice_id, self.principal.key_id, entity, None, "read", self.request_id,
+                                self.source_ip)
 
 
 def endpoint(bp: Blueprint, method: str, path: str, *, tag: str, permission: str | None = None,
@@ -125,15 +136,9 @@ def _principal(context: dict[str, Any], spec: RouteSpec) -> Principal | None:
 
 def _practice_scope(principal: Principal, practice_id: str) -> PracticeScope:
     # A key of one practice, or of another firm, learns nothing: every refusal here is the same 404.
-    missing = NotFound("No such practice.")
-    if not is_id(practice_id) or not principal.firm_id or not principal.sees_practice(practice_id):
-        raise missing
-    try:
-        practice = Practice.get(keys.firm_pk(principal.firm_id), keys.practice_sk(practice_id))
-    except Practice.DoesNotExist:
-        raise missing from None
-    if practice.firm_id != principal.firm_id:
-        raise missing
+    if not is_id(practice_id) or not principal.firm_id or not principal.sees_practice(practice_id) \
+            or practice_id not in membership.firm_practices(principal.firm_id, [practice_id]):
+        raise NotFound("No such practice.")
     return PracticeScope(practice_id, principal)
 
 
@@ -149,6 +154,8 @@ def _build_call(bp: Blueprint, spec: RouteSpec, params: dict[str, str]) -> Call:
         raise Forbidden("This key's role may not do this.")
     call = Call(principal, scope, params, headers={k.lower(): v for k, v in request.headers.items()},
                 request_id=_request_id(bp), source_ip=_source_ip(request.context))
+    event = _audit_event(spec, call)
+    call.audit = audit.Audit(event) if event is not None and not _reads(spec) else None
     if spec.query is not None:
         call.query = http.parse_query(resolve(spec.query), request.query_params)
     elif request.query_params:
@@ -171,17 +178,37 @@ def _respond(spec: RouteSpec, result: Any) -> tuple[int, str | None]:
     return spec.status, json.dumps(http.dump(result))
 
 
-def _audit(spec: RouteSpec, call: Call, body: str | None) -> None:
-    if spec.audit is None or call.principal is None:
-        return
-    practice_id = call.scope.practice_id if call.scope else None
-    entity_id = next((v for k, v in reversed(call.path.items()) if k != "practice_id"), None)
-    if spec.status == 201 and body:
-        entity_id = json.loads(body).get("id")  # a create names what it made, not its parent in the path
-    practice_id = practice_id or (entity_id if spec.audit == "practice" else None)
-    if practice_id:
-        audit.record(audit.AuditEvent(practice_id, call.principal.key_id, spec.audit, entity_id,
-                                      spec.audit_action or ACTIONS[spec.method], call.request_id, call.source_ip))
+def _reads(spec: RouteSpec) -> bool:
+    return (spec.audit_action or ACTIONS[spec.method]) == "read"
+
+
+def _audit_event(spec: RouteSpec, call: Call) -> audit.AuditEvent | None:
+    """What the route's audit record says, as far as it is known before the handler runs: a create names what
+    it made (and POST /practices the practice it made) only once it has made it."""
+    if spec.audit is None or call.principal is None or (call.scope is None and spec.audit != "practice"):
+        return None
+    entity_id = None if spec.status == 201 else next(
+        (v for k, v in reversed(call.path.items()) if k != "practice_id"), None)
+    return audit.AuditEvent(call.scope.practice_id if call.scope else None, call.principal.key_id, spec.audit,
+                            entity_id, spec.audit_action or ACTIONS[spec.method], call.request_id, call.source_ip)
+
+
+def _read(spec: RouteSpec, call: Call, handler: Callable) -> tuple[int, str | None]:
+    """A read, its audit record written at the same time (withdrawn when the read is refused)."""
+    event = _audit_event(spec, call)
+    events = [event] if event is not None else []
+    return _respond(spec, audit.while_reading(events, lambda: handler(call)))
+
+
+def _change(spec: RouteSpec, call: Call, handler: Callable) -> tuple[int, str | None]:
+    """A change; its audit record is written after it only when its service did not take it (Call.audit)."""
+    status, body = _respond(spec, handler(call))
+    if call.audit is not None and call.audit.taken is None:
+        made = json.loads(body).get("id") if spec.status == 201 and body else None
+        record = call.audit.take(made)
+        if record is not None:
+            record.save()
+    return status, body
 
 
 def _source_ip(context: dict[str, Any]) -> str | None:
@@ -209,8 +236,7 @@ def _run(bp: Blueprint, spec: RouteSpec, handler: Callable, params: dict[str, st
         if isinstance(claim, idempotency.StoredAnswer):
             return claim.status, claim.body, "replayed"
     try:
-        status, body = _respond(spec, handler(call))
-        _audit(spec, call, body)
+        status, body = (_read if _reads(spec) else _change)(spec, call, handler)
     except BaseException:
         if claim is not None:
             idempotency.release(claim)

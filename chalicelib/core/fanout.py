@@ -57,3 +57,10 @@ def all_of(items: Sequence[In], work: Callable[[In], Out], *, at_once: int = AT_
         if outcome.error is not None:
             raise outcome.error
     return [outcome.value for outcome in outcomes]  # type: ignore[misc]
+
+
+def together(*calls: Callable[[], Out]) -> list[Out]:
+    """Independent calls of one request made at once (reads that do not depend on one another, a read and its
+    audit record): each call's value in the order given, the first error raised once every call has ended, so
+    nothing of a refused request goes on in the background. A request waits for the slowest call, not the sum."""
+    return all_of(calls, lambda call: call())

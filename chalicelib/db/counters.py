@@ -1,15 +1,23 @@
-"""Atomic counters: X12 control numbers (ISA13, GS06, ST02) that never repeat.
+"""Atomic counters: X12 control numbers (ISA13, GS06, ST02) and claim numbers that never repeat.
 
 One UpdateItem with ADD per number: DynamoDB applies it atomically, so concurrent submissions each get their
 own value. A number taken by a request that then fails is skipped, never reused: gaps are allowed in X12
 control numbers, repeats are not. (ADD is right here because the caller does not retry the same logical
 increment; a retried request takes a fresh number, which is what an envelope needs.)
+
+A number that goes nowhere before the request's own transaction (a claim's number, written into the claim) can
+instead be taken inside that transaction, with no write of its own: `peek` reads the value (consistently, in a
+round trip the request makes anyway) and `Take` sets the next one under the condition that nobody moved the
+counter meanwhile. A request that loses that race fails its whole transaction and reads again.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.connection import TableConnection
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.db import keys
 from chalicelib.db.models import Item, _Meta
@@ -52,3 +60,29 @@ def next_control_numbers(practice_id: str, count: int) -> list[int]:
         return []
     last = next_value(keys.practice_pk(practice_id), "x12-control", count)
     return [_control(value) for value in range(last - count + 1, last + 1)]
+
+
+def peek(pk: str, name: str) -> int:
+    """The counter's value now (a consistent read; 0 before its first number)."""
+    try:
+        return int(Counter.get(pk, keys.counter_sk(name), consistent_read=True).value)
+    except Counter.DoesNotExist:
+        return 0
+
+
+@dataclass(frozen=True)
+class Take:
+    """The number after `seen`, taken inside a transaction: the transaction fails if the counter moved."""
+
+    pk: str
+    name: str
+    seen: int
+
+    @property
+    def number(self) -> int:
+        return self.seen + 1
+
+    def add_to(self, tx: TransactWrite) -> None:
+        counter = Counter(self.pk, keys.counter_sk(self.name))
+        unmoved = (Counter.value == self.seen) if self.seen else Counter.value.does_not_exist()
+        tx.update(counter, actions=[Counter.value.set(self.number)], condition=unmoved)

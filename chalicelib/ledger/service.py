@@ -18,9 +18,11 @@ from typing import Any, Sequence
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import Money
 from chalicelib.db import keys, store
@@ -65,24 +67,26 @@ def _check_amount(kind: str, amount: Money, reverses: str | None) -> None:
 
 
 def post(scope: PracticeScope, patient_id: str, kind: str, amount: Money, cause: str, *, memo: str | None = None,
-         reverses: str | None = None, with_items: Sequence[Item] = ()) -> Posting:
+         reverses: str | None = None, with_items: Sequence[Item] = (), audit: Audit | None = None,
+         made_id: str | None = None) -> Posting:
     """Post one entry for `cause`, or return the entry posted for it before (and then write nothing at all).
 
     `with_items` are the caller's records that must change with the posting (a co-pay's status, a webhook's
-    "event seen" marker): saved in the same transaction, each under its own version condition.
+    "event seen" marker): saved in the same transaction, each under its own version condition, with the route's
+    audit record (`made_id`: what the route made). The cause's marker and the balance are read together: one
+    round trip an attempt.
     """
     _check_amount(kind, amount, reverses)
     pk = keys.practice_pk(scope.practice_id)
     for attempt in range(ATTEMPTS):
         if attempt:
             time.sleep(random.uniform(0, BACKOFF_SECONDS * 2 ** attempt))
-        first = _posted(pk, cause)
+        first, balance = together(lambda: _posted(pk, cause), lambda: _balance_item(scope, patient_id))
         if first is not None:
             return Posting(first, False)
-        balance = _balance_item(scope, patient_id)
         entry = _next_entry(scope, balance, kind, amount, cause, memo, reverses)
         try:
-            _commit(pk, cause, entry, balance, with_items)
+            _commit(pk, cause, entry, balance, with_items, audit, made_id)
         except TransactWriteError as error:
             failed = _failed_places(error)
             if DEDUPE in failed or BALANCE in failed:
@@ -138,10 +142,11 @@ def _next_entry(scope: PracticeScope, balance: PatientBalance, kind: str, amount
                        created_at=now, updated_at=now)
 
 
-def _commit(pk: str, cause: str, entry: LedgerEntry, balance: PatientBalance, with_items: Sequence[Item]) -> None:
+def _commit(pk: str, cause: str, entry: LedgerEntry, balance: PatientBalance, with_items: Sequence[Item],
+            audit: Audit | None, made_id: str | None) -> None:
     marker = PostedCause(pk, keys.posted_sk(cause), id=cause, patient_id=entry.patient_id, entry_id=entry.id,
                          created_at=entry.created_at, updated_at=entry.created_at)
-    with store.transaction() as tx:
+    with store.transaction(audit, made_id) as tx:  # the audit record goes last, after every place counted above
         for item in (marker, entry, balance, *with_items):  # all puts: the order above is the order sent
             tx.save(item)
 
@@ -160,15 +165,14 @@ def entry_out(entry: LedgerEntry) -> LedgerEntryOut:
 
 def entries(scope: PracticeScope, patient_id: str, limit: int, cursor: str | None) -> Page:
     """A patient's entries, oldest first."""
-    patients.require(scope, patient_id)
-    page = query_page(LedgerEntry, keys.practice_pk(scope.practice_id), keys.ledger_prefix(patient_id),
-                      limit=limit, cursor=cursor)
+    _, page = together(lambda: patients.require(scope, patient_id),
+                       lambda: query_page(LedgerEntry, keys.practice_pk(scope.practice_id),
+                                          keys.ledger_prefix(patient_id), limit=limit, cursor=cursor))
     return [entry_out(entry) for entry in page.items], page.next_cursor
 
 
 def balance(scope: PracticeScope, patient_id: str) -> BalanceOut:
-    patients.require(scope, patient_id)
-    item = _balance_item(scope, patient_id)
+    _, item = together(lambda: patients.require(scope, patient_id), lambda: _balance_item(scope, patient_id))
     return BalanceOut(patient_id=patient_id, balance_cents=int(item.balance_cents), entry_count=int(item.entry_count),
                       updated_at=item.updated_at if item.version else None)
 

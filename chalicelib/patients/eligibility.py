@@ -7,14 +7,17 @@ front desk sees that the payer did not answer and can try again.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable
 
 from chalicelib.clearinghouse import ClearinghouseError, EligibilityGateway, get_eligibility_gateway
 from chalicelib.clearinghouse import mailbox
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys, store
@@ -25,28 +28,51 @@ from chalicelib.edi.x12.charset import x12_text
 from chalicelib.edi.eligibility.result import EligibilityResult, NetworkBenefits
 from chalicelib.edi.x12.segments import X12Error
 from chalicelib.edi.x12.writer import ControlNumbers, Parties
-from chalicelib.patients import names
+from chalicelib.patients import coverages, names
 from chalicelib.patients import service as patients
 from chalicelib.patients.items import Coverage, EligibilityCheck, Patient
 from chalicelib.patients.models import EligibilityCheckCreate, EligibilityCheckOut
+from chalicelib.tenants.service import practice_key
+from chalicelib.tenants.setup import payer_key
 
 Page = tuple[list[Any], str | None]
 RECENT_CHECKS = 100  # how far back the claim scrubber looks for a date's latest answer
 CLEARINGHOUSE_ID = "REVCYCLE"  # ISA08 locally; a real clearinghouse assigns its own receiver id
 
 
-def _coverage(scope: PracticeScope, patient_id: str, coverage_id: str | None) -> Coverage:
-    from chalicelib.visits.service import primary_coverage_id  # visits depends on patients, not the reverse
+@dataclass(frozen=True)
+class Asked:
+    """Who and what a 270 is about: the practice asking, the patient, the coverage and its payer."""
 
-    chosen = coverage_id or primary_coverage_id(scope, patient_id)
-    if chosen is None:
+    practice: Practice
+    patient: Patient
+    coverage: Coverage
+    payer: Payer
+
+
+def _asked(scope: PracticeScope, patient_id: str, coverage_id: str | None) -> Asked:
+    """Two round trips: the patient, the practice and the coverage (named, or the patient's coverages to find
+    the active primary) together, then the coverage's payer."""
+    practice = practice_key(scope.principal.firm_id, scope.practice_id)
+    wanted = [patients.key(scope, patient_id), practice]
+    if coverage_id:
+        found = store.read(*wanted, coverages.key(scope, patient_id, coverage_id))
+        coverage: Coverage | None = found.get(coverages.key(scope, patient_id, coverage_id))
+    else:
+        found, held = together(lambda: store.read(*wanted), lambda: coverages.of_patient(scope, patient_id))
+        coverage = coverages.active_primary(held)
+    patient = found.get(patients.key(scope, patient_id))
+    if coverage is None:
         raise ValidationFailed("The patient has no active primary coverage to check.",
                                [field_error("coverage_id", "give a coverage")])
-    item = store.get(Coverage, keys.practice_pk(scope.practice_id), keys.coverage_sk(patient_id, chosen),
-                     "coverage")
-    if not item.active:
+    require_active(coverage)
+    payer = store.load(payer_key(scope, coverage.payer_id))
+    return Asked(found.get(practice), patient, coverage, payer)
+
+
+def require_active(coverage: Coverage) -> None:
+    if not coverage.active:
         raise ValidationFailed("The coverage has ended.", [field_error("coverage_id", "not active")])
-    return item
 
 
 def _person(holder: Any, field: str) -> x12.Dependent:
@@ -116,12 +142,19 @@ def _exchange(gateway: EligibilityGateway, text_270: str, raw_key: str, service_
 
 
 def run(scope: PracticeScope, patient_id: str, data: EligibilityCheckCreate, *, visit_id: str | None = None,
-        gateway: EligibilityGateway | None = None, clock: Callable[[], datetime] = utcnow) -> EligibilityCheckOut:
-    patient = patients.require(scope, patient_id)
-    coverage = _coverage(scope, patient_id, data.coverage_id)
-    payer = store.get(Payer, keys.practice_pk(scope.practice_id), keys.payer_sk(coverage.payer_id), "payer")
-    practice = store.get(Practice, keys.firm_pk(scope.principal.firm_id), keys.practice_sk(scope.practice_id),
-                         "practice")
+        gateway: EligibilityGateway | None = None, clock: Callable[[], datetime] = utcnow,
+        audit: Audit | None = None) -> EligibilityCheckOut:
+    """Send the 270, read the 271, and keep the check (with the route's audit record, in one transaction)."""
+    asked = _asked(scope, patient_id, data.coverage_id)
+    item = send(scope, asked, data, visit_id=visit_id, gateway=gateway, clock=clock)
+    return out(store.create(item, "eligibility check", audit))
+
+
+def send(scope: PracticeScope, asked: Asked, data: EligibilityCheckCreate, *, visit_id: str | None = None,
+         gateway: EligibilityGateway | None = None, clock: Callable[[], datetime] = utcnow) -> EligibilityCheck:
+    """Send the 270 and read the 271: the check to keep, not yet saved, so the caller writes it in its own
+    transaction. The control number is taken before the 270 goes out: sent once, it must never be sent again."""
+    practice, patient, coverage, payer = asked.practice, asked.patient, asked.coverage, asked.payer
     check_id, now = new_id(), clock()
     inquiry = _inquiry(check_id, practice, payer, patient, coverage, data)  # a name X12 cannot carry: 422 here
     number = counters.next_control_number(scope.practice_id)
@@ -136,12 +169,11 @@ def run(scope: PracticeScope, patient_id: str, data: EligibilityCheckCreate, *, 
     raw_key = f"eligibility/{scope.practice_id}/{check_id}"
     _archive(raw_key, "270.x12", text_270)
     answer = _exchange(gateway or get_eligibility_gateway(), text_270, raw_key, data.service_type)
-    item = EligibilityCheck(keys.practice_pk(scope.practice_id), keys.eligibility_sk(patient_id, check_id),
+    return EligibilityCheck(keys.practice_pk(scope.practice_id), keys.eligibility_sk(patient.id, check_id),
                             id=check_id, created_at=iso(now), updated_at=iso(now), practice_id=scope.practice_id,
-                            patient_id=patient_id, coverage_id=coverage.id, visit_id=visit_id,
+                            patient_id=patient.id, coverage_id=coverage.id, visit_id=visit_id,
                             service_type=data.service_type, control_number=number, raw_key=raw_key,
                             service_date=data.service_date.isoformat() if data.service_date else None, **answer)
-    return out(store.create(item, "eligibility check"))
 
 
 def out(item: EligibilityCheck) -> EligibilityCheckOut:
@@ -157,9 +189,10 @@ def get(scope: PracticeScope, patient_id: str, check_id: str) -> EligibilityChec
 
 
 def history(scope: PracticeScope, patient_id: str, limit: int, cursor: str | None) -> Page:
-    patients.require(scope, patient_id)
-    page = query_page(EligibilityCheck, keys.practice_pk(scope.practice_id), keys.eligibility_prefix(patient_id),
-                      limit=limit, cursor=cursor, newest_first=True)
+    _, page = together(lambda: patients.require(scope, patient_id),
+                       lambda: query_page(EligibilityCheck, keys.practice_pk(scope.practice_id),
+                                          keys.eligibility_prefix(patient_id), limit=limit, cursor=cursor,
+                                          newest_first=True))
     return [out(c) for c in page.items], page.next_cursor
 
 
@@ -179,15 +212,19 @@ def answered_on(item: EligibilityCheck) -> date:
     return date.fromisoformat(item.service_date or item.created_at[:10])
 
 
-def inactive_days(scope: PracticeScope, patient_id: str, coverage_id: str, days: set[date]) -> set[date]:
-    """Which of `days` the payer's latest answer for this coverage and that day called inactive. One Query of
-    the patient's newest checks (a patient has far fewer than `RECENT_CHECKS`)."""
-    latest: dict[date, str] = {}
-    for item in EligibilityCheck.query(keys.practice_pk(scope.practice_id),
+def recent_checks(scope: PracticeScope, patient_id: str) -> list[EligibilityCheck]:
+    """The patient's newest checks, newest first: one Query (a patient has far fewer than `RECENT_CHECKS`)."""
+    return list(EligibilityCheck.query(keys.practice_pk(scope.practice_id),
                                        EligibilityCheck.sk.startswith(keys.eligibility_prefix(patient_id)),
-                                       scan_index_forward=False, limit=RECENT_CHECKS, page_size=RECENT_CHECKS):
+                                       scan_index_forward=False, limit=RECENT_CHECKS, page_size=RECENT_CHECKS))
+
+
+def inactive_days(checks: list[EligibilityCheck], coverage_id: str, days: set[date]) -> set[date]:
+    """Which of `days` the payer's latest answer for this coverage and that day called inactive, among the
+    patient's checks newest first (`recent_checks`)."""
+    latest: dict[date, str] = {}
+    for item in checks:
         day = answered_on(item)
         if item.coverage_id == coverage_id and item.status != "error" and day in days:
             latest.setdefault(day, item.status)
     return {day for day, status in latest.items() if status == "inactive"}
-

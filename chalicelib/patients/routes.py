@@ -25,7 +25,7 @@ READ, WRITE = "patients:read", "patients:write"
           query=models.PatientCreateQuery, response=models.PatientOut, status=201, audit_entity="patient")
 def register_patient(call: Call) -> Any:
     """Register a patient; a likely duplicate (same name and birth date) answers 409 unless allow_duplicate."""
-    return patients.register(call.scope, call.body, call.query.allow_duplicate)
+    return patients.register(call.scope, call.body, call.query.allow_duplicate, call.audit)
 
 
 @endpoint(bp, "GET", BASE, tag="patients", permission=READ, query=models.PatientListQuery,
@@ -53,14 +53,14 @@ def get_patient(call: Call) -> Any:
           response=models.PatientOut, audit_entity="patient")
 def update_patient(call: Call) -> Any:
     """Correct a patient's demographics, contact details, MRN or guarantor."""
-    return patients.update(call.scope, call.path["patient_id"], call.body, expected_version(call))
+    return patients.update(call.scope, call.path["patient_id"], call.body, expected_version(call), call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/{patient_id}/coverages", tag="coverages", permission=WRITE,
           body=models.CoverageCreate, response=models.CoverageOut, status=201, audit_entity="coverage")
 def add_coverage(call: Call) -> Any:
     """Add an insurance policy; at most one active primary, secondary and tertiary."""
-    return coverages.add(call.scope, call.path["patient_id"], call.body)
+    return coverages.add(call.scope, call.path["patient_id"], call.body, call.audit)
 
 
 @endpoint(bp, "GET", BASE + "/{patient_id}/coverages", tag="coverages", permission=READ, query=PageQuery,
@@ -82,7 +82,7 @@ def get_coverage(call: Call) -> Any:
 def update_coverage(call: Call) -> Any:
     """Correct a coverage, set its end date, or end it (`active: false`) to free its order."""
     return coverages.update(call.scope, call.path["patient_id"], call.path["coverage_id"], call.body,
-                            expected_version(call))
+                            expected_version(call), call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/{patient_id}/eligibility-checks", tag="eligibility", permission=WRITE,
@@ -90,7 +90,7 @@ def update_coverage(call: Call) -> Any:
           audit_entity="eligibility_check")
 def check_eligibility(call: Call) -> Any:
     """Send a 270 for a coverage and service type; the 271's status, plan, co-pay and limits come back."""
-    return eligibility.run(call.scope, call.path["patient_id"], call.body)
+    return eligibility.run(call.scope, call.path["patient_id"], call.body, audit=call.audit)
 
 
 @endpoint(bp, "GET", BASE + "/{patient_id}/eligibility-checks", tag="eligibility", permission=READ,

@@ -5,6 +5,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import AlreadyExists, BadRequest, Conflict, ValidationFailed, field_error
@@ -72,7 +73,8 @@ def likely_duplicates(scope: PracticeScope, first: str, last: str, birth_date: s
                                              Patient.gsi1sk.startswith(prefix), limit=10)]
 
 
-def register(scope: PracticeScope, data: PatientCreate, allow_duplicate: bool) -> PatientOut:
+def register(scope: PracticeScope, data: PatientCreate, allow_duplicate: bool, audit: Audit | None = None
+             ) -> PatientOut:
     names.require_writable(data, whose="The patient's name")
     birth = data.birth_date.isoformat()
     duplicates = likely_duplicates(scope, data.first_name, data.last_name, birth)
@@ -83,25 +85,33 @@ def register(scope: PracticeScope, data: PatientCreate, allow_duplicate: bool) -
     item = Patient(keys.practice_pk(scope.practice_id), keys.patient_sk(patient_id), id=patient_id,
                    practice_id=scope.practice_id, created_at=now, updated_at=now, **fields,
                    **_index_keys(scope.practice_id, patient_id, data.first_name, data.last_name, birth))
-    _write(item, [_mrn_claim(scope, data.mrn, patient_id)] if data.mrn else [], [])
+    _write(item, [_mrn_claim(scope, data.mrn, patient_id)] if data.mrn else [], [], audit)
     return PatientOut.model_validate(item)
 
 
-def _write(patient: Patient, claims: list[MrnClaim], releases: list[MrnClaim]) -> None:
-    """The patient and its MRN claims change together: an MRN taken by another patient refuses it all."""
+def _write(patient: Patient, claims: list[MrnClaim], releases: list[str], audit: Audit | None) -> None:
+    """The patient and its MRN claims change together (with the route's audit record): an MRN taken by another
+    patient refuses it all. `releases` are the MRNs the patient gives up, deleted unread: the condition that the
+    claim is this patient's stands in for reading it first."""
     try:
-        with store.transaction() as tx:
+        with store.transaction(audit, made_id=patient.id) as tx:
             tx.save(patient)
             for claim in claims:
                 tx.save(claim)
-            for release in releases:
-                tx.delete(release)
+            for mrn in releases:
+                tx.delete(MrnClaim(patient.pk, keys.mrn_sk(mrn)), condition=MrnClaim.patient_id == patient.id,
+                          add_version_condition=False)
     except TransactWriteError as error:
         reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
         if claims and len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
             raise AlreadyExists("Another patient of this practice has this MRN.",
                                 [field_error("mrn", "already in use")]) from None
         raise store.translate_transaction(error, "patient") from None
+
+
+def key(scope: PracticeScope, patient_id: str) -> store.Key[Patient]:
+    """The patient's key, for reading it together with other items (store.read)."""
+    return store.Key(Patient, keys.practice_pk(scope.practice_id), keys.patient_sk(patient_id), "patient")
 
 
 def _get(scope: PracticeScope, patient_id: str) -> Patient:
@@ -117,7 +127,8 @@ def require(scope: PracticeScope, patient_id: str) -> Patient:
     return _get(scope, patient_id)
 
 
-def update(scope: PracticeScope, patient_id: str, data: PatientUpdate, version: int) -> PatientOut:
+def update(scope: PracticeScope, patient_id: str, data: PatientUpdate, version: int, audit: Audit | None = None
+           ) -> PatientOut:
     item = _get(scope, patient_id)
     store.check_version(item, version, "patient")
     changes = _nested(data.model_dump(exclude_unset=True, exclude={"version"}))
@@ -131,9 +142,7 @@ def update(scope: PracticeScope, patient_id: str, data: PatientUpdate, version: 
     item.updated_at = now_iso()
     mrn_changed = "mrn" in changes and changes["mrn"] != old_mrn
     claims = [_mrn_claim(scope, item.mrn, item.id)] if mrn_changed and item.mrn else []
-    releases = [MrnClaim.get(keys.practice_pk(scope.practice_id), keys.mrn_sk(old_mrn))] \
-        if mrn_changed and old_mrn else []
-    _write(item, claims, releases)
+    _write(item, claims, [old_mrn] if mrn_changed and old_mrn else [], audit)
     return PatientOut.model_validate(item)
 
 

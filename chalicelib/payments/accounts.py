@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.fanout import together
 from chalicelib.db import keys, store
 from chalicelib.payments.items import StripeAccount
 from chalicelib.payments.models import StripeAccountLink, StripeAccountOut
@@ -31,7 +33,7 @@ def account_out(item: StripeAccount, onboarding_url: str | None = None) -> Strip
                             onboarding_url=onboarding_url, updated_at=item.updated_at, version=item.version)
 
 
-def _find(scope: PracticeScope) -> StripeAccount | None:
+def find(scope: PracticeScope) -> StripeAccount | None:
     try:
         return store.get(StripeAccount, keys.practice_pk(scope.practice_id), keys.STRIPE_ACCOUNT_SK, WHAT)
     except NotFound:
@@ -39,28 +41,27 @@ def _find(scope: PracticeScope) -> StripeAccount | None:
 
 
 def get(scope: PracticeScope) -> StripeAccountOut:
-    item = _find(scope)
+    item = find(scope)
     if item is None:
         raise NotFound("This practice has no Stripe account yet.")
     return account_out(item)
 
 
-def require_ready(scope: PracticeScope) -> StripeAccount:
-    """The account a card payment goes to; 409 when the practice has none (yet)."""
-    item = _find(scope)
+def ready(item: StripeAccount | None) -> StripeAccount:
+    """The account a card payment goes to (`find`); 409 when the practice has none (yet)."""
     if item is None or item.account_id is None:
         raise NoStripeAccount("This practice has no Stripe account to take cards with: link or create one first "
                               "(POST /practices/{practice_id}/stripe/account).")
     return item
 
 
-def link_or_create(scope: PracticeScope, data: StripeAccountLink) -> StripeAccountOut:
-    existing = _find(scope)
+def link_or_create(scope: PracticeScope, data: StripeAccountLink, audit: Audit | None = None) -> StripeAccountOut:
     if data.account_id is not None:
-        return _link(scope, existing, data.account_id)
+        return _link(scope, data.account_id, audit)
+    existing = find(scope)
     if existing is not None and existing.state == "linked":
         raise Conflict("This practice is linked to an existing Stripe account; there is nothing to onboard.")
-    return _onboard(scope, existing, data)
+    return _onboard(scope, existing, data, audit)
 
 
 def _new(scope: PracticeScope, **fields: Any) -> StripeAccount:
@@ -72,7 +73,10 @@ def _index(scope: PracticeScope, account_id: str) -> dict[str, str]:
     return {"gsi1pk": keys.stripe_account_index_pk(account_id), "gsi1sk": keys.practice_pk(scope.practice_id)}
 
 
-def _link(scope: PracticeScope, existing: StripeAccount | None, account_id: str) -> StripeAccountOut:
+def _link(scope: PracticeScope, account_id: str, audit: Audit | None) -> StripeAccountOut:
+    """The practice's account and the practices already linked to `account_id`, read at once."""
+    index = keys.stripe_account_index_pk(account_id)
+    existing, linked = together(lambda: find(scope), lambda: list(StripeAccount.gsi1.query(index)))
     if existing is not None:
         if existing.account_id == account_id:
             return account_out(existing)  # the same link again changes nothing
@@ -80,15 +84,17 @@ def _link(scope: PracticeScope, existing: StripeAccount | None, account_id: str)
     # Read from the index before the write: two practices linking one account in the same instant are not
     # caught here. The id is not checked with Stripe (localstripe has no accounts API); a wrong id fails at the
     # first card co-pay, when Stripe refuses the Stripe-Account header.
-    for other in StripeAccount.gsi1.query(keys.stripe_account_index_pk(account_id)):
+    for other in linked:
         if other.practice_id != scope.practice_id:
             raise Conflict("This Stripe account is linked to another practice.")
     item = _new(scope, account_id=account_id, state="linked", **_index(scope, account_id))
-    return account_out(store.create(item, WHAT))
+    return account_out(store.create(item, WHAT, audit))
 
 
-def _onboard(scope: PracticeScope, existing: StripeAccount | None, data: StripeAccountLink) -> StripeAccountOut:
+def _onboard(scope: PracticeScope, existing: StripeAccount | None, data: StripeAccountLink, audit: Audit | None
+             ) -> StripeAccountOut:
     """Create the account (once: its idempotency key is saved before the call), then a fresh onboarding link.
+    The route's audit record goes with the account Stripe made (or, asked again, is written after the link).
 
     Asked again, the same account gets a new link: links are single-use and expire within minutes.
     """
@@ -102,7 +108,7 @@ def _onboard(scope: PracticeScope, existing: StripeAccount | None, data: StripeA
         snapshot = account.to_dict()  # stripe-python objects are not dicts
         changes = {"account_id": account.id, "state": "onboarding", **_index(scope, account.id),
                    **status_fields(snapshot, int(snapshot.get("created") or 0))}
-        item = store.update(item, changes, item.version, WHAT)
+        item = store.update(item, changes, item.version, WHAT, audit)
     with stripe_errors("create an onboarding link"):
         link = get_stripe().v1.account_links.create({"account": item.account_id, "type": "account_onboarding",
                                                      "refresh_url": data.refresh_url, "return_url": data.return_url})

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import Money
 from chalicelib.db import keys, store
 from chalicelib.db.pages import query_page
 from chalicelib.ledger import service as ledger
 from chalicelib.payments import accounts
-from chalicelib.payments.items import Copay
+from chalicelib.payments.items import Copay, StripeAccount
 from chalicelib.payments.models import CopayCreate, CopayOut
 from chalicelib.payments.stripe_client import get_stripe, stripe_errors
 from chalicelib.visits import service as visits
@@ -30,13 +32,20 @@ Page = tuple[list[Any], str | None]
 AT_THE_DESK = {"checked_in", "checked_out"}  # a co-pay is taken when the patient is there
 
 
-def take(scope: PracticeScope, visit_id: str, data: CopayCreate) -> CopayOut:
-    visit = visits.require(scope, visit_id)
+def take(scope: PracticeScope, visit_id: str, data: CopayCreate, audit: Audit | None = None) -> CopayOut:
+    """A card co-pay reads the visit, the practice's account and the visit's unfinished co-pays at once."""
+    if data.method != "card":
+        return _in_hand(scope, _at_the_desk(visits.require(scope, visit_id)), data, audit)
+    visit, account, unfinished = together(lambda: visits.require(scope, visit_id),
+                                          lambda: accounts.find(scope),
+                                          lambda: _unfinished(scope, visit_id, data))
+    return _by_card(scope, _at_the_desk(visit), accounts.ready(account), unfinished, data, audit)
+
+
+def _at_the_desk(visit: Visit) -> Visit:
     if visit.status not in AT_THE_DESK:
         raise Conflict(f"A co-pay is taken at check-in or check-out; this visit is {visit.status}.")
-    if data.method == "card":
-        return _by_card(scope, visit, data)
-    return _in_hand(scope, visit, data)
+    return visit
 
 
 def _new(scope: PracticeScope, visit: Visit, data: CopayCreate, **fields: Any) -> Copay:
@@ -47,16 +56,18 @@ def _new(scope: PracticeScope, visit: Visit, data: CopayCreate, **fields: Any) -
                  created_at=now, updated_at=now, **fields)
 
 
-def _in_hand(scope: PracticeScope, visit: Visit, data: CopayCreate) -> CopayOut:
+def _in_hand(scope: PracticeScope, visit: Visit, data: CopayCreate, audit: Audit | None) -> CopayOut:
     copay = _new(scope, visit, data, status="paid")
     ledger.post(scope, visit.patient_id, "payment", Money(-data.amount_cents), f"copay:{copay.id}",
-                memo=f"co-pay by {data.method}", with_items=[copay])
+                memo=f"co-pay by {data.method}", with_items=[copay], audit=audit, made_id=copay.id)
     return CopayOut.model_validate(copay)
 
 
-def _by_card(scope: PracticeScope, visit: Visit, data: CopayCreate) -> CopayOut:
-    account = accounts.require_ready(scope)
-    copay = _unfinished(scope, visit.id, data)
+def _by_card(scope: PracticeScope, visit: Visit, account: StripeAccount, unfinished: Copay | None,
+             data: CopayCreate, audit: Audit | None) -> CopayOut:
+    """Two writes, by design: the co-pay with its idempotency key before Stripe is called, then the intent
+    Stripe made, with the route's audit record."""
+    copay = unfinished
     if copay is None:
         copay = _new(scope, visit, data, status="creating", stripe_account_id=account.account_id)
         copay.idempotency_key = f"copay-{copay.id}"
@@ -64,7 +75,9 @@ def _by_card(scope: PracticeScope, visit: Visit, data: CopayCreate) -> CopayOut:
     intent = _create_intent(copay)
     changes = {"status": "awaiting_payment", "payment_intent_id": intent.id,
                "gsi1pk": keys.payment_intent_index_pk(intent.id), "gsi1sk": copay.sk}
-    copay = store.update(copay, changes, copay.version, "co-pay")
+    if audit is not None:
+        audit.made(copay.id)
+    copay = store.update(copay, changes, copay.version, "co-pay", audit)
     return CopayOut.model_validate(copay).model_copy(update={"client_secret": intent.client_secret})
 
 
@@ -94,7 +107,7 @@ def _create_intent(copay: Copay) -> Any:
 
 
 def list_for(scope: PracticeScope, visit_id: str, limit: int, cursor: str | None) -> Page:
-    visits.require(scope, visit_id)
-    page = query_page(Copay, keys.practice_pk(scope.practice_id), keys.copays_prefix(visit_id), limit=limit,
-                      cursor=cursor)
+    _, page = together(lambda: visits.require(scope, visit_id),
+                       lambda: query_page(Copay, keys.practice_pk(scope.practice_id), keys.copays_prefix(visit_id),
+                                          limit=limit, cursor=cursor))
     return [CopayOut.model_validate(copay) for copay in page.items], page.next_cursor

@@ -28,7 +28,7 @@ SIGNATURE = "Stripe's signature of the raw body: `t=<unix time>,v1=<HMAC-SHA256 
           audit_entity="stripe_account")
 def link_stripe_account(call: Call) -> Any:
     """Link the practice's existing Stripe account, or create one and get its onboarding link (firm admins)."""
-    return accounts.link_or_create(call.scope, call.body)
+    return accounts.link_or_create(call.scope, call.body, call.audit)
 
 
 @endpoint(bp, "GET", PRACTICE + "/stripe/account", tag="payments", permission=READ,
@@ -43,7 +43,7 @@ def get_stripe_account(call: Call) -> Any:
 def take_copay(call: Call) -> Any:
     """Take a co-pay at check-in or check-out: cash and check are posted at once; a card returns the
     PaymentIntent's client secret for Stripe.js, and is posted when Stripe says it succeeded."""
-    return copays.take(call.scope, call.path["visit_id"], call.body)
+    return copays.take(call.scope, call.path["visit_id"], call.body, call.audit)
 
 
 @endpoint(bp, "GET", PRACTICE + "/visits/{visit_id}/copays", tag="payments", permission=READ, query=PageQuery,

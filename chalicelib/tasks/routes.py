@@ -6,7 +6,6 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.core import audit
 from chalicelib.core.api import Call, endpoint, expected_version
 from chalicelib.core.lazy import Schemas, lazy_module
 
@@ -25,7 +24,7 @@ READ, WRITE = "tasks:read", "tasks:write"
           status=201, audit_entity="task")
 def create_task(call: Call) -> Any:
     """Add a manual task (a to-do), optionally about one of the practice's claims."""
-    return tasks.create(call.scope, call.body)
+    return tasks.create(call.scope, call.body, call.audit)
 
 
 @endpoint(bp, "GET", BASE, tag="tasks", permission=READ, query=models.TaskQuery, response=models.TaskOut,
@@ -46,14 +45,14 @@ def get_task(call: Call) -> Any:
           response=models.TaskOut, audit_entity="task")
 def update_task(call: Call) -> Any:
     """Assign (to a key's label) or unassign, snooze, re-prioritize, re-date or re-word an open task."""
-    return tasks.update(call.scope, call.path["task_id"], call.body, expected_version(call))
+    return tasks.update(call.scope, call.path["task_id"], call.body, expected_version(call), call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/{task_id}/complete", tag="tasks", permission=WRITE, body=models.TaskComplete,
           response=models.TaskOut, audit_entity="task")
 def complete_task(call: Call) -> Any:
     """Mark a task done with a note; a claim's task frees its (claim, reason) slot."""
-    return tasks.complete(call.scope, call.path["task_id"], call.body.note, expected_version(call))
+    return tasks.complete(call.scope, call.path["task_id"], call.body.note, expected_version(call), call.audit)
 
 
 @endpoint(bp, "GET", "/practices/{practice_id}/claims/{claim_id}/tasks", tag="tasks", permission=READ,
@@ -68,9 +67,6 @@ def claim_tasks(call: Call) -> Page:
 def firm_tasks(call: Call) -> Page:
     """Open tasks of a queue across several practices the key sees (`practice_ids=a,b`, at most 20), merged:
     urgent first, then soonest due."""
-    practice_ids = call.query.practice_id_list()
-    page = tasks.list_for_practices(call.principal, practice_ids, call.query)
-    for practice_id in practice_ids:  # `endpoint` audits practice routes; this one names its practices itself
-        audit.record(audit.AuditEvent(practice_id, call.principal.key_id, "task", None, "read", call.request_id,
-                                      call.source_ip))
-    return page
+    # `endpoint` audits practice routes; this one names its practices itself, one record each
+    return tasks.list_for_practices(call.principal, call.query.practice_id_list(), call.query,
+                                    lambda practice_id: call.read_event("task", practice_id))

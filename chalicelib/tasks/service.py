@@ -17,13 +17,16 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.claims import open_tasks
 from chalicelib.claims.items import ClaimItem
+from chalicelib.core import audit as audits
+from chalicelib.core.audit import Audit, AuditEvent
 from chalicelib.core.auth import PERMISSIONS, PracticeScope, Principal
 from chalicelib.core.clock import now_iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.http import validation_errors
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.db import keys, pages, store
-from chalicelib.db.models import ApiKey, Item, Practice
+from chalicelib.db import keys, membership, pages, store
+from chalicelib.db.models import ApiKey, Item
 from chalicelib.tasks import worklist
 from chalicelib.tasks.items import MANUAL, PRIORITY_RANK, Task
 from chalicelib.tasks.models import (
@@ -64,10 +67,11 @@ def _new_task(practice_id: str, *, claim_id: str | None, reason: str, title: str
     return item
 
 
-def _write(saves: Sequence[Item]) -> None:
-    """One TransactWriteItems: each item under its version condition (new ones: must not exist)."""
+def _write(saves: Sequence[Item], audit: Audit | None = None) -> None:
+    """One TransactWriteItems: each item under its version condition (new ones: must not exist), with the
+    route's audit record."""
     try:
-        with store.transaction() as tx:
+        with store.transaction(audit) as tx:
             for item in saves:
                 tx.save(item)
     except TransactWriteError as error:
@@ -178,19 +182,23 @@ def _require_assignee(scope: PracticeScope, label: str) -> None:
                                [field_error("assignee", "no such key label")])
 
 
-def create(scope: PracticeScope, body: TaskCreate, *, clock: Clock = utcnow) -> TaskOut:
-    """A manual task; with a claim_id it is listed with the claim but holds no (claim, reason) slot."""
-    if body.claim_id is not None:
+def _claim_named(scope: PracticeScope, claim_id: str | None) -> None:
+    if claim_id is not None:
         try:
-            _require_claim(scope, body.claim_id)
+            _require_claim(scope, claim_id)
         except NotFound:
             raise ValidationFailed("No such claim.", [field_error("claim_id", "no such claim")]) from None
-    if body.assignee is not None:
-        _require_assignee(scope, body.assignee)
+
+
+def create(scope: PracticeScope, body: TaskCreate, audit: Audit | None = None, *, clock: Clock = utcnow) -> TaskOut:
+    """A manual task; with a claim_id it is listed with the claim but holds no (claim, reason) slot. The claim
+    and the assignee named are checked at once."""
+    together(lambda: _claim_named(scope, body.claim_id),
+             lambda: body.assignee is not None and _require_assignee(scope, body.assignee))
     task = _new_task(scope.practice_id, claim_id=body.claim_id, reason=MANUAL, title=body.title, detail=body.detail,
                      queue=body.queue, priority=body.priority, due_on=(body.due_on or clock().date()).isoformat(),
                      assignee=body.assignee, actor=scope.principal.key_id)
-    return out(store.create(task, "task"))
+    return out(store.create(task, "task", audit))
 
 
 def get(scope: PracticeScope, task_id: str) -> TaskOut:
@@ -203,24 +211,26 @@ def list_open(scope: PracticeScope, query: TaskQuery, *, clock: Clock = utcnow) 
     return [out(item) for item in items], cursor
 
 
-def update(scope: PracticeScope, task_id: str, body: TaskUpdate, version: int) -> TaskOut:
-    item = _require(scope, task_id)
+def update(scope: PracticeScope, task_id: str, body: TaskUpdate, version: int, audit: Audit | None = None
+           ) -> TaskOut:
+    """The task and the assignee named are read at once."""
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    assignee = changes.get("assignee")
+    item, _ = together(lambda: _require(scope, task_id),
+                       lambda: assignee is not None and _require_assignee(scope, assignee))
     store.check_version(item, version, "task")
     if item.status != "open":
         raise Conflict("A done task does not change.")
-    changes = body.model_dump(exclude_unset=True, exclude={"version"})
     for name in ("due_on", "snoozed_until"):
         if isinstance(changes.get(name), date):
             changes[name] = changes[name].isoformat()
-    if changes.get("assignee") is not None:
-        _require_assignee(scope, changes["assignee"])
     for name, value in changes.items():
         setattr(item, name, value)
     _index(item)  # priority, due date and queue place the task on its work list
-    return out(store.update(item, {}, version, "task"))
+    return out(store.update(item, {}, version, "task", audit))
 
 
-def complete(scope: PracticeScope, task_id: str, note: str, version: int) -> TaskOut:
+def complete(scope: PracticeScope, task_id: str, note: str, version: int, audit: Audit | None = None) -> TaskOut:
     """Mark a task done with a note; it leaves the work list, and its claim's slot for its reason is free: the
     next problem of that kind with the claim opens a new task."""
     item = _require(scope, task_id)
@@ -231,15 +241,16 @@ def complete(scope: PracticeScope, task_id: str, note: str, version: int) -> Tas
     item.status, item.completed_at, item.completed_by, item.note = "done", now, scope.principal.key_id, note
     item.updated_at = now
     _index(item)
-    _write([item])
+    _write([item], audit)
     return out(item)
 
 
 def for_claim(scope: PracticeScope, claim_id: str, query: Any = None) -> Page:
     """Every task of a claim, open and done, oldest first. `query` carries `limit` and `cursor`."""
-    _require_claim(scope, claim_id)
-    page = pages.query_index_page(Task, "gsi2", keys.claim_tasks_pk(scope.practice_id, claim_id), "",
-                                  limit=getattr(query, "limit", 50), cursor=getattr(query, "cursor", None))
+    _, page = together(lambda: _require_claim(scope, claim_id),
+                       lambda: pages.query_index_page(Task, "gsi2", keys.claim_tasks_pk(scope.practice_id, claim_id),
+                                                      "", limit=getattr(query, "limit", 50),
+                                                      cursor=getattr(query, "cursor", None)))
     return [out(item) for item in page.items], page.next_cursor
 
 
@@ -251,15 +262,17 @@ def _require_practices(principal: Principal, practice_ids: Sequence[str]) -> Non
                                [field_error("query.practice_ids", "too many practices")])
     if not all(is_id(p) and principal.sees_practice(p) for p in practice_ids):
         raise missing
-    found = Practice.batch_get([(keys.firm_pk(principal.firm_id), keys.practice_sk(p)) for p in practice_ids])
-    if {p.id for p in found if p.firm_id == principal.firm_id} != set(practice_ids):
+    if membership.firm_practices(principal.firm_id, practice_ids) != set(practice_ids):
         raise missing
 
 
-def list_for_practices(principal: Principal, practice_ids: Sequence[str], query: FirmTaskQuery, *,
-                       clock: Clock = utcnow) -> Page:
-    """Open tasks of one queue across several practices, merged: urgent first, then soonest due."""
+def list_for_practices(principal: Principal, practice_ids: Sequence[str], query: FirmTaskQuery,
+                       audit: Callable[[str], AuditEvent] | None = None, *, clock: Clock = utcnow) -> Page:
+    """Open tasks of one queue across several practices, merged: urgent first, then soonest due. `audit` makes
+    each practice's read record, written while the queues are read."""
     ids = sorted(set(practice_ids))
     _require_practices(principal, ids)
-    items, cursor = worklist.merged_page(principal.firm_id, ids, query, clock().date().isoformat())
+    events = [audit(practice_id) for practice_id in ids] if audit else []
+    items, cursor = audits.while_reading(
+        events, lambda: worklist.merged_page(principal.firm_id, ids, query, clock().date().isoformat()))
     return [out(item) for item in items], cursor

@@ -6,7 +6,7 @@ the last item read follows from it, so a page turn needs no GetItem, and it stil
 since been completed (DynamoDB starts after a key whether or not an item still has it).
 
 The firm-level list is a k-way merge: each practice's queue is read from its own position for up to `limit`
-items, the union is sorted by the same sort key and the first `limit` are answered. The next cursor holds
+items (all at once), the union is sorted by the same sort key and the first `limit` are answered. The next cursor holds
 each practice's new position (the last of its items answered, or "exhausted"), so every page is exact:
 nothing is skipped or repeated unless a task changes priority or due date between pages.
 """
@@ -19,6 +19,7 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.core import cursor as cursors
 from chalicelib.core.errors import BadRequest, field_error
+from chalicelib.core.fanout import together
 from chalicelib.core.ids import is_id
 from chalicelib.core.secrets import get_app_secret
 from chalicelib.db import keys
@@ -98,10 +99,10 @@ def merged_page(firm_id: str, practice_ids: Sequence[str], query: TaskQuery,
     bound = _bound_to("firm-tasks", firm_id, ",".join(practice_ids), query.queue, query.priority or "",
                       query.assignee or "", str(query.include_snoozed))
     positions = _positions(query.cursor, bound, len(practice_ids))
-    read: dict[int, tuple[list[Task], bool]] = {}
-    for index, practice_id in enumerate(practice_ids):
-        if positions[index] is not None:
-            read[index] = read_queue(practice_id, query, positions[index] or "", query.limit, today)
+    unfinished = [index for index, position in enumerate(positions) if position is not None]
+    queues = together(*(lambda index=index: read_queue(practice_ids[index], query, positions[index] or "",
+                                                       query.limit, today) for index in unfinished))
+    read: dict[int, tuple[list[Task], bool]] = dict(zip(unfinished, queues, strict=True))
     candidates = sorted(((item.gsi1sk, index, item) for index, (items, _) in read.items() for item in items),
                         key=lambda c: (c[0], c[1]))
     answered = candidates[:query.limit]

@@ -36,7 +36,7 @@ def who_am_i(call: Call) -> Me:
           response=models.PracticeOut, status=201, audit_entity="practice")
 def create_practice(call: Call) -> PracticeOut:
     """Add a practice the firm bills for."""
-    return service.create_practice(call.principal, call.body)
+    return service.create_practice(call.principal, call.body, call.audit)
 
 
 @endpoint(bp, "GET", "/practices", tag=TAG, query=PageQuery, response=models.PracticeOut, list_response=True)
@@ -56,7 +56,8 @@ def get_practice(call: Call) -> PracticeOut:
           body=models.PracticeUpdate, response=models.PracticeOut, audit_entity="practice")
 def update_practice(call: Call) -> PracticeOut:
     """Change a practice's name, NPI, tax id or address."""
-    return service.update_practice(call.principal, call.scope.practice_id, call.body, expected_version(call))
+    return service.update_practice(call.principal, call.scope.practice_id, call.body, expected_version(call),
+                                   call.audit)
 
 
 @endpoint(bp, "POST", "/api-keys", tag=TAG, permission="keys:manage", body=models.ApiKeyCreate,

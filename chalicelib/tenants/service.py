@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.core import auth
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PERMISSIONS, Principal
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Forbidden, ValidationFailed, field_error
@@ -53,14 +54,19 @@ def create_firm(data: FirmCreate) -> FirmCreated:
     return FirmCreated(firm=FirmOut.model_validate(firm), api_key=token)
 
 
-def create_practice(principal: Principal, data: PracticeCreate) -> PracticeOut:
+def create_practice(principal: Principal, data: PracticeCreate, audit: Audit | None = None) -> PracticeOut:
     practice_id = new_id()
     item = Practice(keys.firm_pk(principal.firm_id), keys.practice_sk(practice_id), id=practice_id,
                     firm_id=principal.firm_id, name=data.name, npi=data.npi, tax_id=data.tax_id,
                     address=Address(**data.address.model_dump()),
                     eligibility_max_age_days=data.eligibility_max_age_days,
                     gsi1pk=keys.ALL_PRACTICES, gsi1sk=practice_id)
-    return PracticeOut.model_validate(store.create(item, "practice"))
+    return PracticeOut.model_validate(store.create(item, "practice", audit))
+
+
+def practice_key(firm_id: str, practice_id: str) -> store.Key[Practice]:
+    """A practice's key (under its firm), for reading it together with other items (store.read)."""
+    return store.Key(Practice, keys.firm_pk(firm_id), keys.practice_sk(practice_id), "practice")
 
 
 def get_practice(principal: Principal, practice_id: str) -> PracticeOut:
@@ -68,12 +74,13 @@ def get_practice(principal: Principal, practice_id: str) -> PracticeOut:
         store.get(Practice, keys.firm_pk(principal.firm_id), keys.practice_sk(practice_id), "practice"))
 
 
-def update_practice(principal: Principal, practice_id: str, data: PracticeUpdate, version: int) -> PracticeOut:
+def update_practice(principal: Principal, practice_id: str, data: PracticeUpdate, version: int,
+                    audit: Audit | None = None) -> PracticeOut:
     item = store.get(Practice, keys.firm_pk(principal.firm_id), keys.practice_sk(practice_id), "practice")
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     if "address" in changes:
         changes["address"] = Address(**changes["address"])
-    return PracticeOut.model_validate(store.update(item, changes, version, "practice"))
+    return PracticeOut.model_validate(store.update(item, changes, version, "practice", audit))
 
 
 def list_practices(principal: Principal, limit: int, cursor: str | None) -> tuple[list[PracticeOut], str | None]:

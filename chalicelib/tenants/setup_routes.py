@@ -23,7 +23,7 @@ READ, WRITE = "setup:read", "setup:write"
           response=models.ProviderOut, status=201, audit_entity="provider")
 def create_provider(call: Call) -> ProviderOut:
     """Add a provider (a person or an organization) with NPI, taxonomy and roles."""
-    return setup.create_provider(call.scope, call.body)
+    return setup.create_provider(call.scope, call.body, call.audit)
 
 
 @endpoint(bp, "GET", BASE + "/providers", tag="providers", permission=READ, query=PageQuery,
@@ -44,14 +44,15 @@ def get_provider(call: Call) -> ProviderOut:
           body=models.ProviderUpdate, response=models.ProviderOut, audit_entity="provider")
 def update_provider(call: Call) -> ProviderOut:
     """Change a provider; `active: false` retires one while keeping its history."""
-    return setup.update_provider(call.scope, call.path["provider_id"], call.body, expected_version(call))
+    return setup.update_provider(call.scope, call.path["provider_id"], call.body, expected_version(call),
+                                 call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/payers", tag="payers", permission=WRITE, body=models.PayerCreate, response=models.PayerOut,
           status=201, audit_entity="payer")
 def create_payer(call: Call) -> PayerOut:
     """Add a payer with its clearinghouse payer id, claim type and timely-filing limit."""
-    return setup.create_payer(call.scope, call.body)
+    return setup.create_payer(call.scope, call.body, call.audit)
 
 
 @endpoint(bp, "GET", BASE + "/payers", tag="payers", permission=READ, query=PageQuery, response=models.PayerOut,
@@ -72,14 +73,14 @@ def get_payer(call: Call) -> PayerOut:
           response=models.PayerOut, audit_entity="payer")
 def update_payer(call: Call) -> PayerOut:
     """Change a payer; `active: false` retires one while keeping its history."""
-    return setup.update_payer(call.scope, call.path["payer_id"], call.body, expected_version(call))
+    return setup.update_payer(call.scope, call.path["payer_id"], call.body, expected_version(call), call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/fee-schedule", tag="fee schedule", permission=WRITE, body=models.FeeCreate,
           response=models.FeeOut, status=201, audit_entity="fee")
 def create_fee(call: Call) -> FeeOut:
     """Add a charge for a CPT/HCPCS code from a date (optionally to a date); periods of a code never overlap."""
-    return setup.create_fee(call.scope, call.body)
+    return setup.create_fee(call.scope, call.body, call.audit)
 
 
 @endpoint(bp, "GET", BASE + "/fee-schedule", tag="fee schedule", permission=READ, query=models.FeeQuery,
@@ -100,11 +101,11 @@ def get_fee(call: Call) -> FeeOut:
           response=models.FeeOut, audit_entity="fee")
 def update_fee(call: Call) -> FeeOut:
     """Change an entry's charge or close it with an end date."""
-    return setup.update_fee(call.scope, call.path["entry_id"], call.body, expected_version(call))
+    return setup.update_fee(call.scope, call.path["entry_id"], call.body, expected_version(call), call.audit)
 
 
 @endpoint(bp, "DELETE", BASE + "/fee-schedule/{entry_id}", tag="fee schedule", permission=WRITE, status=204,
           audit_entity="fee")
 def delete_fee(call: Call) -> None:
     """Remove an entry entered by mistake (send its version in If-Match)."""
-    setup.delete_fee(call.scope, call.path["entry_id"], expected_version(call))
+    setup.delete_fee(call.scope, call.path["entry_id"], expected_version(call), call.audit)

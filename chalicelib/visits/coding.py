@@ -15,11 +15,14 @@ from chalicelib.coding.institutional import is_revenue_code
 from chalicelib.coding.modifiers import modifier_problems
 from chalicelib.coding.procedures import WORDS as PROCEDURE_WORDS
 from chalicelib.coding.procedures import is_procedure_code
+from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import now_iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from chalicelib.core.fanout import together
 from chalicelib.db import keys, store
-from chalicelib.tenants.setup import fee_on
+from chalicelib.db.models import FeeScheduleEntry
+from chalicelib.tenants.setup import fee_on, fees_of, provider_key
 from chalicelib.visits import service as visits
 from chalicelib.visits.coding_models import (
     DIAGNOSIS_WORDS,
@@ -50,8 +53,8 @@ def _diagnoses(codes: list[str], day: date) -> tuple[list[str], list[dict[str, s
     return normalized, errors, warnings
 
 
-def _line(scope: PracticeScope, i: int, line: LineIn, day: date, diagnosis_count: int) -> tuple[dict[str, Any],
-                                                                                                list[dict[str, str]]]:
+def _line(i: int, line: LineIn, day: date, diagnosis_count: int, fees: dict[str, list[FeeScheduleEntry]]
+          ) -> tuple[dict[str, Any], list[dict[str, str]]]:
     errors = []
     if not is_procedure_code(line.code):
         errors.append(field_error(f"lines.{i}.code", f"not a CPT or HCPCS Level II code: {PROCEDURE_WORDS}"))
@@ -61,7 +64,7 @@ def _line(scope: PracticeScope, i: int, line: LineIn, day: date, diagnosis_count
                                   f"points past the listed diagnoses: {POINTER_WORDS}, {diagnosis_count} for the last"))
     if line.revenue_code and not is_revenue_code(line.revenue_code):
         errors.append(field_error(f"lines.{i}.revenue_code", f"not a UB-04 revenue code: {REVENUE_CODE_WORDS}"))
-    unit = line.unit_charge_cents or fee_on(scope, line.code, day)
+    unit = line.unit_charge_cents or fee_on(fees.get(line.code, []), day)
     if unit is None:
         errors.append(field_error(f"lines.{i}.unit_charge_cents",
                                   f"no fee schedule entry for {line.code} on {day}: give the charge"))
@@ -73,11 +76,8 @@ def _line(scope: PracticeScope, i: int, line: LineIn, day: date, diagnosis_count
     return priced, errors
 
 
-def _coding_item(scope: PracticeScope, visit_id: str) -> VisitCoding | None:
-    try:
-        return VisitCoding.get(keys.practice_pk(scope.practice_id), keys.visit_coding_sk(visit_id))
-    except VisitCoding.DoesNotExist:
-        return None
+def _coding_key(scope: PracticeScope, visit_id: str) -> store.Key[VisitCoding]:
+    return store.Key(VisitCoding, keys.practice_pk(scope.practice_id), keys.visit_coding_sk(visit_id), "coding")
 
 
 def out(item: VisitCoding) -> CodingOut:
@@ -88,29 +88,37 @@ def out(item: VisitCoding) -> CodingOut:
 
 
 def get(scope: PracticeScope, visit_id: str) -> CodingOut:
-    visits.require(scope, visit_id)
-    item = _coding_item(scope, visit_id)
+    found = store.read(visits.key(scope, visit_id), _coding_key(scope, visit_id))
+    found.get(visits.key(scope, visit_id))
+    item = found.find(_coding_key(scope, visit_id))
     if item is None:
         raise NotFound("This visit has not been coded.")
     return out(item)
 
 
-def _require_codable(scope: PracticeScope, visit_id: str, data: CodingIn) -> Visit:
-    visit = visits.require(scope, visit_id)
+def _codable(scope: PracticeScope, visit_id: str, data: CodingIn
+             ) -> tuple[Visit, VisitCoding | None, dict[str, list[FeeScheduleEntry]]]:
+    """One round trip: the visit, its coding if any and the provider named, with the fee schedule entries of
+    the codes sent without a charge."""
+    provider = provider_key(scope, data.rendering_provider_id) if data.rendering_provider_id else None
+    found, fees = together(lambda: store.read(visits.key(scope, visit_id), _coding_key(scope, visit_id), provider),
+                           lambda: fees_of(scope, {line.code for line in data.lines if not line.unit_charge_cents}))
+    visit = found.get(visits.key(scope, visit_id))
     if visit.status != "checked_out":
         raise Conflict(f"A {visit.status} visit is coded after check-out.")
-    if data.rendering_provider_id:
-        visits.require_provider(scope, data.rendering_provider_id)
-    return visit
+    if provider is not None:
+        visits.require_rendering(found.find(provider), "rendering_provider_id")
+    return visit, found.find(_coding_key(scope, visit_id)), fees
 
 
-def code(scope: PracticeScope, visit_id: str, data: CodingIn, version: int | None) -> CodingOut:
-    visit = _require_codable(scope, visit_id, data)
+def code(scope: PracticeScope, visit_id: str, data: CodingIn, version: int | None, audit: Audit | None = None
+         ) -> CodingOut:
+    visit, existing, fees = _codable(scope, visit_id, data)
     day = date.fromisoformat(visit.visit_date)
     diagnoses, errors, warnings = _diagnoses(data.diagnoses, day)
     lines = []
     for i, line in enumerate(data.lines):
-        priced, line_errors = _line(scope, i, line, day, len(data.diagnoses))
+        priced, line_errors = _line(i, line, day, len(data.diagnoses), fees)
         lines.append(priced)
         errors += line_errors
     if errors:
@@ -118,11 +126,10 @@ def code(scope: PracticeScope, visit_id: str, data: CodingIn, version: int | Non
     fields = {"diagnoses": json.dumps(diagnoses), "lines": json.dumps(lines), "warnings": json.dumps(warnings),
               "rendering_provider_id": data.rendering_provider_id or visit.provider_id,
               "total_charge_cents": sum(line["charge_cents"] for line in lines)}
-    existing = _coding_item(scope, visit_id)
     if existing is None:
         item = VisitCoding(keys.practice_pk(scope.practice_id), keys.visit_coding_sk(visit_id), id=visit_id,
                            practice_id=scope.practice_id, visit_id=visit_id, created_at=now_iso(), **fields)
-        return out(store.create(item, "visit coding"))
+        return out(store.create(item, "visit coding", audit))
     if version is None:
         raise Conflict("This visit is coded already: send the version you read to replace its coding.")
-    return out(store.update(existing, fields, version, "visit coding"))
+    return out(store.update(existing, fields, version, "visit coding", audit))

@@ -11,6 +11,9 @@ class Visit(Item, discriminator="visit"):
     patient_id = UnicodeAttribute()
     provider_id = UnicodeAttribute()
     coverage_id = UnicodeAttribute(null=True)
+    # The billed coverage's payer, copied when the visit is booked (a coverage never changes payer), so that
+    # check-in and the claim read the payer together with the coverage; visits booked before it have none.
+    payer_id = UnicodeAttribute(null=True)
     scheduled_at = UnicodeAttribute()  # UTC ISO-8601
     visit_date = UnicodeAttribute()  # the practice-local date the visit was booked for
     duration_minutes = NumberAttribute()

@@ -25,7 +25,7 @@ READ, WRITE = "visits:read", "visits:write"
           status=201, audit_entity="visit")
 def schedule_visit(call: Call) -> Any:
     """Book a visit with a rendering provider; the patient's active primary coverage unless one is named."""
-    return visits.schedule(call.scope, call.body)
+    return visits.schedule(call.scope, call.body, call.audit)
 
 
 @endpoint(bp, "GET", BASE, tag="visits", permission=READ, query=models.DayQuery, response=models.VisitOut,
@@ -46,21 +46,21 @@ def get_visit(call: Call) -> Any:
           response=models.VisitOut, audit_entity="visit")
 def check_in(call: Call) -> Any:
     """Check the patient in; eligibility is checked again when the last check is older than the practice allows."""
-    return front_desk.check_in(call.scope, call.path["visit_id"], call.body, expected_version(call))
+    return front_desk.check_in(call.scope, call.path["visit_id"], call.body, expected_version(call), call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/{visit_id}/check-out", tag="visits", permission=WRITE, body=models.Transition,
           response=models.VisitOut, audit_entity="visit")
 def check_out(call: Call) -> Any:
     """Check the patient out (a visit booked for a later day is checked out with a warning)."""
-    return front_desk.check_out(call.scope, call.path["visit_id"], expected_version(call))
+    return front_desk.check_out(call.scope, call.path["visit_id"], expected_version(call), call.audit)
 
 
 @endpoint(bp, "POST", BASE + "/{visit_id}/cancel", tag="visits", permission=WRITE, body=models.Cancel,
           response=models.VisitOut, audit_entity="visit")
 def cancel_visit(call: Call) -> Any:
     """Cancel a scheduled visit."""
-    return front_desk.transition(call.scope, call.path["visit_id"], "cancel", expected_version(call),
+    return front_desk.transition(call.scope, call.path["visit_id"], "cancel", expected_version(call), call.audit,
                                  cancelled_reason=call.body.reason)
 
 
@@ -68,7 +68,7 @@ def cancel_visit(call: Call) -> Any:
           response=models.VisitOut, audit_entity="visit")
 def no_show(call: Call) -> Any:
     """Mark a scheduled visit as a no-show."""
-    return front_desk.transition(call.scope, call.path["visit_id"], "no_show", expected_version(call))
+    return front_desk.transition(call.scope, call.path["visit_id"], "no_show", expected_version(call), call.audit)
 
 
 @endpoint(bp, "PUT", BASE + "/{visit_id}/coding", tag="coding", permission="coding:write", body=coding_models.CodingIn,
@@ -76,7 +76,7 @@ def no_show(call: Call) -> Any:
 def code_visit(call: Call) -> Any:
     """Code a checked-out visit: ICD-10-CM diagnoses in order and priced CPT/HCPCS lines (fee schedule unless
     overridden). Replacing a coding needs the version read (If-Match or the body's version)."""
-    return coding.code(call.scope, call.path["visit_id"], call.body, given_version(call))
+    return coding.code(call.scope, call.path["visit_id"], call.body, given_version(call), call.audit)
 
 
 @endpoint(bp, "GET", BASE + "/{visit_id}/coding", tag="coding", permission=READ, response=coding_models.CodingOut,

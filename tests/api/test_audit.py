@@ -26,6 +26,16 @@ def test_a_refused_request_leaves_no_audit_record(api, world):
     assert [r for r in after if r["entity"] != "audit"] == [r for r in before if r["entity"] != "audit"]
 
 
+def test_a_read_refused_in_its_handler_takes_back_the_audit_record_written_beside_it(api, world):
+    _, admin = world.firm()
+    pid = world.practice(admin)
+    missing = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
+    assert api.get(f"/practices/{pid}/payers/{missing}", key=admin)[0] == 404
+    assert api.get(f"/practices/{pid}/patients/{missing}", key=admin)[0] == 404
+    trail = api.get(f"/practices/{pid}/audit", key=admin)[1]["data"]
+    assert [r for r in trail if r["entity"] in {"payer", "patient"}] == []
+
+
 def test_only_firm_admins_read_the_audit_trail(api, world):
     _, admin = world.firm()
     pid = world.practice(admin)

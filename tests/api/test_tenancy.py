@@ -79,6 +79,24 @@ def test_a_revoked_key_is_refused_at_once(api, world):
     assert revoked["revoked_at"] is not None and "api_key" not in revoked
 
 
+def test_a_revoked_key_is_refused_at_once_on_a_practice_the_container_remembers(api, world):
+    _, admin = world.firm()
+    practice = world.practice(admin)
+    status, created, _ = api.post("/api-keys", {"role": "biller", "practice_ids": [practice]}, key=admin)
+    assert api.get(f"/practices/{practice}/payers", key=created["api_key"])[0] == 200  # the practice remembered
+    assert api.delete(f"/api-keys/{created['id']}", key=admin)[0] == 204
+    assert api.get(f"/practices/{practice}/payers", key=created["api_key"])[0] == 403
+
+
+def test_a_practice_the_container_remembers_for_its_firm_is_still_not_found_for_another_firm(api, world):
+    _, admin = world.firm()
+    _, stranger = world.firm("Other Billing")
+    practice = world.practice(admin)
+    assert api.get(f"/practices/{practice}/payers", key=admin)[0] == 200  # remembered as the first firm's
+    status, body, _ = api.get(f"/practices/{practice}/payers", key=stranger)
+    assert status == 404 and body["detail"] == "No such practice."
+
+
 def test_keys_are_stored_only_as_hashes(api, world, aws):
     import boto3
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from chalicelib.core.fanout import all_of, each
+from chalicelib.core.fanout import all_of, each, together
 
 
 def test_items_run_together_up_to_the_bound_and_never_more():
@@ -65,3 +65,13 @@ def test_all_of_raises_the_first_error_once_every_items_work_has_ended():
     with pytest.raises(ValueError, match="the first fails"):
         all_of([0, 1, 2, 3], work, at_once=4)
     assert sorted(done) == [1, 2, 3]
+
+
+def test_together_waits_for_the_slowest_call_not_the_sum_and_answers_in_the_order_given():
+    def after(seconds, value):
+        return lambda: time.sleep(seconds) or value
+
+    started = time.perf_counter()
+    answers = together(after(0.3, "first"), after(0.3, 2), after(0.3, [3]), after(0.3, None))
+    assert answers == ["first", 2, [3], None]
+    assert time.perf_counter() - started < 0.9  # one after another they take 1.2 s

@@ -1,9 +1,9 @@
 """Revcycle: the Chalice app. It only wires: middleware, blueprints, schedules and queues."""
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.claims.edit_table_routes import bp as edit_tables
+from chalicelib.scrubbing.routes import bp as edit_tables
 from chalicelib.claims.routes import bp as claims
-from chalicelib.claims.tracking_routes import bp as tracking
+from chalicelib.tracking.routes import bp as tracking
 from chalicelib.coding.routes import bp as coding
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.core.lazy import lazy_module
@@ -32,7 +32,7 @@ app.register_blueprint(edit_tables)
 app.register_blueprint(tasks)
 
 jobs = lazy_module("chalicelib.jobs.worker")
-inbox = lazy_module("chalicelib.claims.inbox")
+inbox = lazy_module("chalicelib.tracking.inbox")
 
 
 @app.schedule(Cron(0, 11, "*", "*", "?", "*"), name="eligibility_dispatch")  # 11:00 UTC: before US offices open

@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.ab import HERE, Sides, remove, tree  # noqa: E402
 from chalicelib.claims import codec  # noqa: E402
-from chalicelib.claims.mue import load_mue  # noqa: E402
-from chalicelib.claims.ncci import load_ptp  # noqa: E402
-from chalicelib.claims.scrub import ScrubContext, scrub  # noqa: E402
+from chalicelib.scrubbing.mue import load_mue  # noqa: E402
+from chalicelib.scrubbing.ncci import load_ptp  # noqa: E402
+from chalicelib.scrubbing.scrub import ScrubContext, scrub  # noqa: E402
 from tests.claims_corpus import corpus  # noqa: E402
 from tests.claims_factory import make_document, make_institutional  # noqa: E402
 

@@ -59,7 +59,7 @@ def write_837(passes: int) -> dict[str, Any]:
     from their stored form): CPU and wall seconds of all passes, and what the last pass wrote."""
     from chalicelib.claims import codec
 
-    document = _first("chalicelib.edi.claim.document", "chalicelib.claims.document")
+    document = _first("chalicelib.edi.claim.document", "chalicelib.edi.claim.document")
     Batch, Party = document.Batch, document.Party
     write_837 = _first("chalicelib.edi.claim.writer", "chalicelib.edi.claim_837").write_837
     ControlNumbers = _first("chalicelib.edi.x12.writer", "chalicelib.edi.writer").ControlNumbers
@@ -194,7 +194,7 @@ def submit(count: int) -> dict[str, Any]:
     from chalicelib.db import keys
     from chalicelib.db.models import Firm
 
-    batches = _first("chalicelib.submission.service", "chalicelib.claims.batches")
+    batches = _first("chalicelib.submission.service", "chalicelib.submission.service")
     BatchCreate = _first("chalicelib.submission.models", "chalicelib.claims.models").BatchCreate
 
     firm_id, practice_id = new_id(), new_id()

@@ -109,8 +109,9 @@ def status(field: str) -> float:
 
 
 def child_build(table: str, keys: list[str]) -> dict[str, float]:
-    from chalicelib.claims import edit_tables, reference
-    from chalicelib.claims.edit_table_models import EditTableLoad
+    from chalicelib.scrubbing import service as edit_tables
+    from chalicelib.scrubbing import reference
+    from chalicelib.scrubbing.models import EditTableLoad
 
     reference.get_store()
     before = status("VmRSS")
@@ -123,7 +124,7 @@ def child_build(table: str, keys: list[str]) -> dict[str, float]:
 
 
 def child_load(pairs: list[list[str]]) -> dict[str, float]:
-    from chalicelib.claims import reference
+    from chalicelib.scrubbing import reference
 
     reference.get_store()
     spec = reference.TABLES["ptp-practitioner"]
@@ -153,7 +154,7 @@ def child_load(pairs: list[list[str]]) -> dict[str, float]:
 
 
 def child_objects(paths: list[str]) -> dict[str, float]:
-    from chalicelib.claims.ncci import read_ptp
+    from chalicelib.scrubbing.ncci import read_ptp
 
     def lines():
         for path in paths:

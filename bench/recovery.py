@@ -69,7 +69,8 @@ def _ready(tenant: Tenant, count: int, first: int) -> None:
 
 
 def _stuck(tenant: Tenant, batches: int, claims: int) -> None:
-    from chalicelib.claims import batches as submission, status_inquiry
+    from chalicelib.submission import service as submission
+    from chalicelib.tracking import status_inquiry
     from chalicelib.claims.items import ClaimItem
     from chalicelib.claims.models import BatchCreate
     from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
@@ -109,8 +110,8 @@ def bench_sweep(batches: int, claims: int) -> None:
 def _ingest(tenant: Tenant, count: int, with_tasks: bool) -> None:
     import boto3
 
-    from chalicelib.claims import batches as submission
-    from chalicelib.claims.inbox import ingest
+    from chalicelib.submission import service as submission
+    from chalicelib.tracking.inbox import ingest
     from chalicelib.claims.items import ClaimItem
     from chalicelib.claims.models import BatchCreate
     from chalicelib.clearinghouse import sandbox_mailbox

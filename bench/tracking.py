@@ -58,7 +58,7 @@ def _submit(tenant: Tenant, count: int) -> tuple[str, str]:
     """Store `count` ready claims and submit them all; the 837's outbox key and text."""
     import boto3
 
-    from chalicelib.claims.batches import submit
+    from chalicelib.submission.service import submit
     from chalicelib.claims.models import BatchCreate
     from chalicelib.core.auth import PracticeScope, Principal
     from chalicelib.core.ids import new_id
@@ -83,7 +83,7 @@ def _outcomes(tenant: Tenant) -> Counter:
 
 
 def bench_ingest(count: int) -> None:
-    from chalicelib.claims.inbox import decode, ingest
+    from chalicelib.tracking.inbox import decode, ingest
     from chalicelib.clearinghouse import sandbox_mailbox
 
     with world() as tenant:
@@ -122,7 +122,7 @@ def refusal_277ca(level: str, text_837: str, batch_id: str) -> str:
 
 
 def bench_refused(count: int, level: str) -> None:
-    from chalicelib.claims.inbox import ingest
+    from chalicelib.tracking.inbox import ingest
     from chalicelib.clearinghouse import sandbox_mailbox
 
     with world() as tenant:

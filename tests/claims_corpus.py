@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from chalicelib.claims.document import (
+from chalicelib.edi.claim.document import (
     Address,
     Claim,
     ClaimDocument,

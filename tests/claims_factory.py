@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from chalicelib.claims.document import (
+from chalicelib.edi.claim.document import (
     Address,
     Batch,
     Claim,
@@ -22,7 +22,7 @@ from chalicelib.claims.document import (
     Provider,
     Subscriber,
 )
-from chalicelib.claims.scrub import ScrubContext, scrub
+from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from chalicelib.edi.claim.writer import write_837
 from chalicelib.edi.x12.writer import ControlNumbers
 

@@ -475,7 +475,7 @@ def measure(api: Any, world: Any, app: Any, latency: float = LATENCY_SECONDS,
             only: Callable[[str, str], bool] | None = None) -> list[Row]:
     """Each route's measured request(s), in ROUTES order. Fails, naming the route, when a route has no request
     here or a request is not answered as expected."""
-    from chalicelib.claims import reference
+    from chalicelib.scrubbing import reference
     from chalicelib.core.api import ROUTES
 
     routes = Routes(api, world, app)
@@ -504,7 +504,7 @@ def _clear_edit_tables() -> None:
     """Loaded NCCI tables would judge every later claim of the process (the API tests share one table)."""
     import boto3
 
-    from chalicelib.claims import reference
+    from chalicelib.scrubbing import reference
     from chalicelib.core.settings import get_settings
 
     client, bucket = boto3.client("s3"), get_settings().documents_bucket

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from chalicelib.claims.document import (
+from chalicelib.edi.claim.document import (
     Address,
     Claim,
     ClaimDocument,

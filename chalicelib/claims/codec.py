@@ -19,7 +19,7 @@ import json
 from datetime import date
 from typing import Any
 
-from chalicelib.claims.document import (
+from chalicelib.edi.claim.document import (
     Address,
     Claim,
     ClaimDocument,

@@ -12,7 +12,7 @@ from chalicelib.core.lazy import Schemas, lazy_module
 models = Schemas("chalicelib.claims.models")
 types = Schemas("chalicelib.core.types")
 claims = lazy_module("chalicelib.claims.service")
-batches = lazy_module("chalicelib.claims.batches")
+batches = lazy_module("chalicelib.submission.service")
 
 bp = Blueprint(__name__)
 Page = tuple[list[Any], "str | None"]

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from chalicelib.claims import builder, codec, followup, lifecycle, reference, rules_codes
-from chalicelib.claims.document import ClaimDocument, Line
+from chalicelib.claims import builder, codec, followup, lifecycle
+
+from chalicelib.scrubbing import reference
+
+from chalicelib.scrubbing import rules_codes
+from chalicelib.edi.claim.document import ClaimDocument, Line
 from chalicelib.claims.items import ClaimEvent, ClaimItem, ClaimNumber, VisitClaim
 from chalicelib.claims.models import (
     ClaimCreate,
@@ -24,7 +28,7 @@ from chalicelib.claims.models import (
     ClaimUpdate,
     PriorClaimIn,
 )
-from chalicelib.claims.scrub import CoverageFacts, ScrubContext, fingerprint, scrub, service_dates
+from chalicelib.scrubbing.scrub import CoverageFacts, ScrubContext, fingerprint, scrub, service_dates
 from chalicelib.coding import icd10cm
 from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope

@@ -47,7 +47,7 @@ class Settings(BaseModel):
     expected_payment_days: int = Field(default=30, ge=1, le=365)
     timely_filing_alert_days: int = Field(default=14, ge=1, le=90)
     follow_up_recheck_days: int = Field(default=14, ge=1, le=90)
-    # How many real-time 276s the follow-up job has in flight at once (claims/status_batch.py): within what the
+    # How many real-time 276s the follow-up job has in flight at once (tracking/status_batch.py): within what the
     # clearinghouse's account allows (a 429 is retried with backoff, each a lost round trip).
     status_inquiries_at_once: int = Field(default=5, ge=1, le=50)
 

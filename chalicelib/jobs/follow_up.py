@@ -12,7 +12,7 @@ Then the claim's next date is set (`followup.after_action`), with the 277's answ
 It acts on the claims a hundred at a time (`act`, one BatchGetItem's worth), in steps each shared by them all,
 so its table calls grow with the hundreds, not the claims: one UpdateItem for the batch's 276 control numbers,
 one transaction putting their inquiries' records, the 276s sent `REVCYCLE_STATUS_INQUIRIES_AT_ONCE` at a time
-with their 276 and 277 kept in S3 as they come (claims/status_batch.py), then the claims' tasks staged (one
+with their 276 and 277 kept in S3 as they come (tracking/status_batch.py), then the claims' tasks staged (one
 BatchGetItem of the tasks they name, only when they name some) and each claim's move, event, new tasks and
 settled inquiry written as one unit, as many units a TransactWriteItems as fit in 100 items (db/batched.py).
 
@@ -39,9 +39,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from chalicelib.claims import followup, lifecycle, status_batch, status_inquiry
+from chalicelib.claims import followup, lifecycle
+
+from chalicelib.tracking import status_batch
+
+from chalicelib.tracking import status_inquiry
 from chalicelib.claims.items import ClaimItem
-from chalicelib.claims.status_batch import Asking
+from chalicelib.tracking.status_batch import Asking
 from chalicelib.clearinghouse import get_status_gateway
 from chalicelib.clearinghouse.mailbox import get_mailbox
 from chalicelib.core.clock import iso, now_iso, utcnow

@@ -53,7 +53,9 @@ class Kind:
 
 
 def kinds() -> tuple[Kind, ...]:
-    from chalicelib.claims import batches, inbox, status_inquiry  # loaded with the sweep, not at cold start
+    from chalicelib.submission import service as batches  # loaded with the sweep, not at cold start
+    from chalicelib.tracking import inbox
+    from chalicelib.tracking import status_inquiry
 
     as_is: Callable[[str], dict[str, Any]] = lambda reason: {}  # noqa: E731
     return (Kind(batches.KIND, ClaimBatch, batches.GRACE, lambda item, t: batches.recover(item, t.mailbox), as_is),

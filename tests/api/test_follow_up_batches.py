@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from chalicelib.claims import status_batch
+from chalicelib.tracking import status_batch
 from chalicelib.claims.items import ClaimItem
 from chalicelib.clearinghouse import get_status_gateway
 from chalicelib.clearinghouse.mailbox import get_mailbox

@@ -10,7 +10,11 @@ import pytest
 from chalice.local import LambdaContext
 from chalice.test import Client
 
-from chalicelib.claims import batches, inbox, status_inquiry
+from chalicelib.submission import service as batches
+
+from chalicelib.tracking import inbox
+
+from chalicelib.tracking import status_inquiry
 from chalicelib.claims.items import ClaimItem
 from chalicelib.claims.models import BatchCreate
 from chalicelib.clearinghouse import sandbox_mailbox

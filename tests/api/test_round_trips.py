@@ -21,10 +21,10 @@ WRITES_TWICE = {
     ("POST", VISIT + "/check-in", "eligibility checked again (a 270 sent)"): CONTROL_NUMBER_FIRST,
     ("POST", VISIT + "/copays", "card"): "the co-pay and its idempotency key are saved before Stripe is called "
                                          "(STYLE.md 12); the intent Stripe made is saved with the audit record",
-    ("POST", "/practices/{practice_id}/claim-batches", ""): "a submission (claims/batches.py, the writer's part): "
+    ("POST", "/practices/{practice_id}/claim-batches", ""): "a submission (submission/service.py, the writer's part): "
                                                             "control numbers, the batch, its claims' moves",
     ("POST", CLAIM + "/status-inquiries", ""): "the 276's control number and the inquiry are saved before it goes "
-                                               "out (claims/status_inquiry.py, the follow-up's part)",
+                                               "out (tracking/status_inquiry.py, the follow-up's part)",
     ("POST", "/edi-files/{file_id}/reprocess", ""): "an inbound file's processing (clearinghouse/inbox.py) records "
                                                     "its state as it goes, for the recovery sweeper",
 }

@@ -154,7 +154,7 @@ def test_third_party_acknowledgments_are_read_and_touch_no_claim_of_ours(app, pr
 
 
 def test_a_file_whose_invocation_died_is_run_again_from_the_bucket(app, practice, api):
-    from chalicelib.claims import inbox
+    from chalicelib.tracking import inbox
 
     accepted = practice.claim()
     submission = submit_all(practice)
@@ -186,7 +186,7 @@ def test_a_failed_file_run_again_fails_again_with_its_reason_and_only_full_keys_
 
 
 def test_a_retried_invocation_completes_a_file_its_first_try_left_processing(app, practice, api):
-    from chalicelib.claims import inbox
+    from chalicelib.tracking import inbox
 
     accepted = practice.claim()
     submission = submit_all(practice)

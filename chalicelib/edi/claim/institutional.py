@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.claims.document import Claim, ClaimDocument, Institutional, Line
+from chalicelib.edi.claim.document import Claim, ClaimDocument, Institutional, Line
 from chalicelib.edi.claim.values import (
     ICD10_CODE,
     VERSION_I,

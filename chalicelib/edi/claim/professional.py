@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.claims.document import Claim, ClaimDocument, Line
+from chalicelib.edi.claim.document import Claim, ClaimDocument, Line
 from chalicelib.edi.claim.values import (
     VERSION_P,
     Checks,

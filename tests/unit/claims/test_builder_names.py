@@ -2,7 +2,7 @@
 registered name cannot go into X12, and an empty name, which the scrubber asks to fix, for one stored before
 names were checked."""
 from chalicelib.claims.builder import parties
-from chalicelib.claims.scrub import ScrubContext, scrub
+from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from chalicelib.db.models import Address
 from chalicelib.patients.items import Coverage, NameOnCard, Patient, Person
 from tests.claims_factory import TODAY, make_document

@@ -8,9 +8,9 @@ from io import BytesIO
 
 import pytest
 
-from chalicelib.claims.edit_index import BLOCK, MAX_HEADER, IndexFormatError, in_memory, read_info
-from chalicelib.claims.mue import MueIndex
-from chalicelib.claims.ncci import PtpIndex, load_ptp, read_ptp, write_ptp
+from chalicelib.scrubbing.edit_index import BLOCK, MAX_HEADER, IndexFormatError, in_memory, read_info
+from chalicelib.scrubbing.mue import MueIndex
+from chalicelib.scrubbing.ncci import PtpIndex, load_ptp, read_ptp, write_ptp
 from tests.unit.claims.test_ncci import ROWS, ptp_file
 
 SOURCES = ({"key": "reference/ncci/f1.txt", "etag": '"abc"'},)

@@ -1,10 +1,12 @@
-"""When a claim is next looked at, and why (claims/followup.py), and what an answer does to it (claims/acks.py)."""
+"""When a claim is next looked at, and why (claims/followup.py), and what an answer does to it (tracking/acks.py)."""
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 
-from chalicelib.claims import acks, followup
+from chalicelib.claims import followup
+
+from chalicelib.tracking import acks
 from chalicelib.core.settings import Settings
 from chalicelib.edi.acks.ack_999 import SetAck
 from chalicelib.edi.acks.ack_277ca import ClaimAck, StatusInfo

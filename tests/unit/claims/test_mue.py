@@ -1,7 +1,7 @@
 """Loading CMS MUE files (small files written here in CMS's CSV layout, and the tab-delimited Medicaid one)."""
 import pytest
 
-from chalicelib.claims.mue import MueEdit, MueFormatError, load_mue
+from chalicelib.scrubbing.mue import MueEdit, MueFormatError, load_mue
 
 CSV_FILE = (
     '"CPT codes, descriptions and other data only are copyright 2025 American Medical Association."\n'

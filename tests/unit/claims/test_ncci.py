@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from chalicelib.claims.ncci import PtpEdit, PtpFormatError, load_ptp
+from chalicelib.scrubbing.ncci import PtpEdit, PtpFormatError, load_ptp
 
 COPYRIGHT = "CPT only copyright 2025 American Medical Association. All rights reserved."
 HEADING = ("Column 1\tColumn 2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=no data\t"

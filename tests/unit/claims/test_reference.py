@@ -4,10 +4,10 @@ from functools import partial
 
 import pytest
 
-from chalicelib.claims.edit_index import in_memory
-from chalicelib.claims.mue import MueIndex, read_mue, write_mue
-from chalicelib.claims.ncci import read_ptp, write_ptp
-from chalicelib.claims.reference import (
+from chalicelib.scrubbing.edit_index import in_memory
+from chalicelib.scrubbing.mue import MueIndex, read_mue, write_mue
+from chalicelib.scrubbing.ncci import read_ptp, write_ptp
+from chalicelib.scrubbing.reference import (
     CHECK_SECONDS,
     TABLES,
     StoreUnavailable,

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from chalicelib.claims.document import Address, Line
-from chalicelib.claims.scrub import Finding, ScrubContext, fingerprint, registry, scrub
+from chalicelib.edi.claim.document import Address, Line
+from chalicelib.scrubbing.scrub import Finding, ScrubContext, fingerprint, registry, scrub
 from tests.claims_factory import (
     CHILD,
     DAY,

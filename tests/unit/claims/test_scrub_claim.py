@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from chalicelib.claims.document import Institutional
-from chalicelib.claims.scrub import ScrubContext, scrub
+from chalicelib.edi.claim.document import Institutional
+from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from tests.claims_factory import DAY, TODAY, case, make_document, make_institutional, rule_flags, with_line
 
 E, W = "error", "warning"

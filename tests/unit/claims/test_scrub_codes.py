@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from chalicelib.claims.rules_codes import icd10cm_code_set
-from chalicelib.claims.scrub import ScrubContext, scrub
+from chalicelib.scrubbing.rules_codes import icd10cm_code_set
+from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from chalicelib.coding import icd10cm
 from tests.claims_factory import (
     CHILD,

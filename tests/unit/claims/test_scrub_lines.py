@@ -3,10 +3,10 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.claims.document import Line
-from chalicelib.claims.mue import load_mue
-from chalicelib.claims.ncci import load_ptp
-from chalicelib.claims.scrub import ScrubContext, scrub
+from chalicelib.edi.claim.document import Line
+from chalicelib.scrubbing.mue import load_mue
+from chalicelib.scrubbing.ncci import load_ptp
+from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from tests.claims_factory import (
     DAY,
     TODAY,

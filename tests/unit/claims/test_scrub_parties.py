@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from chalicelib.claims.document import Address, Provider
-from chalicelib.claims.scrub import CoverageFacts
+from chalicelib.edi.claim.document import Address, Provider
+from chalicelib.scrubbing.scrub import CoverageFacts
 from tests.claims_factory import (
     BILLING,
     CHILD,

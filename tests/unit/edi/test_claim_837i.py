@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.claims.document import Line, Provider
+from chalicelib.edi.claim.document import Line, Provider
 from chalicelib.edi.claim.reader import read_837
 from chalicelib.edi.x12 import X12Error, read_interchange
 from tests.claims_factory import (

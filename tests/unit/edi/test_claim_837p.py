@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from chalicelib.claims.document import Address, Line, Provider
+from chalicelib.edi.claim.document import Address, Line, Provider
 from chalicelib.edi.claim.writer import write_837
 from chalicelib.edi.claim.reader import read_837
 from chalicelib.edi.claim.values import amount

@@ -1,7 +1,7 @@
 """CMS's NCCI edit tables for platform operators: what each holds, and loading a quarter's files.
 
 Loading reads the CMS files an operator uploaded under reference/ncci/ in the documents bucket, streams their
-rows into the table's compact index (claims/edit_index.py) in a temporary file, and stores the index at the
+rows into the table's compact index (scrubbing/edit_index.py) in a temporary file, and stores the index at the
 table's key (reference.TableSpec.index_key), where every container finds it within a minute. A file that is
 not the table's kind, or has a malformed row, is refused naming the file and line, and nothing is stored:
 the table keeps the quarter it had.
@@ -12,12 +12,12 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any, BinaryIO, Callable
 
-from chalicelib.claims import reference
-from chalicelib.claims.edit_index import MAX_HEADER, IndexFormatError, IndexInfo, read_info
-from chalicelib.claims.edit_table_models import EditTableLoad, EditTableOut
-from chalicelib.claims.mue import MueFormatError, read_mue, write_mue
-from chalicelib.claims.ncci import PtpFormatError, read_ptp, write_ptp
-from chalicelib.claims.reference import TableSpec
+from chalicelib.scrubbing import reference
+from chalicelib.scrubbing.edit_index import MAX_HEADER, IndexFormatError, IndexInfo, read_info
+from chalicelib.scrubbing.models import EditTableLoad, EditTableOut
+from chalicelib.scrubbing.mue import MueFormatError, read_mue, write_mue
+from chalicelib.scrubbing.ncci import PtpFormatError, read_ptp, write_ptp
+from chalicelib.scrubbing.reference import TableSpec
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from chalicelib.core.logs import get_logger

@@ -9,10 +9,10 @@ from chalicelib.core.api import Call, endpoint
 from chalicelib.core.auth import Auth
 from chalicelib.core.lazy import Schemas, lazy_module
 
-models = Schemas("chalicelib.claims.tracking_models")
-files = lazy_module("chalicelib.claims.edi_files")
-inbox = lazy_module("chalicelib.claims.inbox")
-inquiries = lazy_module("chalicelib.claims.status_inquiry")
+models = Schemas("chalicelib.tracking.models")
+files = lazy_module("chalicelib.tracking.edi_files")
+inbox = lazy_module("chalicelib.tracking.inbox")
+inquiries = lazy_module("chalicelib.tracking.status_inquiry")
 types = Schemas("chalicelib.core.types")
 jobs = lazy_module("chalicelib.jobs.worker")
 

@@ -9,8 +9,8 @@ from chalicelib.core.api import Call, endpoint
 from chalicelib.core.auth import Auth
 from chalicelib.core.lazy import Schemas, lazy_module
 
-models = Schemas("chalicelib.claims.edit_table_models")
-service = lazy_module("chalicelib.claims.edit_tables")
+models = Schemas("chalicelib.scrubbing.models")
+service = lazy_module("chalicelib.scrubbing.service")
 
 bp = Blueprint(__name__)
 

@@ -1,7 +1,7 @@
 """A claim as the payer will see it: every fact an 837P or 837I carries, in plain frozen dataclasses.
 
 The claim service builds one of these from stored items (practice, payer, patient, coverage, visit coding);
-the scrubber (`claims/scrub.py`) judges it and the 837 writers (`edi/claim/professional.py`, `edi/claim/institutional.py`) turn
+the scrubber (`scrubbing/scrub.py`) judges it and the 837 writers (`edi/claim/professional.py`, `edi/claim/institutional.py`) turn
 it into X12. Neither of those touches storage, so both are pure and fast, and tests build documents with
 `tests/claims_factory.make_document(**overrides)`.
 

@@ -2,8 +2,8 @@
 lives, and one copy of each per container, checked against the bucket at most once a minute.
 
 Practitioner tables judge professional claims, hospital outpatient tables institutional ones. A platform
-operator loads a quarter's files (`POST /admin/edit-tables/{name}/load`, claims/edit_tables.py); the compact
-index built from them (claims/edit_index.py) is stored at `reference/ncci/<name>.idx` in the documents bucket.
+operator loads a quarter's files (`POST /admin/edit-tables/{name}/load`, scrubbing/service.py); the compact
+index built from them (scrubbing/edit_index.py) is stored at `reference/ncci/<name>.idx` in the documents bucket.
 
 The tables are the same for every tenant, so a container keeps one copy of each: downloaded on first use into
 an anonymous temporary file (Lambda's /tmp) and memory-mapped, so only the pages lookups touch are resident.
@@ -25,9 +25,9 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Protoco
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.claims.edit_index import Buffer, IndexFormatError, IndexInfo
-from chalicelib.claims.mue import MueIndex
-from chalicelib.claims.ncci import PtpIndex
+from chalicelib.scrubbing.edit_index import Buffer, IndexFormatError, IndexInfo
+from chalicelib.scrubbing.mue import MueIndex
+from chalicelib.scrubbing.ncci import PtpIndex
 from chalicelib.core import aws
 from chalicelib.core.logs import get_logger
 

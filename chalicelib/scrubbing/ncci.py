@@ -1,5 +1,5 @@
 """CMS NCCI procedure-to-procedure (PTP) edits: read the published edit files, write them as a compact index
-(claims/edit_index.py), look a pair of codes up in it.
+(scrubbing/edit_index.py), look a pair of codes up in it.
 
 CMS publishes the practitioner and the hospital outpatient PTP edits each quarter as zips of tab-delimited
 .txt files (one file per code range). Each file opens with an AMA copyright line, blank lines and the column
@@ -27,7 +27,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, BinaryIO, Literal, NamedTuple
 
-from chalicelib.claims.edit_index import EditIndex, IndexInfo, IndexWriter, in_memory
+from chalicelib.scrubbing.edit_index import EditIndex, IndexInfo, IndexWriter, in_memory
 
 ModifierIndicator = Literal[0, 1, 9]
 # HCPCS/CPT codes as NCCI files carry them: five letters or digits (99213, G0439, 0001A, 0042T).
@@ -63,7 +63,7 @@ _PRIOR = 128
 
 
 class PtpIndex(EditIndex):
-    """A quarter's PTP edits, as a compact index (claims/edit_index.py): a pair may have several rows over time."""
+    """A quarter's PTP edits, as a compact index (scrubbing/edit_index.py): a pair may have several rows over time."""
 
     KIND, KEY_WIDTH = "ptp", 10
     # column 1, column 2, effective and deletion dates (proleptic ordinals, 0: none), the modifier indicator

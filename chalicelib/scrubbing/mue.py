@@ -1,6 +1,6 @@
 """CMS Medically Unlikely Edits (MUE): the most units of a HCPCS/CPT code a provider would report for one
 patient on one date of service. Read CMS's published file, write it as a compact index
-(claims/edit_index.py), look a code up in it.
+(scrubbing/edit_index.py), look a code up in it.
 
 CMS publishes practitioner, outpatient hospital and DME supplier MUE tables each quarter, as CSV in zips,
 after a few copyright lines; the column headings are
@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Literal
 
-from chalicelib.claims.edit_index import EditIndex, IndexInfo, IndexWriter, in_memory
+from chalicelib.scrubbing.edit_index import EditIndex, IndexInfo, IndexWriter, in_memory
 
 AdjudicationIndicator = Literal[1, 2, 3]
 _CODE = re.compile(r"[0-9A-Z]{5}")
@@ -54,7 +54,7 @@ class MueEdit:
 
 
 class MueIndex(EditIndex):
-    """A quarter's MUE values, as a compact index (claims/edit_index.py): one row per code."""
+    """A quarter's MUE values, as a compact index (scrubbing/edit_index.py): one row per code."""
 
     KIND, KEY_WIDTH = "mue", 5
     RECORD = struct.Struct("<5sIBH")  # code, MUE value, adjudication indicator, the rationale's number. 12 bytes.

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 
 from chalicelib.claims import codec, lifecycle
-from chalicelib.claims.document import Batch, Party
+from chalicelib.edi.claim.document import Batch, Party
 from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem
 from chalicelib.claims.models import BatchCreate, BatchOut, SubmissionOut
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, outbox_firm, outbox_key

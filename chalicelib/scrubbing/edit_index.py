@@ -4,7 +4,7 @@ searched by bisection in place (a memory map or a bytes buffer), never turned in
 CMS's practitioner PTP file has over a million rows. As Python objects that is seconds to parse and hundreds
 of megabytes per Lambda container; as 21-byte records it is one file that a container maps and bisects,
 touching only the pages a lookup reads (docs/benchmarks.md). The index is built once, when an operator loads
-a quarter's file (claims/edit_tables.py), and every container downloads it as it is.
+a quarter's file (scrubbing/service.py), and every container downloads it as it is.
 
 Layout: a magic line, one line of JSON (`IndexInfo`, with the record layout and the repeated texts that
 records point to by number), the fence keys (the key of every BLOCK-th record, `key_width` bytes each), then

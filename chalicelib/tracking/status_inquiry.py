@@ -20,9 +20,11 @@ import json
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from chalicelib.claims import acks, codec, lifecycle
+from chalicelib.claims import codec, lifecycle
+
+from chalicelib.tracking import acks
 from chalicelib.claims.items import ClaimItem, StatusInquiry
-from chalicelib.claims.tracking_models import StatusInquiryOut
+from chalicelib.tracking.models import StatusInquiryOut
 from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox
 from chalicelib.core.audit import Audit

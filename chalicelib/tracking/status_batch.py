@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from chalicelib.claims import status_inquiry
+from chalicelib.tracking import status_inquiry
 from chalicelib.claims.items import ClaimItem, StatusInquiry
 from chalicelib.clearinghouse import ClaimStatusGateway
 from chalicelib.clearinghouse.mailbox import Mailbox

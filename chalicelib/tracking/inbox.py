@@ -31,7 +31,9 @@ from typing import Any, Callable
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.claims import edi_files, tracking
+from chalicelib.tracking import edi_files
+
+from chalicelib.tracking import service as tracking
 from chalicelib.claims.items import EdiFile, EdiFileDigest, PracticeEdiFile
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, inbox_firm
 from chalicelib.core import audit, aws

@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from chalicelib.claims.items import EdiFile, PracticeEdiFile
-from chalicelib.claims.tracking_models import EdiFileOut, FirmEdiFileOut
+from chalicelib.tracking.models import EdiFileOut, FirmEdiFileOut
 from chalicelib.core.auth import PracticeScope, Principal
 from chalicelib.core.errors import Forbidden
 from chalicelib.db import keys, pages, store

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
-from chalicelib.claims import acks, codec, lifecycle
+from chalicelib.claims import codec, lifecycle
+
+from chalicelib.tracking import acks
 from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem, ClaimNumber
 from chalicelib.core.errors import Conflict
 from chalicelib.db import keys, store

@@ -27,9 +27,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from chalicelib.claims.document import ClaimDocument, Person
-from chalicelib.claims.mue import MueIndex
-from chalicelib.claims.ncci import PtpIndex
+from chalicelib.edi.claim.document import ClaimDocument, Person
+from chalicelib.scrubbing.mue import MueIndex
+from chalicelib.scrubbing.ncci import PtpIndex
 
 Severity = Literal["error", "warning"]
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -123,7 +123,11 @@ def registry() -> tuple[Rule, ...]:
     """Every rule, in the order `scrub` runs them. Ids are checked once: unique and kebab-case."""
     # Imported here rather than at the top: the rule modules import Finding, RuleSet and the helpers from
     # this module, so importing them first would be circular.
-    from chalicelib.claims import rules_claim, rules_codes, rules_institutional, rules_lines, rules_parties
+    from chalicelib.scrubbing import rules_claim
+    from chalicelib.scrubbing import rules_codes
+    from chalicelib.scrubbing import rules_institutional
+    from chalicelib.scrubbing import rules_lines
+    from chalicelib.scrubbing import rules_parties
 
     modules = (rules_parties, rules_claim, rules_codes, rules_lines, rules_institutional)
     rules = tuple(rule for module in modules for rule in module.RULES.rules)

@@ -1,19 +1,21 @@
 """Revcycle: the Chalice app. It only wires: middleware, blueprints, schedules and queues."""
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.scrubbing.routes import bp as edit_tables
 from chalicelib.claims.routes import bp as claims
-from chalicelib.tracking.routes import bp as tracking
 from chalicelib.coding.routes import bp as coding
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.core.lazy import lazy_module
 from chalicelib.jobs import JOBS_QUEUE
+from chalicelib.jobs.routes import bp as job_runs
 from chalicelib.ledger.routes import bp as ledger
 from chalicelib.patients.routes import bp as patients
 from chalicelib.payments.routes import bp as payments
+from chalicelib.scrubbing.routes import bp as edit_tables
+from chalicelib.submission.routes import bp as submission
 from chalicelib.tasks.routes import bp as tasks
 from chalicelib.tenants.routes import bp as tenants
 from chalicelib.tenants.setup_routes import bp as practice_setup
+from chalicelib.tracking.routes import bp as tracking
 from chalicelib.visits.routes import bp as visits
 
 app = Chalice(app_name="revcycle", configure_logs=False)  # logs are Powertools JSON (chalicelib/core/logs.py)
@@ -27,9 +29,11 @@ app.register_blueprint(visits)
 app.register_blueprint(ledger)
 app.register_blueprint(payments)
 app.register_blueprint(claims)
+app.register_blueprint(submission)
 app.register_blueprint(tracking)
 app.register_blueprint(edit_tables)
 app.register_blueprint(tasks)
+app.register_blueprint(job_runs)
 
 jobs = lazy_module("chalicelib.jobs.worker")
 inbox = lazy_module("chalicelib.tracking.inbox")

@@ -50,7 +50,7 @@ def submit_calls(count: int) -> tuple[Counter, float]:
     item_level_rollback()  # moto otherwise copies the whole table per transaction: 1,000 claims ran out of memory
     with mock_aws():
         from chalicelib.submission.service import submit
-        from chalicelib.claims.models import BatchCreate
+        from chalicelib.submission.models import BatchCreate
         from chalicelib.core.auth import PracticeScope, Principal
         from chalicelib.core.ids import new_id
         from chalicelib.core.settings import get_settings

@@ -72,7 +72,7 @@ def _stuck(tenant: Tenant, batches: int, claims: int) -> None:
     from chalicelib.submission import service as submission
     from chalicelib.tracking import status_inquiry
     from chalicelib.claims.items import ClaimItem
-    from chalicelib.claims.models import BatchCreate
+    from chalicelib.submission.models import BatchCreate
     from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
     from chalicelib.db import keys
 
@@ -113,7 +113,7 @@ def _ingest(tenant: Tenant, count: int, with_tasks: bool) -> None:
     from chalicelib.submission import service as submission
     from chalicelib.tracking.inbox import ingest
     from chalicelib.claims.items import ClaimItem
-    from chalicelib.claims.models import BatchCreate
+    from chalicelib.submission.models import BatchCreate
     from chalicelib.clearinghouse import sandbox_mailbox
     from chalicelib.core.settings import get_settings
     from chalicelib.db import keys

@@ -59,7 +59,7 @@ def _submit(tenant: Tenant, count: int) -> tuple[str, str]:
     import boto3
 
     from chalicelib.submission.service import submit
-    from chalicelib.claims.models import BatchCreate
+    from chalicelib.submission.models import BatchCreate
     from chalicelib.core.auth import PracticeScope, Principal
     from chalicelib.core.ids import new_id
     from chalicelib.core.settings import get_settings

@@ -1,4 +1,4 @@
-"""Routes of claims: build from a coded visit, read, edit, history, replace or void, and submission batches."""
+"""Routes of claims: build from a coded visit, read, edit, history, replace or void."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,12 +12,11 @@ from chalicelib.core.lazy import Schemas, lazy_module
 models = Schemas("chalicelib.claims.models")
 types = Schemas("chalicelib.core.types")
 claims = lazy_module("chalicelib.claims.service")
-batches = lazy_module("chalicelib.submission.service")
 
 bp = Blueprint(__name__)
 Page = tuple[list[Any], "str | None"]
 BASE = "/practices/{practice_id}/claims"
-READ, WRITE, SUBMIT = "claims:read", "claims:write", "claims:submit"
+READ, WRITE = "claims:read", "claims:write"
 
 
 @endpoint(bp, "POST", "/practices/{practice_id}/visits/{visit_id}/claim", tag="claims", permission=WRITE,
@@ -77,24 +76,3 @@ def replace_claim(call: Call) -> Any:
 def void_claim(call: Call) -> Any:
     """A void claim (frequency 8) cancelling a claim at the payer."""
     return claims.follow_up_claim(call.scope, call.path["claim_id"], call.body, "8", call.audit)
-
-
-@endpoint(bp, "POST", "/practices/{practice_id}/claim-batches", tag="claims", permission=SUBMIT,
-          body=models.BatchCreate, response=models.SubmissionOut, status=201, audit_entity="claim_batch")
-def submit_claims(call: Call) -> Any:
-    """Submit ready claims (listed, or all ready): one 837 file per payer and claim type, to the outbox."""
-    return batches.submit(call.scope, call.body)
-
-
-@endpoint(bp, "GET", "/practices/{practice_id}/claim-batches", tag="claims", permission=READ, query=types.PageQuery,
-          response=models.BatchOut, list_response=True, audit_entity="claim_batch")
-def list_batches(call: Call) -> Page:
-    """Submission batches, newest first."""
-    return batches.list_batches(call.scope, call.query)
-
-
-@endpoint(bp, "GET", "/practices/{practice_id}/claim-batches/{batch_id}", tag="claims", permission=READ,
-          response=models.BatchOut, audit_entity="claim_batch")
-def get_batch(call: Call) -> Any:
-    """One submission batch: its claims, control number and outbox file."""
-    return batches.get(call.scope, call.path["batch_id"])

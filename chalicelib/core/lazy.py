@@ -29,7 +29,7 @@ class Ref:
 
 
 class Schemas:
-    """`Schemas("chalicelib.tenants.models").PayerOut` is a Ref, not an import."""
+    """`Schemas("chalicelib.<package>.models").<Schema>` is a Ref, not an import."""
 
     def __init__(self, module: str) -> None:
         self._module = module

@@ -29,7 +29,7 @@ from typing import Any, Callable
 from chalicelib.claims import codec, lifecycle
 from chalicelib.edi.claim.document import Batch, Party
 from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem
-from chalicelib.claims.models import BatchCreate, BatchOut, SubmissionOut
+from chalicelib.submission.models import BatchCreate, BatchOut, SubmissionOut
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, outbox_firm, outbox_key
 from chalicelib.core import fanout
 from chalicelib.core.auth import PracticeScope

@@ -6,7 +6,6 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.core.api import Call, endpoint
-from chalicelib.core.auth import Auth
 from chalicelib.core.lazy import Schemas, lazy_module
 
 models = Schemas("chalicelib.tracking.models")
@@ -14,7 +13,6 @@ files = lazy_module("chalicelib.tracking.edi_files")
 inbox = lazy_module("chalicelib.tracking.inbox")
 inquiries = lazy_module("chalicelib.tracking.status_inquiry")
 types = Schemas("chalicelib.core.types")
-jobs = lazy_module("chalicelib.jobs.worker")
 
 bp = Blueprint(__name__)
 Page = tuple[list[Any], "str | None"]
@@ -62,10 +60,3 @@ def list_firm_edi_files(call: Call) -> Page:
 def reprocess_edi_file(call: Call) -> Any:
     """Run a file left `processing` or `failed` again from its bytes (keys that see all practices)."""
     return files.firm_out(inbox.reprocess(call.principal, call.path["file_id"]))
-
-
-@endpoint(bp, "POST", "/admin/jobs/claim-follow-up/run", tag="platform", auth=Auth.ROOT, permission="jobs:run",
-          body=models.FollowUpRun, response=models.FollowUpRunOut, status=202)
-def run_claim_follow_up(call: Call) -> Any:
-    """Run the daily claim follow-up now: one queue message per practice (platform operators only)."""
-    return {"messages": jobs.dispatch_follow_up()}

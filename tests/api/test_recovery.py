@@ -16,7 +16,7 @@ from chalicelib.tracking import inbox
 
 from chalicelib.tracking import status_inquiry
 from chalicelib.claims.items import ClaimItem
-from chalicelib.claims.models import BatchCreate
+from chalicelib.submission.models import BatchCreate
 from chalicelib.clearinghouse import sandbox_mailbox
 from chalicelib.clearinghouse.mailbox import S3Mailbox
 from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer

@@ -49,13 +49,13 @@ def submit_calls(count: int) -> tuple[Counter, float]:
 
     item_level_rollback()  # moto otherwise copies the whole table per transaction: 1,000 claims ran out of memory
     with mock_aws():
-        from chalicelib.submission.service import submit
-        from chalicelib.submission.models import BatchCreate
         from chalicelib.core.auth import PracticeScope, Principal
         from chalicelib.core.ids import new_id
         from chalicelib.core.settings import get_settings
         from chalicelib.db import keys
         from chalicelib.db.models import Firm
+        from chalicelib.submission.models import BatchCreate
+        from chalicelib.submission.service import submit
         from infra.provision import provision
 
         provision(get_settings(), {"root_key": "bench-root", "signing_key": "bench-signing"})

@@ -69,12 +69,12 @@ def _ready(tenant: Tenant, count: int, first: int) -> None:
 
 
 def _stuck(tenant: Tenant, batches: int, claims: int) -> None:
-    from chalicelib.submission import service as submission
-    from chalicelib.tracking import status_inquiry
     from chalicelib.claims.items import ClaimItem
-    from chalicelib.submission.models import BatchCreate
     from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
     from chalicelib.db import keys
+    from chalicelib.submission import service as submission
+    from chalicelib.submission.models import BatchCreate
+    from chalicelib.tracking import status_inquiry
 
     for n in range(batches):
         _ready(tenant, claims, n * claims)
@@ -110,14 +110,14 @@ def bench_sweep(batches: int, claims: int) -> None:
 def _ingest(tenant: Tenant, count: int, with_tasks: bool) -> None:
     import boto3
 
-    from chalicelib.submission import service as submission
-    from chalicelib.tracking.inbox import ingest
     from chalicelib.claims.items import ClaimItem
-    from chalicelib.submission.models import BatchCreate
     from chalicelib.clearinghouse import sandbox_mailbox
     from chalicelib.core.settings import get_settings
     from chalicelib.db import keys
+    from chalicelib.submission import service as submission
+    from chalicelib.submission.models import BatchCreate
     from chalicelib.tasks import service as tasks
+    from chalicelib.tracking.inbox import ingest
 
     _ready(tenant, count, 0)
     [batch] = submission.submit(_scope(tenant), BatchCreate(all_ready=True)).batches

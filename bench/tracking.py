@@ -58,11 +58,11 @@ def _submit(tenant: Tenant, count: int) -> tuple[str, str]:
     """Store `count` ready claims and submit them all; the 837's outbox key and text."""
     import boto3
 
-    from chalicelib.submission.service import submit
-    from chalicelib.submission.models import BatchCreate
     from chalicelib.core.auth import PracticeScope, Principal
     from chalicelib.core.ids import new_id
     from chalicelib.core.settings import get_settings
+    from chalicelib.submission.models import BatchCreate
+    from chalicelib.submission.service import submit
 
     document, at = document_json(), "2026-11-20T15:00:00.000Z"
     save_claims(tenant, (claim_item(tenant, pcn, document, at, None) for pcn in ingest_numbers(count)),
@@ -83,8 +83,8 @@ def _outcomes(tenant: Tenant) -> Counter:
 
 
 def bench_ingest(count: int) -> None:
-    from chalicelib.tracking.inbox import decode, ingest
     from chalicelib.clearinghouse import sandbox_mailbox
+    from chalicelib.tracking.inbox import decode, ingest
 
     with world() as tenant:
         outbox_key, text_837 = _submit(tenant, count)
@@ -106,9 +106,9 @@ def bench_ingest(count: int) -> None:
 
 def refusal_277ca(level: str, text_837: str, batch_id: str) -> str:
     """A 277CA answering the 837 that rejects above the claims (see the module's docstring)."""
-    from chalicelib.edi.claim.reader import read_837
     from chalicelib.edi.acks.ack_277ca import Decision, Status, build_277ca
     from chalicelib.edi.acks.build_277ca import RECEIVED
+    from chalicelib.edi.claim.reader import read_837
     from chalicelib.edi.x12.writer import ControlNumbers
     from tests.x12_fixtures import x12_fixture
 
@@ -122,8 +122,8 @@ def refusal_277ca(level: str, text_837: str, batch_id: str) -> str:
 
 
 def bench_refused(count: int, level: str) -> None:
-    from chalicelib.tracking.inbox import ingest
     from chalicelib.clearinghouse import sandbox_mailbox
+    from chalicelib.tracking.inbox import ingest
 
     with world() as tenant:
         outbox_key, text_837 = _submit(tenant, count)

@@ -22,9 +22,9 @@ from chalicelib.edi.claim.document import (
     Provider,
     Subscriber,
 )
-from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from chalicelib.edi.claim.writer import write_837
 from chalicelib.edi.x12.writer import ControlNumbers
+from chalicelib.scrubbing.scrub import ScrubContext, scrub
 
 DAY = date(2026, 3, 10)
 CLINIC = Address("100 Main St", "Springfield", "IL", "627011234")

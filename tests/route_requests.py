@@ -475,8 +475,8 @@ def measure(api: Any, world: Any, app: Any, latency: float = LATENCY_SECONDS,
             only: Callable[[str, str], bool] | None = None) -> list[Row]:
     """Each route's measured request(s), in ROUTES order. Fails, naming the route, when a route has no request
     here or a request is not answered as expected."""
-    from chalicelib.scrubbing import reference
     from chalicelib.core.api import ROUTES
+    from chalicelib.scrubbing import reference
 
     routes = Routes(api, world, app)
     requests = routes.requests()
@@ -504,8 +504,8 @@ def _clear_edit_tables() -> None:
     """Loaded NCCI tables would judge every later claim of the process (the API tests share one table)."""
     import boto3
 
-    from chalicelib.scrubbing import reference
     from chalicelib.core.settings import get_settings
+    from chalicelib.scrubbing import reference
 
     client, bucket = boto3.client("s3"), get_settings().documents_bucket
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=reference.PREFIX):

@@ -14,12 +14,10 @@ from datetime import date
 from typing import Any, Callable
 
 from chalicelib.claims import builder, codec, followup, lifecycle
-
-from chalicelib.scrubbing import reference
-
-from chalicelib.scrubbing import rules_codes
-from chalicelib.edi.claim.document import ClaimDocument, Line
 from chalicelib.claims.items import ClaimEvent, ClaimItem, ClaimNumber, VisitClaim
+from chalicelib.edi.claim.document import ClaimDocument, Line
+from chalicelib.scrubbing import reference
+from chalicelib.scrubbing import rules_codes
 from chalicelib.claims.models import (
     ClaimCreate,
     ClaimEventOut,
@@ -28,7 +26,6 @@ from chalicelib.claims.models import (
     ClaimUpdate,
     PriorClaimIn,
 )
-from chalicelib.scrubbing.scrub import CoverageFacts, ScrubContext, fingerprint, scrub, service_dates
 from chalicelib.coding import icd10cm
 from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
@@ -42,6 +39,7 @@ from chalicelib.db.models import Payer, Provider
 from chalicelib.patients import coverages, eligibility
 from chalicelib.patients import service as patients
 from chalicelib.patients.items import Coverage, EligibilityCheck
+from chalicelib.scrubbing.scrub import CoverageFacts, ScrubContext, fingerprint, scrub, service_dates
 from chalicelib.tenants.service import practice_key
 from chalicelib.tenants.setup import payer_key, provider_key
 from chalicelib.visits import service as visits

@@ -40,12 +40,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from chalicelib.claims import followup, lifecycle
-
-from chalicelib.tracking import status_batch
-
-from chalicelib.tracking import status_inquiry
 from chalicelib.claims.items import ClaimItem
-from chalicelib.tracking.status_batch import Asking
 from chalicelib.clearinghouse import get_status_gateway
 from chalicelib.clearinghouse.mailbox import get_mailbox
 from chalicelib.core.clock import iso, now_iso, utcnow
@@ -54,6 +49,9 @@ from chalicelib.core.settings import get_settings
 from chalicelib.db import batched, counters, keys, store
 from chalicelib.db.models import Item, Practice
 from chalicelib.jobs.per_item import Tally, reason
+from chalicelib.tracking import status_batch
+from chalicelib.tracking import status_inquiry
+from chalicelib.tracking.status_batch import Asking
 
 if TYPE_CHECKING:
     from chalicelib.tasks.items import Task

@@ -25,11 +25,11 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Protoco
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.core import aws
+from chalicelib.core.logs import get_logger
 from chalicelib.scrubbing.edit_index import Buffer, IndexFormatError, IndexInfo
 from chalicelib.scrubbing.mue import MueIndex
 from chalicelib.scrubbing.ncci import PtpIndex
-from chalicelib.core import aws
-from chalicelib.core.logs import get_logger
 
 CHECK_SECONDS = 60.0
 PREFIX = "reference/ncci/"

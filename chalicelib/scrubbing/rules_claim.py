@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from chalicelib.edi.claim.document import ClaimDocument
-from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, error, last_service_date, line_field, warning
 from chalicelib.coding.institutional import FREQUENCY_CODES, PROFESSIONAL_FREQUENCY_CODES, REFERS_TO_PRIOR_CLAIM
 from chalicelib.coding.place_of_service import is_place_of_service
 from chalicelib.core.money import Money
+from chalicelib.edi.claim.document import ClaimDocument
+from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, error, last_service_date, line_field, warning
 
 RULES = RuleSet()
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from chalicelib.coding import icd10cm
 from chalicelib.edi.claim.document import ClaimDocument
 from chalicelib.scrubbing.rules_institutional import is_inpatient
 from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, age_on, error, line_field, patient_of, warning
-from chalicelib.coding import icd10cm
 
 RULES = RuleSet()
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from chalicelib.edi.claim.document import ClaimDocument, Institutional
-from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, error, line_field
 from chalicelib.coding.institutional import TOTAL_CHARGES_REVENUE_CODE, TypeOfBill, is_revenue_code, parse_type_of_bill
 from chalicelib.coding.npi import is_valid_npi
+from chalicelib.edi.claim.document import ClaimDocument, Institutional
+from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, error, line_field
 
 RULES = RuleSet()
 

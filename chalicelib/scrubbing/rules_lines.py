@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
-from chalicelib.edi.claim.document import ClaimDocument, Line
-from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, error, line_field, warning
 from chalicelib.coding.modifiers import modifier_problems
 from chalicelib.coding.procedures import is_cpt_category_ii, is_procedure_code
+from chalicelib.edi.claim.document import ClaimDocument, Line
+from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, error, line_field, warning
 
 RULES = RuleSet()
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from chalicelib.coding.npi import is_valid_npi, is_valid_taxonomy
 from chalicelib.edi.claim.document import Address, ClaimDocument, Provider
 from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, error, patient_of, service_dates
-from chalicelib.coding.npi import is_valid_npi, is_valid_taxonomy
 
 RULES = RuleSet()
 

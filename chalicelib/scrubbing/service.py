@@ -12,15 +12,15 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any, BinaryIO, Callable
 
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from chalicelib.core.logs import get_logger
 from chalicelib.scrubbing import reference
 from chalicelib.scrubbing.edit_index import MAX_HEADER, IndexFormatError, IndexInfo, read_info
 from chalicelib.scrubbing.models import EditTableLoad, EditTableOut
 from chalicelib.scrubbing.mue import MueFormatError, read_mue, write_mue
 from chalicelib.scrubbing.ncci import PtpFormatError, read_ptp, write_ptp
 from chalicelib.scrubbing.reference import TableSpec
-from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, field_error
-from chalicelib.core.logs import get_logger
 
 _READERS: dict[str, Callable[..., Iterator[Any]]] = {"ptp": read_ptp, "mue": read_mue}
 _WRITERS: dict[str, Callable[..., IndexInfo]] = {"ptp": write_ptp, "mue": write_mue}

@@ -27,9 +27,7 @@ from typing import Any, Callable
 
 
 from chalicelib.claims import codec, lifecycle
-from chalicelib.edi.claim.document import Batch, Party
 from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem
-from chalicelib.submission.models import BatchCreate, BatchOut, SubmissionOut
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, outbox_firm, outbox_key
 from chalicelib.core import fanout
 from chalicelib.core.auth import PracticeScope
@@ -39,8 +37,10 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
 from chalicelib.db import counters, keys, pages, recovery, store
 from chalicelib.db.models import Firm
+from chalicelib.edi.claim.document import Batch, Party
 from chalicelib.edi.claim.writer import write_837
 from chalicelib.edi.x12.writer import ControlNumbers
+from chalicelib.submission.models import BatchCreate, BatchOut, SubmissionOut
 
 CLAIMS_PER_TRANSACTION = 50  # two items each (claim, event), with room kept for the tasks a move closes
 KEYS_PER_READ = 100  # BatchGetItem's most

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.claims.items import ClaimItem
-from chalicelib.edi.acks.ack_999 import SetAck
 from chalicelib.edi.acks.ack_277ca import ClaimAck
+from chalicelib.edi.acks.ack_999 import SetAck
 from chalicelib.edi.acks.codes_277ca import REJECTED_CATEGORIES
 from chalicelib.edi.status.inquiry import ClaimStatus
 

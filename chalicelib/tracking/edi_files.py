@@ -5,10 +5,10 @@ import json
 from typing import Any
 
 from chalicelib.claims.items import EdiFile, PracticeEdiFile
-from chalicelib.tracking.models import EdiFileOut, FirmEdiFileOut
 from chalicelib.core.auth import PracticeScope, Principal
 from chalicelib.core.errors import Forbidden
 from chalicelib.db import keys, pages, store
+from chalicelib.tracking.models import EdiFileOut, FirmEdiFileOut
 
 Page = tuple[list[Any], "str | None"]
 

@@ -31,25 +31,24 @@ from typing import Any, Callable
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.tracking import edi_files
-
-from chalicelib.tracking import service as tracking
 from chalicelib.claims.items import EdiFile, EdiFileDigest, PracticeEdiFile
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox, inbox_firm
 from chalicelib.core import audit, aws
-from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.auth import Principal
+from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_id
 from chalicelib.core.logs import get_logger
 from chalicelib.core.settings import get_settings
 from chalicelib.db import keys, recovery, store
 from chalicelib.db.models import Firm
-from chalicelib.edi.acks.ack_999 import parse_999
 from chalicelib.edi.acks.ack_277ca import read_277ca
+from chalicelib.edi.acks.ack_999 import parse_999
 from chalicelib.edi.status.inquiry import parse_277
 from chalicelib.edi.x12.reader import read_interchanges
 from chalicelib.edi.x12.segments import X12Error
+from chalicelib.tracking import edi_files
+from chalicelib.tracking import service as tracking
 
 KINDS = {"999": "999", "005010X214": "277CA", "005010X212": "277"}
 KIND = "edi_file"

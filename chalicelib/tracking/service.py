@@ -13,14 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from chalicelib.claims import codec, lifecycle
-
-from chalicelib.tracking import acks
 from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem, ClaimNumber
 from chalicelib.core.errors import Conflict
 from chalicelib.db import keys, store
+from chalicelib.edi.acks.ack_277ca import ClaimAck, LevelAck
 from chalicelib.edi.acks.ack_999 import Ack999
 from chalicelib.edi.claim.reader import read_837
-from chalicelib.edi.acks.ack_277ca import ClaimAck, LevelAck
+from chalicelib.tracking import acks
 
 ACTOR = "job:edi-inbox"
 CLAIMS_PER_TRANSACTION = 25  # two items each, and one per task a move closes; DynamoDB allows 100

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from chalicelib.tracking import status_inquiry
 from chalicelib.claims.items import ClaimItem, StatusInquiry
 from chalicelib.clearinghouse import ClaimStatusGateway
 from chalicelib.clearinghouse.mailbox import Mailbox
 from chalicelib.core.fanout import Outcome, each
 from chalicelib.db import batched
+from chalicelib.tracking import status_inquiry
 
 
 @dataclass

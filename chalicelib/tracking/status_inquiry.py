@@ -21,10 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from chalicelib.claims import codec, lifecycle
-
-from chalicelib.tracking import acks
 from chalicelib.claims.items import ClaimItem, StatusInquiry
-from chalicelib.tracking.models import StatusInquiryOut
 from chalicelib.clearinghouse import ClaimStatusGateway, ClearinghouseError, get_status_gateway
 from chalicelib.clearinghouse.mailbox import Mailbox, get_mailbox
 from chalicelib.core.audit import Audit
@@ -38,6 +35,8 @@ from chalicelib.db import counters, keys, pages, recovery, store
 from chalicelib.edi.status.inquiry import build_276, parse_277
 from chalicelib.edi.x12.segments import X12Error
 from chalicelib.edi.x12.writer import ControlNumbers, Parties
+from chalicelib.tracking import acks
+from chalicelib.tracking.models import StatusInquiryOut
 
 ASKABLE = lifecycle.AT_PAYER  # a claim the payer has: submitted, accepted, paid, partial, denied, appealed
 Page = tuple[list[Any], "str | None"]

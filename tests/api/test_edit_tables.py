@@ -5,11 +5,11 @@ from functools import partial
 import boto3
 import pytest
 
+from chalicelib.core.clock import utcnow
+from chalicelib.core.settings import get_settings
 from chalicelib.scrubbing import reference
 from chalicelib.scrubbing.edit_index import in_memory
 from chalicelib.scrubbing.ncci import read_ptp, write_ptp
-from chalicelib.core.clock import utcnow
-from chalicelib.core.settings import get_settings
 from tests.api.conftest import ROOT_KEY
 from tests.api.test_claims import Practice
 

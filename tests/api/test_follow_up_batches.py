@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from chalicelib.tracking import status_batch
 from chalicelib.claims.items import ClaimItem
 from chalicelib.clearinghouse import get_status_gateway
 from chalicelib.clearinghouse.mailbox import get_mailbox
@@ -13,6 +12,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.db import keys
 from chalicelib.jobs import follow_up as job
 from chalicelib.jobs import recovery
+from chalicelib.tracking import status_batch
 from tests.api.test_claims import Practice
 from tests.api.test_follow_up import claim, inquiries_of, message, tasks_of
 from tests.api.test_tracking import submit_all

@@ -10,13 +10,7 @@ import pytest
 from chalice.local import LambdaContext
 from chalice.test import Client
 
-from chalicelib.submission import service as batches
-
-from chalicelib.tracking import inbox
-
-from chalicelib.tracking import status_inquiry
 from chalicelib.claims.items import ClaimItem
-from chalicelib.submission.models import BatchCreate
 from chalicelib.clearinghouse import sandbox_mailbox
 from chalicelib.clearinghouse.mailbox import S3Mailbox
 from chalicelib.clearinghouse.sandbox_status import SandboxStatusPayer
@@ -26,6 +20,10 @@ from chalicelib.core.settings import get_settings
 from chalicelib.db import keys, recovery
 from chalicelib.edi.claim.reader import read_837
 from chalicelib.jobs import recovery as sweeper
+from chalicelib.submission import service as batches
+from chalicelib.submission.models import BatchCreate
+from chalicelib.tracking import inbox
+from chalicelib.tracking import status_inquiry
 from tests.api.test_claims import Practice
 from tests.api.test_tracking import ANSWERED, deliver, skip_numbers_to
 from tests.x12_validate import pyx12_errors

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from chalicelib.edi.claim.document import Address, Claim, ClaimDocument, Line, Person, Provider
 from chalicelib.coding.npi import is_valid_npi
 from chalicelib.core.money import Money
+from chalicelib.edi.claim.document import Address, Claim, ClaimDocument, Line, Person, Provider
 from chalicelib.edi.x12.segments import Segment, X12Error
 from chalicelib.edi.x12.writer import SegmentSpec
 

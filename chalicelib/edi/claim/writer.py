@@ -28,8 +28,8 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Literal
 
-from chalicelib.edi.claim.document import Address, Batch, ClaimDocument, Provider
 from chalicelib.edi.claim import institutional, professional
+from chalicelib.edi.claim.document import Address, Batch, ClaimDocument, Provider
 from chalicelib.edi.claim.values import (
     Checks,
     address,

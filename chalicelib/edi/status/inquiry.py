@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
-from chalicelib.edi.claim.document import ClaimDocument, Person
 from chalicelib.coding.npi import is_valid_npi
-from chalicelib.edi.claim.values import amount, parse_cents, provider_name, read_dates, ymd
 from chalicelib.edi.acks.codes_277ca import Status, describe
+from chalicelib.edi.claim.document import ClaimDocument, Person
+from chalicelib.edi.claim.values import amount, parse_cents, provider_name, read_dates, ymd
 from chalicelib.edi.x12.reader import read_interchanges
 from chalicelib.edi.x12.segments import Segment, X12Error
 from chalicelib.edi.x12.writer import ControlNumbers, Envelope, Parties, SegmentSpec, Transaction, write_interchange

@@ -2,9 +2,9 @@
 registered name cannot go into X12, and an empty name, which the scrubber asks to fix, for one stored before
 names were checked."""
 from chalicelib.claims.builder import parties
-from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from chalicelib.db.models import Address
 from chalicelib.patients.items import Coverage, NameOnCard, Patient, Person
+from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from tests.claims_factory import TODAY, make_document
 
 HOME = Address(line1="9 Pine St", city="Springfield", state="IL", zip="62704")

@@ -5,12 +5,11 @@ from types import SimpleNamespace
 import pytest
 
 from chalicelib.claims import followup
-
-from chalicelib.tracking import acks
 from chalicelib.core.settings import Settings
-from chalicelib.edi.acks.ack_999 import SetAck
 from chalicelib.edi.acks.ack_277ca import ClaimAck, StatusInfo
+from chalicelib.edi.acks.ack_999 import SetAck
 from chalicelib.edi.acks.codes_277ca import Status
+from chalicelib.tracking import acks
 
 SETTINGS = Settings()
 RULES = followup.Rules(filing_deadline=date(2027, 3, 10), days_to_999=2, days_to_277ca=5, expected_payment_days=30)

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from chalicelib.coding import icd10cm
 from chalicelib.scrubbing.rules_codes import icd10cm_code_set
 from chalicelib.scrubbing.scrub import ScrubContext, scrub
-from chalicelib.coding import icd10cm
 from tests.claims_factory import (
     CHILD,
     SUBSCRIBER,

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from chalicelib.edi.claim.document import Address, Line, Provider
-from chalicelib.edi.claim.writer import write_837
 from chalicelib.edi.claim.reader import read_837
 from chalicelib.edi.claim.values import amount
+from chalicelib.edi.claim.writer import write_837
 from chalicelib.edi.x12 import X12Error, read_interchange
 from tests.claims_factory import (
     BILLING,

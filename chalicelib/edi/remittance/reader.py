@@ -1,0 +1,335 @@
+"""Reading an 835 (005010X221A1) into `Remittance` values (result.py): one per transaction set.
+
+Table 1 (header): BPR payment, TRN trace, CUR, REF*EV/F2, DTM*405 production date; loop 1000A payer (N1*PR
+with N3, N4, REF*2U/EO/HI/NF, PER*CX/BL/IC), loop 1000B payee (N1*PE with N3, N4, REF*TJ/PQ/..., RDM).
+Table 2 (detail): loop 2000 header number (LX, TS3, TS2); loop 2100 claim payment (CLP, CAS, NM1 QC/IL/74/
+82/TT/PR/GB, MIA, MOA, REF, DTM 050/232/233/036, PER, AMT, QTY); loop 2110 service payment (SVC, DTM
+472/150/151, CAS, REF, AMT, QTY, LQ). Table 3 (summary): PLB provider adjustments.
+
+The envelope is read leniently by default (x12/reader.py): a payer's miscounted SE01 must not hold up its
+money, so such issues are returned in `envelope_issues` for the caller to weigh. A functional group that is
+not HP (health care claim payment/advice) but holds an 835, or an 835 of another guide, is refused.
+Balancing (balance.py) is reported per claim and per transaction, never raised. Amounts are integer cents
+(`parse_cents`: finer than a cent is refused, never rounded); errors name positions and elements, never values.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from chalicelib.edi.claim.values import parse_cents, read_components, read_date, read_decimal
+from chalicelib.edi.remittance import balance
+from chalicelib.edi.remittance.codes import VERSION
+from chalicelib.edi.remittance.result import (
+    Adjudication, Adjustment, ClaimPayment, Entity, Party, Payment, Procedure, ProviderAdjustment,
+    ProviderSummary, Reference, Remark, Remittance, ServiceLine,
+)
+from chalicelib.edi.x12.reader import Interchange, TransactionSet, read_interchanges
+from chalicelib.edi.x12.segments import Segment, X12Error
+
+_GUIDES = (VERSION, "005010X221")  # the A1 addenda and the base guide read alike
+_CAS_TRIPLETS = range(2, 20, 3)  # CAS02-04, 05-07 ... 17-19: six (reason, amount, quantity)
+_PLB_PAIRS = range(3, 15, 2)  # PLB03-04 ... PLB13-14: six (reason:reference, amount)
+_LINE_DATES = {"472": 0, "150": 1, "151": 2}
+_CLAIM_DATES = {"232": "statement_from", "233": "statement_to", "050": "received", "036": "coverage_expires"}
+
+
+def read_835(text: str, *, strict: bool = False) -> list[Remittance]:
+    """Every 835 transaction set of every interchange in `text`, in order. With `strict=True` a miscounted
+    envelope raises instead of being reported."""
+    found: list[Remittance] = []
+    for interchange in read_interchanges(text, strict=strict):
+        for group in interchange.groups:
+            for transaction in group.transactions:
+                if transaction.set_id != "835":
+                    continue
+                if group.functional_id != "HP" or (transaction.convention or group.version) not in _GUIDES:
+                    raise X12Error("an 835 must sit in a functional group HP (GS01) and follow 005010X221A1 "
+                                   "(ST03 or GS08)", transaction.header.position, "ST")
+                found.append(_Walk(transaction).read(interchange, group.control_number))
+    if not found:
+        raise X12Error("no 835 transaction set in the file")
+    return found
+
+
+def _cents(segment: Segment, n: int) -> int:
+    text = segment.element(n)
+    if not text:
+        return 0
+    try:
+        return parse_cents(text)
+    except ValueError:
+        raise X12Error(f"{segment.id}{n:02d} is not an amount in whole cents", segment.position, segment.id) from None
+
+
+def _optional_cents(segment: Segment, n: int) -> int | None:
+    return _cents(segment, n) if segment.element(n) else None
+
+
+def _decimal(segment: Segment, n: int) -> Decimal | None:
+    return read_decimal(segment, n) if segment.element(n) else None
+
+
+def _procedure(segment: Segment, n: int) -> Procedure | None:
+    parts = read_components(segment, n)
+    if not parts:
+        return None
+    parts += ("",) * (7 - len(parts))
+    return Procedure(parts[0], parts[1], tuple(m for m in parts[2:6] if m), parts[6])
+
+
+def _adjustments(segment: Segment) -> list[Adjustment]:
+    group, elements = segment.element(1), segment.elements
+    found = []
+    for n in _CAS_TRIPLETS:
+        if n > len(elements):
+            break
+        if elements[n - 1]:
+            found.append(Adjustment(group, elements[n - 1], _cents(segment, n + 1), _decimal(segment, n + 2)))
+    if not found:
+        raise X12Error("CAS carries no adjustment reason (CAS02)", segment.position, "CAS")
+    return found
+
+
+class _Line:
+    __slots__ = ("svc", "number", "dates", "adjustments", "references", "amounts", "quantities", "remarks")
+
+    def __init__(self, svc: Segment, number: int) -> None:
+        self.svc, self.number = svc, number
+        self.dates: list[date | None] = [None, None, None]  # 472, 150, 151
+        self.adjustments: list[Adjustment] = []
+        self.references: list[Reference] = []
+        self.amounts: dict[str, int] = {}
+        self.quantities: dict[str, Decimal] = {}
+        self.remarks: list[Remark] = []
+
+    def build(self) -> ServiceLine:
+        svc = self.svc
+        procedure = _procedure(svc, 1)
+        if procedure is None:
+            raise X12Error("SVC01 (the procedure) is empty", svc.position, "SVC")
+        on, start, end = self.dates
+        return ServiceLine(self.number, procedure, _cents(svc, 2), _cents(svc, 3), svc.element(4),
+                           _decimal(svc, 5), _procedure(svc, 6), _decimal(svc, 7), on or start, on or end or start,
+                           tuple(self.adjustments), tuple(self.references), self.amounts, self.quantities,
+                           tuple(self.remarks))
+
+
+class _Claim:
+    __slots__ = ("clp", "header", "adjustments", "entities", "adjudication", "references", "dates", "amounts",
+                 "quantities", "lines")
+
+    def __init__(self, clp: Segment, header: str) -> None:
+        self.clp, self.header = clp, header
+        self.adjustments: list[Adjustment] = []
+        self.entities: list[Entity] = []
+        self.adjudication: list[Adjudication] = []
+        self.references: list[Reference] = []
+        self.dates: dict[str, date | None] = {}
+        self.amounts: dict[str, int] = {}
+        self.quantities: dict[str, Decimal] = {}
+        self.lines: list[_Line] = []
+
+    def build(self) -> ClaimPayment:
+        clp = self.clp
+        if not clp.element(1) or not clp.element(2):
+            raise X12Error("CLP01 (patient control number) and CLP02 (status) are required", clp.position, "CLP")
+        charge, paid = _cents(clp, 3), _cents(clp, 4)
+        lines = tuple(line.build() for line in self.lines)
+        return ClaimPayment(
+            clp.element(1), clp.element(2), charge, paid, _optional_cents(clp, 5), clp.element(6), clp.element(7),
+            clp.element(8), clp.element(9), clp.element(11), _decimal(clp, 12), _decimal(clp, 13),
+            tuple(self.adjustments), tuple(self.entities), tuple(self.adjudication), tuple(self.references),
+            amounts=self.amounts, quantities=self.quantities, lines=lines,
+            imbalances=balance.claim_imbalances(charge, paid, self.adjustments, lines), header_number=self.header,
+            **self.dates)
+
+
+class _Party:
+    __slots__ = ("n1", "address", "references", "contacts")
+
+    def __init__(self, n1: Segment) -> None:
+        self.n1 = n1
+        self.address: list[str] = []
+        self.references: list[Reference] = []
+        self.contacts: list[tuple[str, ...]] = []
+
+    def build(self) -> Party:
+        n1 = self.n1
+        return Party(n1.element(1), n1.element(2), n1.element(3), n1.element(4), tuple(self.address),
+                     tuple(self.references), tuple(self.contacts))
+
+
+class _Walk:
+    """One 835 body, read once: each segment goes to the loop it belongs to (header, party, claim or line)."""
+
+    def __init__(self, transaction: TransactionSet) -> None:
+        self.transaction = transaction
+        self.bpr: Segment | None = None
+        self.trn: Segment | None = None
+        self.production: date | None = None
+        self.references: list[Reference] = []
+        self.parties: dict[str, _Party] = {}
+        self.party: _Party | None = None
+        self.summaries: list[ProviderSummary] = []
+        self.claims: list[ClaimPayment] = []
+        self.claim: _Claim | None = None
+        self.line: _Line | None = None
+        self.plb: list[ProviderAdjustment] = []
+        self.issues: list[str] = []
+        self.handlers = {"BPR": self._bpr, "TRN": self._trn, "N1": self._n1, "N3": self._address,
+                         "N4": self._address, "PER": self._per, "REF": self._ref, "DTM": self._dtm, "LX": self._lx,
+                         "TS3": self._ts3, "TS2": self._ts2, "CLP": self._clp, "CAS": self._cas, "NM1": self._nm1,
+                         "MIA": self._mia, "MOA": self._moa, "AMT": self._amt, "QTY": self._qty, "SVC": self._svc,
+                         "LQ": self._lq, "PLB": self._plb}
+
+    def read(self, interchange: Interchange, group_control: str) -> Remittance:
+        handlers = self.handlers
+        for segment in self.transaction.body:
+            handler = handlers.get(segment.id)
+            if handler is not None:
+                handler(segment)
+        self._close_claim()
+        header = self.transaction.header
+        if self.bpr is None or self.trn is None:
+            raise X12Error("an 835 needs its BPR and TRN segments", header.position, "ST")
+        if "PR" not in self.parties or "PE" not in self.parties:
+            raise X12Error("an 835 needs its payer (N1*PR) and payee (N1*PE)", header.position, "ST")
+        payment = self._payment(self.bpr, self.trn)
+        claims = tuple(self.claims)
+        broken = balance.transaction_imbalance(payment, claims, self.plb)
+        return Remittance(self.transaction.control_number, payment, self.production, self.parties["PR"].build(),
+                          self.parties["PE"].build(), claims, tuple(self.plb), tuple(self.summaries),
+                          tuple(self.references), (broken,) if broken else (), interchange.control_number,
+                          group_control, interchange.sender, tuple(interchange.issues), tuple(self.issues))
+
+    def _date(self, segment: Segment, n: int) -> date | None:
+        """A date that does not read is reported, not raised: no amount depends on it, and a payer's typo in a
+        check date (a published sample has BPR16 20002316) must not hold up the remittance."""
+        if not segment.element(n):
+            return None
+        try:
+            return read_date(segment, n)
+        except X12Error as error:
+            self.issues.append(str(error))
+            return None
+
+    def _payment(self, bpr: Segment, trn: Segment) -> Payment:
+        if bpr.element(3) not in ("C", "D"):
+            raise X12Error("BPR03 must be C (credit) or D (debit)", bpr.position, "BPR")
+        return Payment(bpr.element(1), _cents(bpr, 2), bpr.element(3) == "C", bpr.element(4), bpr.element(5),
+                       self._date(bpr, 16), trn.element(1), trn.element(2), trn.element(3), trn.element(4),
+                       bpr.element(15))
+
+    def _bpr(self, segment: Segment) -> None:
+        self.bpr = segment
+
+    def _trn(self, segment: Segment) -> None:
+        self.trn = self.trn or segment  # one TRN in the header; the guide allows no other
+
+    def _n1(self, segment: Segment) -> None:
+        self.party = self.parties[segment.element(1)] = _Party(segment)
+
+    def _address(self, segment: Segment) -> None:
+        if self.party is not None and self.claim is None:
+            self.party.address.extend(v for v in segment.elements[:3] if v)
+
+    def _per(self, segment: Segment) -> None:
+        if self.party is not None and self.claim is None:
+            self.party.contacts.append(segment.elements)
+
+    def _ref(self, segment: Segment) -> None:
+        reference = Reference(segment.element(1), segment.element(2))
+        if self.line is not None:
+            self.line.references.append(reference)
+        elif self.claim is not None:
+            self.claim.references.append(reference)
+        elif self.party is not None:
+            self.party.references.append(reference)
+        else:
+            self.references.append(reference)
+
+    def _dtm(self, segment: Segment) -> None:
+        qualifier = segment.element(1)
+        if self.line is not None:
+            if qualifier in _LINE_DATES:
+                self.line.dates[_LINE_DATES[qualifier]] = self._date(segment, 2)
+        elif self.claim is not None:
+            if qualifier in _CLAIM_DATES:
+                self.claim.dates[_CLAIM_DATES[qualifier]] = self._date(segment, 2)
+        elif qualifier == "405":
+            self.production = self._date(segment, 2)
+
+    def _lx(self, segment: Segment) -> None:
+        self._close_claim()
+        self.summaries.append(ProviderSummary(segment.element(1)))
+
+    def _ts3(self, segment: Segment) -> None:
+        if self.summaries:
+            last = self.summaries[-1]
+            self.summaries[-1] = ProviderSummary(last.number, segment.elements, last.supplemental)
+
+    def _ts2(self, segment: Segment) -> None:
+        if self.summaries:
+            last = self.summaries[-1]
+            self.summaries[-1] = ProviderSummary(last.number, last.summary, segment.elements)
+
+    def _clp(self, segment: Segment) -> None:
+        self._close_claim()
+        self.claim = _Claim(segment, self.summaries[-1].number if self.summaries else "")
+
+    def _cas(self, segment: Segment) -> None:
+        target = self.line or self.claim
+        if target is None:
+            raise X12Error("CAS outside a claim (loop 2100) or service line (loop 2110)", segment.position, "CAS")
+        target.adjustments.extend(_adjustments(segment))
+
+    def _nm1(self, segment: Segment) -> None:
+        if self.claim is not None and self.line is None:
+            e = segment.elements + ("",) * (9 - len(segment.elements))
+            self.claim.entities.append(Entity(e[0], e[1], e[2], e[3], e[4], e[7], e[8]))
+
+    def _mia(self, segment: Segment) -> None:
+        if self.claim is not None:
+            remarks = [segment.element(n) for n in (5, 20, 21, 22, 23, 24) if segment.element(n)]
+            self.claim.adjudication.append(Adjudication("inpatient", segment.elements, tuple(remarks)))
+
+    def _moa(self, segment: Segment) -> None:
+        if self.claim is not None:
+            remarks = [segment.element(n) for n in (3, 4, 5, 6, 7) if segment.element(n)]
+            self.claim.adjudication.append(Adjudication("outpatient", segment.elements, tuple(remarks)))
+
+    def _amt(self, segment: Segment) -> None:
+        target = self.line or self.claim
+        if target is not None:
+            target.amounts[segment.element(1)] = _cents(segment, 2)
+
+    def _qty(self, segment: Segment) -> None:
+        target = self.line or self.claim
+        if target is not None and segment.element(2):
+            target.quantities[segment.element(1)] = read_decimal(segment, 2)
+
+    def _svc(self, segment: Segment) -> None:
+        if self.claim is None:
+            raise X12Error("SVC outside a claim (loop 2100)", segment.position, "SVC")
+        self.line = _Line(segment, len(self.claim.lines) + 1)
+        self.claim.lines.append(self.line)
+
+    def _lq(self, segment: Segment) -> None:
+        if self.line is not None:
+            self.line.remarks.append(Remark(segment.element(1), segment.element(2)))
+
+    def _plb(self, segment: Segment) -> None:
+        self._close_claim()
+        provider, period, elements = segment.element(1), self._date(segment, 2), segment.elements
+        for n in _PLB_PAIRS:
+            if n > len(elements):
+                break
+            if elements[n - 1]:
+                reason = (read_components(segment, n) + ("", ""))[:2]
+                self.plb.append(ProviderAdjustment(provider, period, reason[0], reason[1], _cents(segment, n + 1)))
+
+    def _close_claim(self) -> None:
+        if self.claim is not None:
+            self.claims.append(self.claim.build())
+        self.claim, self.line, self.party = None, None, None

@@ -167,7 +167,16 @@ def line_dates_and_references(line: Line) -> list[SegmentSpec]:
 def parse_cents(text: str) -> int:
     """An X12 R amount as integer cents, exactly: "125.5" -> 12550, "40" -> 4000, ".01" -> 1, "10.000" ->
     1000. Raises ValueError for anything finer than a cent or not a plain decimal number."""
+    # The common shapes ("125", "125.5", ".01", "-40.25") are read here directly: an 835 carries some fourteen
+    # amounts per claim. Anything else takes the general path below, which decides what it accepts.
+    if text.isdigit() and text.isascii():
+        return int(text) * 100
     whole, point, fraction = text.partition(".")
+    negative = whole[:1] == "-"
+    digits = whole[1:] if negative else whole
+    if 0 < len(fraction) <= 2 and fraction.isdigit() and (digits.isdigit() or not digits) and text.isascii():
+        cents = int(digits or "0") * 100 + int(fraction if len(fraction) == 2 else fraction + "0")
+        return -cents if negative else cents
     if len(fraction) > 2 and fraction[2:].strip("0") == "":
         fraction = fraction[:2]
     sign = "-" if whole.startswith("-") else ""

@@ -24,6 +24,29 @@ FORWARDED_STATUSES = frozenset({"19", "20", "21", "23"})
 REVERSAL_STATUS = "22"
 DENIED_STATUS = "4"
 
+# CLP06, claim filing indicator code: the 835's own list, narrower than the 837's SBR09 (no CI, BL or 11 here).
+FILING_INDICATORS = {
+    "12": "preferred provider organization (PPO)",
+    "13": "point of service (POS)",
+    "14": "exclusive provider organization (EPO)",
+    "15": "indemnity insurance",
+    "16": "health maintenance organization (HMO) Medicare risk",
+    "17": "dental maintenance organization",
+    "AM": "automobile medical",
+    "CH": "CHAMPUS",
+    "DS": "disability",
+    "HM": "health maintenance organization",
+    "LM": "liability medical",
+    "MA": "Medicare part A",
+    "MB": "Medicare part B",
+    "MC": "Medicaid",
+    "OF": "other federal program",
+    "TV": "title V",
+    "VA": "veterans affairs plan",
+    "WC": "workers' compensation health claim",
+    "ZZ": "mutually defined",
+}
+
 # CAS01, claim adjustment group code. CR (corrections and reversals) left the 5010 list, but older payers'
 # systems still send it, so it reads rather than fails.
 ADJUSTMENT_GROUPS = {

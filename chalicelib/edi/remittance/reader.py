@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from chalicelib.edi.claim.values import parse_cents, read_components, read_date, read_decimal
 from chalicelib.edi.remittance import balance
@@ -24,12 +26,15 @@ from chalicelib.edi.remittance.result import (
     Adjudication, Adjustment, ClaimPayment, Entity, Party, Payment, Procedure, ProviderAdjustment,
     ProviderSummary, Reference, Remark, Remittance, ServiceLine,
 )
-from chalicelib.edi.x12.reader import Interchange, TransactionSet, read_interchanges
+from chalicelib.edi.x12.reader import Interchange, TransactionSet, cyclic_gc_paused, read_interchanges
 from chalicelib.edi.x12.segments import Segment, X12Error
 
 _GUIDES = (VERSION, "005010X221")  # the A1 addenda and the base guide read alike
 _CAS_TRIPLETS = range(2, 20, 3)  # CAS02-04, 05-07 ... 17-19: six (reason, amount, quantity)
 _PLB_PAIRS = range(3, 15, 2)  # PLB03-04 ... PLB13-14: six (reason:reference, amount)
+# The amounts and quantities of a claim or line that has none: one shared empty mapping, never written to, rather
+# than a new dict for each (a 10,000-claim 835 would make some 60,000 empty ones).
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
 _LINE_DATES = {"472": 0, "150": 1, "151": 2}
 _CLAIM_DATES = {"232": "statement_from", "233": "statement_to", "050": "received", "036": "coverage_expires"}
 
@@ -37,6 +42,14 @@ _CLAIM_DATES = {"232": "statement_from", "233": "statement_to", "050": "received
 def read_835(text: str, *, strict: bool = False) -> list[Remittance]:
     """Every 835 transaction set of every interchange in `text`, in order. With `strict=True` a miscounted
     envelope raises instead of being reported."""
+    with cyclic_gc_paused():  # the values read are no more cyclic than the segments (x12/reader.py)
+        found = _read(text, strict)
+    if not found:
+        raise X12Error("no 835 transaction set in the file")
+    return found
+
+
+def _read(text: str, strict: bool) -> list[Remittance]:
     found: list[Remittance] = []
     for interchange in read_interchanges(text, strict=strict):
         for group in interchange.groups:
@@ -47,13 +60,13 @@ def read_835(text: str, *, strict: bool = False) -> list[Remittance]:
                     raise X12Error("an 835 must sit in a functional group HP (GS01) and follow 005010X221A1 "
                                    "(ST03 or GS08)", transaction.header.position, "ST")
                 found.append(_Walk(transaction).read(interchange, group.control_number))
-    if not found:
-        raise X12Error("no 835 transaction set in the file")
     return found
 
 
-def _cents(segment: Segment, n: int) -> int:
-    text = segment.element(n)
+def _cents(segment: Segment, n: int, text: str | None = None) -> int:
+    """Element n as integer cents, 0 when empty (`text`, when given, is that element already taken out)."""
+    if text is None:
+        text = segment.element(n)
     if not text:
         return 0
     try:
@@ -62,12 +75,10 @@ def _cents(segment: Segment, n: int) -> int:
         raise X12Error(f"{segment.id}{n:02d} is not an amount in whole cents", segment.position, segment.id) from None
 
 
-def _optional_cents(segment: Segment, n: int) -> int | None:
-    return _cents(segment, n) if segment.element(n) else None
-
-
-def _decimal(segment: Segment, n: int) -> Decimal | None:
-    return read_decimal(segment, n) if segment.element(n) else None
+def _elements(segment: Segment, size: int) -> tuple[str, ...]:
+    """The segment's elements, padded with "" to at least `size` (X12 drops trailing empty ones)."""
+    elements = segment.elements
+    return elements if len(elements) >= size else elements + ("",) * (size - len(elements))
 
 
 def _procedure(segment: Segment, n: int) -> Procedure | None:
@@ -79,13 +90,17 @@ def _procedure(segment: Segment, n: int) -> Procedure | None:
 
 
 def _adjustments(segment: Segment) -> list[Adjustment]:
-    group, elements = segment.element(1), segment.elements
+    elements = segment.elements
+    group, size = elements[0] if elements else "", len(elements)
     found = []
     for n in _CAS_TRIPLETS:
-        if n > len(elements):
+        if n > size:
             break
-        if elements[n - 1]:
-            found.append(Adjustment(group, elements[n - 1], _cents(segment, n + 1), _decimal(segment, n + 2)))
+        reason = elements[n - 1]
+        if reason:
+            quantity = elements[n + 1] if n + 2 <= size else ""
+            found.append(Adjustment(group, reason, _cents(segment, n + 1, elements[n] if n < size else ""),
+                                    read_decimal(segment, n + 2) if quantity else None))
     if not found:
         raise X12Error("CAS carries no adjustment reason (CAS02)", segment.position, "CAS")
     return found
@@ -99,8 +114,8 @@ class _Line:
         self.dates: list[date | None] = [None, None, None]  # 472, 150, 151
         self.adjustments: list[Adjustment] = []
         self.references: list[Reference] = []
-        self.amounts: dict[str, int] = {}
-        self.quantities: dict[str, Decimal] = {}
+        self.amounts: dict[str, int] = _NOTHING  # type: ignore[assignment]  # a dict of its own at the first AMT
+        self.quantities: dict[str, Decimal] = _NOTHING  # type: ignore[assignment]
         self.remarks: list[Remark] = []
 
     def build(self) -> ServiceLine:
@@ -109,8 +124,10 @@ class _Line:
         if procedure is None:
             raise X12Error("SVC01 (the procedure) is empty", svc.position, "SVC")
         on, start, end = self.dates
-        return ServiceLine(self.number, procedure, _cents(svc, 2), _cents(svc, 3), svc.element(4),
-                           _decimal(svc, 5), _procedure(svc, 6), _decimal(svc, 7), on or start, on or end or start,
+        e = _elements(svc, 7)
+        return ServiceLine(self.number, procedure, _cents(svc, 2, e[1]), _cents(svc, 3, e[2]), e[3],
+                           read_decimal(svc, 5) if e[4] else None, _procedure(svc, 6) if e[5] else None,
+                           read_decimal(svc, 7) if e[6] else None, on or start, on or end or start,
                            tuple(self.adjustments), tuple(self.references), self.amounts, self.quantities,
                            tuple(self.remarks))
 
@@ -126,19 +143,20 @@ class _Claim:
         self.adjudication: list[Adjudication] = []
         self.references: list[Reference] = []
         self.dates: dict[str, date | None] = {}
-        self.amounts: dict[str, int] = {}
-        self.quantities: dict[str, Decimal] = {}
+        self.amounts: dict[str, int] = _NOTHING  # type: ignore[assignment]  # a dict of its own at the first AMT
+        self.quantities: dict[str, Decimal] = _NOTHING  # type: ignore[assignment]
         self.lines: list[_Line] = []
 
     def build(self) -> ClaimPayment:
         clp = self.clp
-        if not clp.element(1) or not clp.element(2):
+        e = _elements(clp, 13)
+        if not e[0] or not e[1]:
             raise X12Error("CLP01 (patient control number) and CLP02 (status) are required", clp.position, "CLP")
-        charge, paid = _cents(clp, 3), _cents(clp, 4)
+        charge, paid = _cents(clp, 3, e[2]), _cents(clp, 4, e[3])
         lines = tuple(line.build() for line in self.lines)
         return ClaimPayment(
-            clp.element(1), clp.element(2), charge, paid, _optional_cents(clp, 5), clp.element(6), clp.element(7),
-            clp.element(8), clp.element(9), clp.element(11), _decimal(clp, 12), _decimal(clp, 13),
+            e[0], e[1], charge, paid, _cents(clp, 5, e[4]) if e[4] else None, e[5], e[6], e[7], e[8], e[10],
+            read_decimal(clp, 12) if e[11] else None, read_decimal(clp, 13) if e[12] else None,
             tuple(self.adjustments), tuple(self.entities), tuple(self.adjudication), tuple(self.references),
             amounts=self.amounts, quantities=self.quantities, lines=lines,
             imbalances=balance.claim_imbalances(charge, paid, self.adjustments, lines), header_number=self.header,
@@ -239,7 +257,8 @@ class _Walk:
             self.party.contacts.append(segment.elements)
 
     def _ref(self, segment: Segment) -> None:
-        reference = Reference(segment.element(1), segment.element(2))
+        e = _elements(segment, 2)
+        reference = Reference(e[0], e[1])
         if self.line is not None:
             self.line.references.append(reference)
         elif self.claim is not None:
@@ -250,7 +269,7 @@ class _Walk:
             self.references.append(reference)
 
     def _dtm(self, segment: Segment) -> None:
-        qualifier = segment.element(1)
+        qualifier = segment.elements[0] if segment.elements else ""
         if self.line is not None:
             if qualifier in _LINE_DATES:
                 self.line.dates[_LINE_DATES[qualifier]] = self._date(segment, 2)
@@ -286,7 +305,7 @@ class _Walk:
 
     def _nm1(self, segment: Segment) -> None:
         if self.claim is not None and self.line is None:
-            e = segment.elements + ("",) * (9 - len(segment.elements))
+            e = _elements(segment, 9)
             self.claim.entities.append(Entity(e[0], e[1], e[2], e[3], e[4], e[7], e[8]))
 
     def _mia(self, segment: Segment) -> None:
@@ -302,11 +321,16 @@ class _Walk:
     def _amt(self, segment: Segment) -> None:
         target = self.line or self.claim
         if target is not None:
-            target.amounts[segment.element(1)] = _cents(segment, 2)
+            e = _elements(segment, 2)
+            if target.amounts is _NOTHING:
+                target.amounts = {}
+            target.amounts[e[0]] = _cents(segment, 2, e[1])
 
     def _qty(self, segment: Segment) -> None:
         target = self.line or self.claim
         if target is not None and segment.element(2):
+            if target.quantities is _NOTHING:
+                target.quantities = {}
             target.quantities[segment.element(1)] = read_decimal(segment, 2)
 
     def _svc(self, segment: Segment) -> None:

@@ -15,26 +15,19 @@ Balancing (balance.py) is reported per claim and per transaction, never raised. 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from types import MappingProxyType
-from typing import Any, Mapping
 
-from chalicelib.edi.claim.values import parse_cents, read_components, read_date, read_decimal
+from chalicelib.edi.claim.values import read_components, read_date, read_decimal
 from chalicelib.edi.remittance import balance
 from chalicelib.edi.remittance.codes import VERSION
+from chalicelib.edi.remittance.loops import NOTHING, ClaimDraft, LineDraft, PartyDraft, adjustments, cents, elements
 from chalicelib.edi.remittance.result import (
-    Adjudication, Adjustment, ClaimPayment, Entity, Party, Payment, Procedure, ProviderAdjustment,
-    ProviderSummary, Reference, Remark, Remittance, ServiceLine,
+    Adjudication, ClaimPayment, Entity, Payment, ProviderAdjustment, ProviderSummary, Reference, Remark, Remittance,
 )
 from chalicelib.edi.x12.reader import Interchange, TransactionSet, cyclic_gc_paused, read_interchanges
 from chalicelib.edi.x12.segments import Segment, X12Error
 
 _GUIDES = (VERSION, "005010X221")  # the A1 addenda and the base guide read alike
-_CAS_TRIPLETS = range(2, 20, 3)  # CAS02-04, 05-07 ... 17-19: six (reason, amount, quantity)
 _PLB_PAIRS = range(3, 15, 2)  # PLB03-04 ... PLB13-14: six (reason:reference, amount)
-# The amounts and quantities of a claim or line that has none: one shared empty mapping, never written to, rather
-# than a new dict for each (a 10,000-claim 835 would make some 60,000 empty ones).
-_NOTHING: Mapping[str, Any] = MappingProxyType({})
 _LINE_DATES = {"472": 0, "150": 1, "151": 2}
 _CLAIM_DATES = {"232": "statement_from", "233": "statement_to", "050": "received", "036": "coverage_expires"}
 
@@ -63,121 +56,6 @@ def _read(text: str, strict: bool) -> list[Remittance]:
     return found
 
 
-def _cents(segment: Segment, n: int, text: str | None = None) -> int:
-    """Element n as integer cents, 0 when empty (`text`, when given, is that element already taken out)."""
-    if text is None:
-        text = segment.element(n)
-    if not text:
-        return 0
-    try:
-        return parse_cents(text)
-    except ValueError:
-        raise X12Error(f"{segment.id}{n:02d} is not an amount in whole cents", segment.position, segment.id) from None
-
-
-def _elements(segment: Segment, size: int) -> tuple[str, ...]:
-    """The segment's elements, padded with "" to at least `size` (X12 drops trailing empty ones)."""
-    elements = segment.elements
-    return elements if len(elements) >= size else elements + ("",) * (size - len(elements))
-
-
-def _procedure(segment: Segment, n: int) -> Procedure | None:
-    parts = read_components(segment, n)
-    if not parts:
-        return None
-    parts += ("",) * (7 - len(parts))
-    return Procedure(parts[0], parts[1], tuple(m for m in parts[2:6] if m), parts[6])
-
-
-def _adjustments(segment: Segment) -> list[Adjustment]:
-    elements = segment.elements
-    group, size = elements[0] if elements else "", len(elements)
-    found = []
-    for n in _CAS_TRIPLETS:
-        if n > size:
-            break
-        reason = elements[n - 1]
-        if reason:
-            quantity = elements[n + 1] if n + 2 <= size else ""
-            found.append(Adjustment(group, reason, _cents(segment, n + 1, elements[n] if n < size else ""),
-                                    read_decimal(segment, n + 2) if quantity else None))
-    if not found:
-        raise X12Error("CAS carries no adjustment reason (CAS02)", segment.position, "CAS")
-    return found
-
-
-class _Line:
-    __slots__ = ("svc", "number", "dates", "adjustments", "references", "amounts", "quantities", "remarks")
-
-    def __init__(self, svc: Segment, number: int) -> None:
-        self.svc, self.number = svc, number
-        self.dates: list[date | None] = [None, None, None]  # 472, 150, 151
-        self.adjustments: list[Adjustment] = []
-        self.references: list[Reference] = []
-        self.amounts: dict[str, int] = _NOTHING  # type: ignore[assignment]  # a dict of its own at the first AMT
-        self.quantities: dict[str, Decimal] = _NOTHING  # type: ignore[assignment]
-        self.remarks: list[Remark] = []
-
-    def build(self) -> ServiceLine:
-        svc = self.svc
-        procedure = _procedure(svc, 1)
-        if procedure is None:
-            raise X12Error("SVC01 (the procedure) is empty", svc.position, "SVC")
-        on, start, end = self.dates
-        e = _elements(svc, 7)
-        return ServiceLine(self.number, procedure, _cents(svc, 2, e[1]), _cents(svc, 3, e[2]), e[3],
-                           read_decimal(svc, 5) if e[4] else None, _procedure(svc, 6) if e[5] else None,
-                           read_decimal(svc, 7) if e[6] else None, on or start, on or end or start,
-                           tuple(self.adjustments), tuple(self.references), self.amounts, self.quantities,
-                           tuple(self.remarks))
-
-
-class _Claim:
-    __slots__ = ("clp", "header", "adjustments", "entities", "adjudication", "references", "dates", "amounts",
-                 "quantities", "lines")
-
-    def __init__(self, clp: Segment, header: str) -> None:
-        self.clp, self.header = clp, header
-        self.adjustments: list[Adjustment] = []
-        self.entities: list[Entity] = []
-        self.adjudication: list[Adjudication] = []
-        self.references: list[Reference] = []
-        self.dates: dict[str, date | None] = {}
-        self.amounts: dict[str, int] = _NOTHING  # type: ignore[assignment]  # a dict of its own at the first AMT
-        self.quantities: dict[str, Decimal] = _NOTHING  # type: ignore[assignment]
-        self.lines: list[_Line] = []
-
-    def build(self) -> ClaimPayment:
-        clp = self.clp
-        e = _elements(clp, 13)
-        if not e[0] or not e[1]:
-            raise X12Error("CLP01 (patient control number) and CLP02 (status) are required", clp.position, "CLP")
-        charge, paid = _cents(clp, 3, e[2]), _cents(clp, 4, e[3])
-        lines = tuple(line.build() for line in self.lines)
-        return ClaimPayment(
-            e[0], e[1], charge, paid, _cents(clp, 5, e[4]) if e[4] else None, e[5], e[6], e[7], e[8], e[10],
-            read_decimal(clp, 12) if e[11] else None, read_decimal(clp, 13) if e[12] else None,
-            tuple(self.adjustments), tuple(self.entities), tuple(self.adjudication), tuple(self.references),
-            amounts=self.amounts, quantities=self.quantities, lines=lines,
-            imbalances=balance.claim_imbalances(charge, paid, self.adjustments, lines), header_number=self.header,
-            **self.dates)
-
-
-class _Party:
-    __slots__ = ("n1", "address", "references", "contacts")
-
-    def __init__(self, n1: Segment) -> None:
-        self.n1 = n1
-        self.address: list[str] = []
-        self.references: list[Reference] = []
-        self.contacts: list[tuple[str, ...]] = []
-
-    def build(self) -> Party:
-        n1 = self.n1
-        return Party(n1.element(1), n1.element(2), n1.element(3), n1.element(4), tuple(self.address),
-                     tuple(self.references), tuple(self.contacts))
-
-
 class _Walk:
     """One 835 body, read once: each segment goes to the loop it belongs to (header, party, claim or line)."""
 
@@ -187,12 +65,12 @@ class _Walk:
         self.trn: Segment | None = None
         self.production: date | None = None
         self.references: list[Reference] = []
-        self.parties: dict[str, _Party] = {}
-        self.party: _Party | None = None
+        self.parties: dict[str, PartyDraft] = {}
+        self.party: PartyDraft | None = None
         self.summaries: list[ProviderSummary] = []
         self.claims: list[ClaimPayment] = []
-        self.claim: _Claim | None = None
-        self.line: _Line | None = None
+        self.claim: ClaimDraft | None = None
+        self.line: LineDraft | None = None
         self.plb: list[ProviderAdjustment] = []
         self.issues: list[str] = []
         self.handlers = {"BPR": self._bpr, "TRN": self._trn, "N1": self._n1, "N3": self._address,
@@ -235,7 +113,7 @@ class _Walk:
     def _payment(self, bpr: Segment, trn: Segment) -> Payment:
         if bpr.element(3) not in ("C", "D"):
             raise X12Error("BPR03 must be C (credit) or D (debit)", bpr.position, "BPR")
-        return Payment(bpr.element(1), _cents(bpr, 2), bpr.element(3) == "C", bpr.element(4), bpr.element(5),
+        return Payment(bpr.element(1), cents(bpr, 2), bpr.element(3) == "C", bpr.element(4), bpr.element(5),
                        self._date(bpr, 16), trn.element(1), trn.element(2), trn.element(3), trn.element(4),
                        bpr.element(15))
 
@@ -246,7 +124,7 @@ class _Walk:
         self.trn = self.trn or segment  # one TRN in the header; the guide allows no other
 
     def _n1(self, segment: Segment) -> None:
-        self.party = self.parties[segment.element(1)] = _Party(segment)
+        self.party = self.parties[segment.element(1)] = PartyDraft(segment)
 
     def _address(self, segment: Segment) -> None:
         if self.party is not None and self.claim is None:
@@ -257,7 +135,7 @@ class _Walk:
             self.party.contacts.append(segment.elements)
 
     def _ref(self, segment: Segment) -> None:
-        e = _elements(segment, 2)
+        e = elements(segment, 2)
         reference = Reference(e[0], e[1])
         if self.line is not None:
             self.line.references.append(reference)
@@ -295,17 +173,17 @@ class _Walk:
 
     def _clp(self, segment: Segment) -> None:
         self._close_claim()
-        self.claim = _Claim(segment, self.summaries[-1].number if self.summaries else "")
+        self.claim = ClaimDraft(segment, self.summaries[-1].number if self.summaries else "")
 
     def _cas(self, segment: Segment) -> None:
         target = self.line or self.claim
         if target is None:
             raise X12Error("CAS outside a claim (loop 2100) or service line (loop 2110)", segment.position, "CAS")
-        target.adjustments.extend(_adjustments(segment))
+        target.adjustments.extend(adjustments(segment))
 
     def _nm1(self, segment: Segment) -> None:
         if self.claim is not None and self.line is None:
-            e = _elements(segment, 9)
+            e = elements(segment, 9)
             self.claim.entities.append(Entity(e[0], e[1], e[2], e[3], e[4], e[7], e[8]))
 
     def _mia(self, segment: Segment) -> None:
@@ -321,22 +199,22 @@ class _Walk:
     def _amt(self, segment: Segment) -> None:
         target = self.line or self.claim
         if target is not None:
-            e = _elements(segment, 2)
-            if target.amounts is _NOTHING:
+            e = elements(segment, 2)
+            if target.amounts is NOTHING:
                 target.amounts = {}
-            target.amounts[e[0]] = _cents(segment, 2, e[1])
+            target.amounts[e[0]] = cents(segment, 2, e[1])
 
     def _qty(self, segment: Segment) -> None:
         target = self.line or self.claim
         if target is not None and segment.element(2):
-            if target.quantities is _NOTHING:
+            if target.quantities is NOTHING:
                 target.quantities = {}
             target.quantities[segment.element(1)] = read_decimal(segment, 2)
 
     def _svc(self, segment: Segment) -> None:
         if self.claim is None:
             raise X12Error("SVC outside a claim (loop 2100)", segment.position, "SVC")
-        self.line = _Line(segment, len(self.claim.lines) + 1)
+        self.line = LineDraft(segment, len(self.claim.lines) + 1)
         self.claim.lines.append(self.line)
 
     def _lq(self, segment: Segment) -> None:
@@ -351,7 +229,7 @@ class _Walk:
                 break
             if elements[n - 1]:
                 reason = (read_components(segment, n) + ("", ""))[:2]
-                self.plb.append(ProviderAdjustment(provider, period, reason[0], reason[1], _cents(segment, n + 1)))
+                self.plb.append(ProviderAdjustment(provider, period, reason[0], reason[1], cents(segment, n + 1)))
 
     def _close_claim(self) -> None:
         if self.claim is not None:

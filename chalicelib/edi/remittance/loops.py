@@ -69,16 +69,36 @@ def adjustments(segment: Segment) -> list[Adjustment]:
     return found
 
 
-class LineDraft:
-    __slots__ = ("svc", "number", "dates", "adjustments", "references", "amounts", "quantities", "remarks")
+class _Collects:
+    """What a claim and a service line both collect: CAS adjustments, REFs, AMTs and QTYs. Amounts and quantities
+    start as the shared empty mapping and get a dict of their own at the first AMT or QTY."""
 
-    def __init__(self, svc: Segment, number: int) -> None:
-        self.svc, self.number = svc, number
-        self.dates: list[date | None] = [None, None, None]  # 472, 150, 151
+    __slots__ = ("adjustments", "references", "amounts", "quantities")
+
+    def __init__(self) -> None:
         self.adjustments: list[Adjustment] = []
         self.references: list[Reference] = []
-        self.amounts: dict[str, int] = NOTHING  # type: ignore[assignment]  # a dict of its own at the first AMT
+        self.amounts: dict[str, int] = NOTHING  # type: ignore[assignment]  # never written to (below)
         self.quantities: dict[str, Decimal] = NOTHING  # type: ignore[assignment]
+
+    def amount(self, qualifier: str, value: int) -> None:
+        if self.amounts is NOTHING:
+            self.amounts = {}
+        self.amounts[qualifier] = value
+
+    def quantity(self, qualifier: str, value: Decimal) -> None:
+        if self.quantities is NOTHING:
+            self.quantities = {}
+        self.quantities[qualifier] = value
+
+
+class LineDraft(_Collects):
+    __slots__ = ("svc", "number", "dates", "remarks")
+
+    def __init__(self, svc: Segment, number: int) -> None:
+        super().__init__()
+        self.svc, self.number = svc, number
+        self.dates: list[date | None] = [None, None, None]  # 472, 150, 151
         self.remarks: list[Remark] = []
 
     def build(self) -> ServiceLine:
@@ -95,19 +115,15 @@ class LineDraft:
                            tuple(self.remarks))
 
 
-class ClaimDraft:
-    __slots__ = ("clp", "header", "adjustments", "entities", "adjudication", "references", "dates", "amounts",
-                 "quantities", "lines")
+class ClaimDraft(_Collects):
+    __slots__ = ("clp", "header", "entities", "adjudication", "dates", "lines")
 
     def __init__(self, clp: Segment, header: str) -> None:
+        super().__init__()
         self.clp, self.header = clp, header
-        self.adjustments: list[Adjustment] = []
         self.entities: list[Entity] = []
         self.adjudication: list[Adjudication] = []
-        self.references: list[Reference] = []
         self.dates: dict[str, date | None] = {}
-        self.amounts: dict[str, int] = NOTHING  # type: ignore[assignment]  # a dict of its own at the first AMT
-        self.quantities: dict[str, Decimal] = NOTHING  # type: ignore[assignment]
         self.lines: list[LineDraft] = []
 
     def build(self) -> ClaimPayment:

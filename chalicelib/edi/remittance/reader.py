@@ -19,7 +19,7 @@ from datetime import date
 from chalicelib.edi.claim.values import read_components, read_date, read_decimal
 from chalicelib.edi.remittance import balance
 from chalicelib.edi.remittance.codes import VERSION
-from chalicelib.edi.remittance.loops import NOTHING, ClaimDraft, LineDraft, PartyDraft, adjustments, cents, elements
+from chalicelib.edi.remittance.loops import ClaimDraft, LineDraft, PartyDraft, adjustments, cents, elements
 from chalicelib.edi.remittance.result import (
     Adjudication, ClaimPayment, Entity, Payment, ProviderAdjustment, ProviderSummary, Reference, Remark, Remittance,
 )
@@ -200,16 +200,12 @@ class _Walk:
         target = self.line or self.claim
         if target is not None:
             e = elements(segment, 2)
-            if target.amounts is NOTHING:
-                target.amounts = {}
-            target.amounts[e[0]] = cents(segment, 2, e[1])
+            target.amount(e[0], cents(segment, 2, e[1]))
 
     def _qty(self, segment: Segment) -> None:
         target = self.line or self.claim
         if target is not None and segment.element(2):
-            if target.quantities is NOTHING:
-                target.quantities = {}
-            target.quantities[segment.element(1)] = read_decimal(segment, 2)
+            target.quantity(segment.element(1), read_decimal(segment, 2))
 
     def _svc(self, segment: Segment) -> None:
         if self.claim is None:

@@ -14,6 +14,7 @@ from typing import Literal, Mapping
 from chalicelib.core.money import Money
 from chalicelib.edi.claim.values import parse_cents
 from chalicelib.edi.remittance import codes
+from chalicelib.edi.x12.segments import X12Error
 
 Rule = Literal["line", "claim", "transaction"]
 
@@ -101,8 +102,12 @@ class Adjudication:
 
     def amount_cents(self, n: int) -> int | None:
         """The n-th element (MIA04 DRG amount, MOA02 HCPCS payable ...) as cents, None when absent."""
-        text = self.elements[n - 1] if n <= len(self.elements) else ""
-        return parse_cents(text) if text else None
+        text = self.elements[n - 1] if 0 < n <= len(self.elements) else ""
+        try:
+            return parse_cents(text) if text else None
+        except ValueError:
+            segment = "MIA" if self.kind == "inpatient" else "MOA"
+            raise X12Error(f"{segment}{n:02d} is not an amount in whole cents", segment_id=segment) from None
 
 
 @dataclass(frozen=True, slots=True)

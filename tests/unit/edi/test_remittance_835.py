@@ -242,6 +242,15 @@ def test_crossover_payer_and_original_procedure_read_from_the_claim_and_line():
                                                                           Decimal("1"))
 
 
+def test_an_adjudication_amount_that_is_not_cents_is_refused_naming_the_element():
+    text = build([make_claim()]).replace("NM1*QC*1*LOVELACE*ADA****MI*ACT0001~",
+                                         "NM1*QC*1*LOVELACE*ADA****MI*ACT0001~MIA*0***12.345~")
+    [adjudication] = read_835(text)[0].claims[0].adjudication
+    with pytest.raises(X12Error, match="MIA04"):
+        adjudication.amount_cents(4)
+    assert adjudication.amount_cents(2) is None
+
+
 def test_claim_dates_amounts_and_quantities_read_by_qualifier():
     text = build([make_claim(statement=(date(2026, 1, 3), date(2026, 1, 4)))]).replace(
         "DTM*233*20260104~", "DTM*233*20260104~DTM*050*20260110~DTM*036*20261231~AMT*AU*150~AMT*I*1.25~QTY*CA*2~")

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from chalicelib.edi.claim.values import read_cents, read_dates, read_decimal, read_whole
+from chalicelib.edi.claim.values import read_cents, read_components, read_dates, read_decimal, read_whole
 from chalicelib.edi.x12.reader import read_interchanges
 from chalicelib.edi.x12.segments import Segment, X12Error
 
-_STRAY_COMPONENT = ">"
 _PRINCIPAL, _OTHER, _ADMITTING = ("ABK", "BK"), ("ABF", "BF"), ("ABJ", "BJ")
 _PARENT_KIND = {"22": "20", "23": "22"}  # HL03 of a level -> HL03 of the level it hangs under
 
@@ -183,7 +182,7 @@ class _Walk:
         if self.phase != "claim" or self.draft is None:
             return
         for n in range(1, len(segment.elements) + 1):
-            parts = _components(segment, n)
+            parts = read_components(segment, n)
             qualifier, code = (parts + ("", ""))[:2]
             if not code:
                 continue
@@ -211,7 +210,7 @@ class _Walk:
     def _sv1(self, segment: Segment) -> None:
         if self.phase == "line" and self.line is not None:
             code, modifiers = _procedure(segment, 1)
-            pointers = tuple(read_whole(p, segment, 7) for p in _components(segment, 7) if p)
+            pointers = tuple(read_whole(p, segment, 7) for p in read_components(segment, 7) if p)
             self.line = replace(self.line, procedure_code=code, modifiers=modifiers, units=read_decimal(segment, 4),
                                 charge_cents=read_cents(segment, 2), diagnosis_pointers=pointers)
 
@@ -248,7 +247,7 @@ class _Walk:
         if subscriber is None or subscriber.code != "22" or billing is None or billing.code != "20":
             raise X12Error("a claim's HL levels do not lead up to a subscriber and a billing provider",
                            clm.position, "CLM")
-        place, qualifier, frequency = (_components(clm, 5) + ("", "", ""))[:3]
+        place, qualifier, frequency = (read_components(clm, 5) + ("", "", ""))[:3]
         start, end = draft.statement or (None, None)
         return ReadClaim(self.convention, self.control_number, billing.npi, subscriber.payer_id,
                          subscriber.member_id, "18" if owner is subscriber else owner.relationship, clm.element(1),
@@ -257,15 +256,7 @@ class _Walk:
                          tuple(draft.lines))
 
 
-def _components(segment: Segment, n: int) -> tuple[str, ...]:
-    """Element n's components, split on ">" when the sender wrote that instead of its ISA16 (module notes)."""
-    parts = segment.components(n)
-    if len(parts) == 1 and _STRAY_COMPONENT in parts[0] and _STRAY_COMPONENT not in segment.delimiters.all():
-        return tuple(parts[0].split(_STRAY_COMPONENT))
-    return parts
-
-
 def _procedure(segment: Segment, n: int) -> tuple[str, tuple[str, ...]]:
     """The code and modifiers of an SV101/SV202 composite (qualifier HC, code, up to four modifiers)."""
-    parts = _components(segment, n)
+    parts = read_components(segment, n)
     return (parts[1] if len(parts) > 1 else ""), tuple(m for m in parts[2:6] if m)

@@ -30,6 +30,7 @@ ICD10_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")  # ICD-10-CM stored withou
 _ZIP = re.compile(r"^\d{5}(\d{4})?$")
 _STATE = re.compile(r"^[A-Z]{2}$")
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
+_STRAY_COMPONENT = ">"
 
 
 def amount(cents: int) -> str:
@@ -166,7 +167,16 @@ def line_dates_and_references(line: Line) -> list[SegmentSpec]:
 def parse_cents(text: str) -> int:
     """An X12 R amount as integer cents, exactly: "125.5" -> 12550, "40" -> 4000, ".01" -> 1, "10.000" ->
     1000. Raises ValueError for anything finer than a cent or not a plain decimal number."""
+    # The common shapes ("125", "125.5", ".01", "-40.25") are read here directly: an 835 carries some fourteen
+    # amounts per claim. Anything else takes the general path below, which decides what it accepts.
+    if text.isdigit() and text.isascii():
+        return int(text) * 100
     whole, point, fraction = text.partition(".")
+    negative = whole[:1] == "-"
+    digits = whole[1:] if negative else whole
+    if 0 < len(fraction) <= 2 and fraction.isdigit() and (digits.isdigit() or not digits) and text.isascii():
+        cents = int(digits or "0") * 100 + int(fraction if len(fraction) == 2 else fraction + "0")
+        return -cents if negative else cents
     if len(fraction) > 2 and fraction[2:].strip("0") == "":
         fraction = fraction[:2]
     sign = "-" if whole.startswith("-") else ""
@@ -202,6 +212,24 @@ def read_whole(text: str, segment: Segment, n: int) -> int:
     except InvalidOperation:
         pass
     raise X12Error(f"{segment.id}{n:02d} is not a whole number", segment.position, segment.id)
+
+
+def read_components(segment: Segment, n: int) -> tuple[str, ...]:
+    """Element n's components, split on ">" when the sender wrote that instead of its ISA16: some published
+    837 and 835 samples do (LinuxForHealth's, ../shared/x12-samples/SOURCES.md). Only an element with no
+    declared separator in it is split so, and only when ">" is none of the interchange's delimiters."""
+    parts = segment.components(n)
+    if len(parts) == 1 and _STRAY_COMPONENT in parts[0] and _STRAY_COMPONENT not in segment.delimiters.all():
+        return tuple(parts[0].split(_STRAY_COMPONENT))
+    return parts
+
+
+def read_date(segment: Segment, n: int) -> date:
+    """A CCYYMMDD element (DTM02, BPR16, PLB02) as a date."""
+    try:
+        return _read_ymd(segment.element(n))
+    except ValueError:
+        raise X12Error(f"{segment.id}{n:02d} is not a date (CCYYMMDD)", segment.position, segment.id) from None
 
 
 def read_dates(segment: Segment) -> tuple[date, date]:

@@ -1,3 +1,4 @@
+import gc
 import re
 from datetime import datetime
 
@@ -8,6 +9,7 @@ from chalicelib.edi.x12 import (
     Delimiters,
     Envelope,
     Parties,
+    Segment,
     Transaction,
     X12Error,
     comp,
@@ -279,3 +281,28 @@ def test_a_file_with_unusual_separators_reads_with_them():
 def test_three_hundred_interchanges_in_one_file_read_in_order():
     read = read_interchanges(sample("imsweb-x12-parser/x12_multiple_transactions.txt"), strict=False)
     assert len(read) == 312
+
+
+def test_segments_read_are_the_frozen_values_their_constructor_makes():
+    read = read_interchange("ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*^*00501*"
+                            "000000001*0*T*:~GS*HS*A*B*20260101*1200*1*X*005010X279A1~ST*270*0001~BHT*0022*13~"
+                            "SE*3*0001~GE*1*1~IEA*1*000000001~")
+    [transaction] = read.transactions()
+    bht = transaction.body[0]
+    expected = Segment("BHT", ("0022", "13"), 4, read.delimiters)
+    assert bht == expected and hash(bht) == hash(expected)
+    with pytest.raises(AttributeError):
+        bht.id = "XX"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_leaves_the_cyclic_collector_as_it_found_it(enabled):
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        read_interchanges(sample("LinuxForHealth-x12/demo.837"))
+        with pytest.raises(X12Error):
+            read_interchanges("ISA*00*bad")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -53,6 +53,7 @@ class _Claim:
     unit: batched.Unit
     digest: str | None
     sk: str  # its record's key: a pointer naming another record means an earlier 835 recorded the payment
+    paid_cents: int  # CLP04
 
 
 def remittance_id(file_id: str, set_index: int) -> str:
@@ -70,24 +71,15 @@ def record(firm_id: str, remittances: Sequence[Remittance], file_id: str, record
 
 
 def _record_set(origin: Origin, remittance: Remittance, claims: dict[str, ClaimItem], done: Recorded) -> None:
-    matched, firm_units, tallies = [], [], {}
-    for position, payment in enumerate(remittance.claims, start=1):
-        claim = claims.get(payment.patient_control_number)
-        if claim is None:
-            done.unmatched.append(f"835 for claim number {payment.patient_control_number or '(none)'}")
-            detail = (f"claim {position} of the 835 (trace {remittance.payment.trace_number}): its patient control "
-                      "number (CLP01) is none of the firm's claims")
-            firm_units.append(batched.Unit(f"unknown {position}", saves=[records.work_item(
-                origin, remittance, position, payment, UNKNOWN_CLAIM, detail)]))
-            continue
-        matched.append(_unit(origin, remittance, position, payment, claim))
-        tally = tallies.setdefault(claim.practice_id, Tally(duplicates=[]))
-        tally.claim_count += 1
-        tally.paid_cents += payment.paid_cents
-    outcome = _write([m.unit for m in matched] + firm_units)
-    previous = _previous_records([m for m in matched if id(m.unit) in outcome])
+    """The claim payments first (with their work items), then each practice's remittance with what they came to."""
+    matched, firm_units = _match(origin, remittance, claims, done)
+    conflicted = _write([m.unit for m in matched] + firm_units)
+    previous = _previous_records([m for m in matched if id(m.unit) in conflicted])
+    tallies: dict[str, Tally] = {}
     for m in matched:
-        tally = tallies[m.claim.practice_id]
+        tally = tallies.setdefault(m.claim.practice_id, Tally(duplicates=[]))
+        tally.claim_count += 1
+        tally.paid_cents += m.paid_cents
         if m.digest is None:
             tally.refused += 1
             _note(done, m.claim, UNBALANCED)
@@ -99,6 +91,24 @@ def _record_set(origin: Origin, remittance: Remittance, claims: dict[str, ClaimI
             _note(done, m.claim, RECORDED)
     _write([batched.Unit(f"remittance {p}", saves=[records.remittance_record(origin, remittance, p, t)])
             for p, t in tallies.items()])
+
+
+def _match(origin: Origin, remittance: Remittance, claims: dict[str, ClaimItem],
+           done: Recorded) -> tuple[list[_Claim], list[batched.Unit]]:
+    """Each claim payment as a unit to write: matched to our claim, or a firm work item when the number is not
+    ours (listed on the file as unmatched)."""
+    matched, firm_units = [], []
+    for position, payment in enumerate(remittance.claims, start=1):
+        claim = claims.get(payment.patient_control_number)
+        if claim is not None:
+            matched.append(_unit(origin, remittance, position, payment, claim))
+            continue
+        done.unmatched.append(f"835 for claim number {payment.patient_control_number or '(none)'}")
+        detail = (f"claim {position} of the 835 (trace {remittance.payment.trace_number}): its patient control "
+                  "number (CLP01) is none of the firm's claims")
+        firm_units.append(batched.Unit(f"unknown {position}", saves=[records.work_item(
+            origin, remittance, position, payment, UNKNOWN_CLAIM, detail)]))
+    return matched, firm_units
 
 
 def _unit(origin: Origin, remittance: Remittance, position: int, payment: ClaimPayment,
@@ -116,7 +126,7 @@ def _unit(origin: Origin, remittance: Remittance, position: int, payment: ClaimP
         if unmatched:
             unit.saves.append(records.work_item(origin, remittance, position, payment, UNMATCHED_LINES,
                                                 "; ".join(r for r in unmatched if r), claim))
-    return _Claim(origin, claim, unit, kept.payment_digest, kept.sk)
+    return _Claim(origin, claim, unit, kept.payment_digest, kept.sk, payment.paid_cents)
 
 
 def _write(units: list[batched.Unit]) -> set[int]:

@@ -163,6 +163,16 @@ class Routes:
         answer_batches(self.app, submission, only=".999")
         return self.ok("GET", self.base + "/edi-files")["data"][-1]
 
+    def remittance(self) -> dict[str, Any]:
+        """An 835 paying a submitted claim of this practice, through the inbox: its remittance."""
+        from tests.api.test_remittances import an_835, answer
+        from tests.api.test_tracking import deliver
+
+        claim = self.submitted_claim()
+        deliver(self.app, f"inbox/{self.practice.firm_id}/era-{self.next()}.835",
+                an_835([answer(claim)], trace=f"TRIPS{self.serial}"))
+        return self.ok("GET", self.base + "/remittances")["data"][0]
+
     def failed_file(self) -> dict[str, Any]:
         from tests.api.test_tracking import deliver
 
@@ -220,6 +230,13 @@ class Routes:
             ("GET", "/edi-files"): lambda: [Request("GET", "/edi-files?status=processed")],
             ("POST", "/edi-files/{file_id}/reprocess"): lambda: [
                 Request("POST", f"/edi-files/{r.failed_file()['id']}/reprocess", {})],
+            ("GET", "/practices/{practice_id}/remittances"): lambda: [Request("GET", f"{b}/remittances")],
+            ("GET", "/practices/{practice_id}/remittances/{remittance_id}"): lambda: [
+                Request("GET", f"{b}/remittances/{r.remittance()['id']}")],
+            ("GET", "/practices/{practice_id}/unmatched-remittances"): lambda: [
+                Request("GET", f"{b}/unmatched-remittances")],
+            ("GET", "/remittances"): lambda: [Request("GET", "/remittances")],
+            ("GET", "/unmatched-remittances"): lambda: [Request("GET", "/unmatched-remittances")],
             ("POST", "/admin/jobs/claim-follow-up/run"): lambda: [
                 Request("POST", "/admin/jobs/claim-follow-up/run", {}, expect=202, **root)],
             ("GET", "/codes/icd10cm/{code}"): lambda: [Request("GET", "/codes/icd10cm/E11.9")],

@@ -111,7 +111,7 @@ class EdiFile(Recoverable, Item, discriminator="edi_file"):
     key = UnicodeAttribute()  # the S3 key it first arrived under
     size = NumberAttribute()
     received_at = UnicodeAttribute()
-    file_kind = UnicodeAttribute(null=True)  # 999 | 277CA | 277 (`kind` is the item kind)
+    file_kind = UnicodeAttribute(null=True)  # 999 | 277CA | 277 | 835 (`kind` is the item kind)
     status = UnicodeAttribute()  # processing | processed | failed
     practice_ids = ListAttribute(of=UnicodeAttribute, default=list)
     set_count = NumberAttribute(default=0)  # transaction sets read (none for a failed file)

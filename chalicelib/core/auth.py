@@ -12,6 +12,8 @@ import secrets
 from dataclasses import dataclass
 from enum import Enum
 
+from chalicelib.core.errors import Forbidden
+
 ROLES = ("firm_admin", "biller", "coder", "front_desk", "viewer")
 PLATFORM = "platform"
 
@@ -63,6 +65,13 @@ class Principal:
         practices = context["practices"]
         ids = None if practices == "*" else frozenset(p for p in practices.split(",") if p)
         return cls(context["key_id"], context["firm_id"], context["role"], ids)
+
+
+def require_whole_firm(principal: Principal, detail: str) -> None:
+    """Firm-wide lists (the mailbox's files, remittances across practices) are for keys that see every practice
+    of the firm: a key of some practices uses each practice's own list."""
+    if principal.practice_ids is not None:
+        raise Forbidden(detail)
 
 
 @dataclass(frozen=True)

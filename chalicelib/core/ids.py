@@ -3,6 +3,7 @@ they sort by creation time. Written here rather than imported: python-ulid costs
 (it reads its own package metadata), a third of the cold-start budget, for these few lines."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -14,8 +15,22 @@ _ULID_RE = re.compile(ULID_PATTERN)
 
 def new_id(now_ms: int | None = None) -> str:
     ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
-    value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
+    return _encode((ms << 80) | int.from_bytes(os.urandom(10), "big"))
+
+
+def derived_id(now_ms: int, seed: str) -> str:
+    """A ULID whose random part is a digest of `seed`: the same seed and time give the same id, so a step that
+    runs again (a retried invocation) names the same item instead of making a second one."""
+    return _encode((now_ms << 80) | int.from_bytes(hashlib.sha256(seed.encode()).digest()[:10], "big"))
+
+
+def _encode(value: int) -> str:
     return "".join(_ALPHABET[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+def id_ms(value: str) -> int:
+    """The milliseconds a ULID was made at (its first 10 characters)."""
+    return int("".join(f"{_ALPHABET.index(c):05b}" for c in value[:10]), 2)
 
 
 def is_id(value: str) -> bool:

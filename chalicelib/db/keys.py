@@ -55,6 +55,11 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | task by id                                     | pk=PRACTICE#p, sk=TASK#id                            | GetItem   |
 | open tasks of a queue: urgent, then soonest due | gsi1: PRACTICE#p#TASKS#<queue>, <rank 0-3>#<due>#id (open only) | Query |
 | tasks of a claim, every status                 | gsi2: PRACTICE#p#CLAIMTASKS#<claim id>, <task id>    | Query     |
+| a remittance (one 835 set, one practice) and its claims | pk=PRACTICE#p, sk begins_with REMITTANCE#id   | Query     |
+| remittances of a practice / of a firm, newest first | gsi1: PRACTICE#p#REMITTANCES / gsi2: FIRM#f#REMITTANCES, <id>[#p] | Query (desc) |
+| a claim payment already recorded (re-sent 835)  | pk=PRACTICE#p, sk=REMITPAID#<sha256 of TRN02, CLP01, CLP07, CLP02> | BatchGet |
+| remittance work item (unmatched or refused)     | pk=FIRM#f or PRACTICE#p, sk=REMITWORK#id             | GetItem   |
+| remittance work list of a practice / the firm   | gsi1: PRACTICE#p#REMITWORK / gsi2: FIRM#f#REMITWORK, <id> | Query (desc) |
 | operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <due at>#<id>                 | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
@@ -326,3 +331,31 @@ def recovery_pk(kind: str) -> str:
 
 def recovery_sk(due: str, item_id: str) -> str:
     return f"{_part(due)}#{_part(item_id)}"
+
+
+def remittance_sk(remittance_id: str) -> str:
+    """One 835 transaction set as one practice sees it; its claims sort right after it (remittance_claim_sk)."""
+    return f"REMITTANCE#{_part(remittance_id)}"
+
+
+def remittance_claim_sk(remittance_id: str, position: int) -> str:
+    return f"REMITTANCE#{_part(remittance_id)}#CLAIM#{int(position):05d}"
+
+
+def remittances_pk(owner_pk: str) -> str:
+    """Index partition of remittances: gsi1 under a practice, gsi2 under the firm (every practice's)."""
+    return f"{owner_pk}#REMITTANCES"
+
+
+def claim_payment_sk(digest: str) -> str:
+    """A claim payment once recorded: the SHA-256 of TRN02, CLP01, CLP07 and CLP02, which a re-sent 835 repeats."""
+    return f"REMITPAID#{_part(digest)}"
+
+
+def remit_work_sk(item_id: str) -> str:
+    return f"REMITWORK#{_part(item_id)}"
+
+
+def remit_work_pk(owner_pk: str) -> str:
+    """Index partition of remittance work items: gsi1 under a practice, gsi2 under the firm (all of them)."""
+    return f"{owner_pk}#REMITWORK"

@@ -40,14 +40,14 @@ def query_page(
 
 
 def query_index_page(model: type[T], index_name: str, hash_value: str, range_prefix: str, *, limit: int,
-                     cursor: str | None) -> Page[T]:
+                     cursor: str | None, newest_first: bool = False) -> Page[T]:
     """A page of an index Query (gsi1/gsi2), its range key starting with `range_prefix`.
 
     Index keys can hold patient names and birth dates (that is what makes them searchable), and a cursor
     travels in URLs and logs, so the cursor carries only the last item's table key (ids). Its index keys are
     read back from the item itself (one GetItem per page turned).
     """
-    bound_to = f"{index_name}|{hash_value}|{range_prefix}"
+    bound_to = f"{index_name}|{hash_value}|{range_prefix}" + ("|desc" if newest_first else "")
     key = get_app_secret().signing_key
     start = None
     if cursor:
@@ -57,7 +57,8 @@ def query_index_page(model: type[T], index_name: str, hash_value: str, range_pre
     range_attr = getattr(model, f"{index_name}sk")
     condition = range_attr.startswith(range_prefix) if range_prefix else None  # DynamoDB refuses begins_with ""
     result = index.query(hash_value, condition, limit=min(limit, MAX_LIMIT),
-                         last_evaluated_key=start, page_size=min(limit, MAX_LIMIT))
+                         last_evaluated_key=start, page_size=min(limit, MAX_LIMIT),
+                         scan_index_forward=not newest_first)
     items = list(result)
     more = result.last_evaluated_key is not None and items
     next_cursor = cursors.encode({"pk": items[-1].pk, "sk": items[-1].sk}, bound_to, key) if more else None

@@ -5,8 +5,8 @@ import json
 from typing import Any
 
 from chalicelib.claims.items import EdiFile, PracticeEdiFile
+from chalicelib.core import auth
 from chalicelib.core.auth import PracticeScope, Principal
-from chalicelib.core.errors import Forbidden
 from chalicelib.db import keys, pages, store
 from chalicelib.tracking.models import EdiFileOut, FirmEdiFileOut
 
@@ -43,9 +43,8 @@ def get_file(scope: PracticeScope, file_id: str) -> EdiFileOut:
 def require_whole_firm(principal: Principal) -> None:
     """The firm's mailbox holds files no practice could be told from (an unreadable file naming no claim of
     ours), so its list and its re-runs are for keys that see every practice of the firm."""
-    if principal.practice_ids is not None:
-        raise Forbidden("The firm's inbound files are for keys that see all of its practices; use a practice's "
-                        "list.")
+    auth.require_whole_firm(principal, "The firm's inbound files are for keys that see all of its practices; use "
+                                       "a practice's list.")
 
 
 def list_firm_files(principal: Principal, query: Any) -> Page:

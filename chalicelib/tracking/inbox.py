@@ -9,7 +9,7 @@ One invocation per file (the bucket's EventBridge "Object Created" event, `app.e
    completes the file, once.
 3. Reading is all or nothing: a file that is not X12, or a set that does not parse, makes the file `failed`
    with the reason and nothing is applied. It stays in the bucket, listed under `?status=failed`.
-4. Claims are found by what the answer echoes: a 999's AK102 is our GS06 (`FIRM#f/ICN#n` -> batch), a
+4. Claims are found by what the answer echoes (an 835's CLP01 is our CLM01, recorded by remits/service.py): a 999's AK102 is our GS06 (`FIRM#f/ICN#n` -> batch), a
    277CA's 2200D TRN02 and a 277's REF*EJ are our CLM01 (`FIRM#f/PCN#n` -> claim), and a 277CA's 2200B TRN02
    is our BHT03 (`FIRM#f/BHT#batch` -> batch), for a rejection of the whole batch or of a billing provider.
    References that are not ours are listed on the file as unmatched: a third party's file is read without
@@ -44,13 +44,14 @@ from chalicelib.db import keys, recovery, store
 from chalicelib.db.models import Firm
 from chalicelib.edi.acks.ack_277ca import read_277ca
 from chalicelib.edi.acks.ack_999 import parse_999
+from chalicelib.edi.remittance.reader import read_835
 from chalicelib.edi.status.inquiry import parse_277
 from chalicelib.edi.x12.reader import read_interchanges
 from chalicelib.edi.x12.segments import X12Error
 from chalicelib.tracking import edi_files
 from chalicelib.tracking import service as tracking
 
-KINDS = {"999": "999", "005010X214": "277CA", "005010X212": "277"}
+KINDS = {"999": "999", "005010X214": "277CA", "005010X212": "277", "005010X221": "835"}
 KIND = "edi_file"
 # EventBridge's Lambda retries a failed invocation twice within about three minutes, each run 60 s at most.
 GRACE = timedelta(minutes=15)
@@ -66,10 +67,10 @@ class Parsed:
 def _kind(set_id: str, convention: str) -> str:
     if set_id == "999":
         return "999"
-    if set_id == "277" and convention[:10] in KINDS:
+    if set_id in ("277", "835") and convention[:10] in KINDS and KINDS[convention[:10]][:3] == set_id:
         return KINDS[convention[:10]]
     raise X12Error(f"a {set_id} transaction set ({convention or 'no version'}) is not taken by the inbox, which "
-                   f"reads 999, 277CA (005010X214) and 277 (005010X212)")
+                   f"reads 999, 277CA (005010X214), 277 (005010X212) and 835 (005010X221A1)")
 
 
 def read(text: str) -> Parsed:
@@ -86,6 +87,8 @@ def read(text: str) -> Parsed:
     if kind == "277CA":  # the claims, and the levels above them (a batch or billing provider rejected whole)
         acknowledgment = read_277ca(text, strict=False)
         return Parsed(kind, [*acknowledgment.claims, *acknowledgment.levels], len(found))
+    if kind == "835":  # remittances: recorded per practice by remits/service.py
+        return Parsed(kind, read_835(text), len(found))
     return Parsed(kind, list(parse_277(text)), len(found))
 
 

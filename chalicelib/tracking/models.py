@@ -18,11 +18,14 @@ class FirmEdiFileQuery(PageQuery):
 
 class ClaimOutcome(Out):
     claim_id: str
-    outcome: Literal["accepted", "rejected", "acknowledged", "noted", "unchanged"]
+    outcome: Literal["accepted", "rejected", "acknowledged", "noted", "unchanged", "remitted", "duplicate",
+                     "unbalanced"] = Field(description="An 835's claims: `remitted` (recorded for posting), "
+                                                       "`duplicate` (an earlier 835 recorded this payment), "
+                                                       "`unbalanced` (does not balance: not to be posted)")
 
 
 class EdiFileOut(Out):
-    """What one inbound file (999, 277CA, 277) did to this practice's claims."""
+    """What one inbound file (999, 277CA, 277, 835) did to this practice's claims."""
 
     id: str
     created_at: str
@@ -30,7 +33,8 @@ class EdiFileOut(Out):
     practice_id: str
     name: str
     received_at: str
-    kind: str | None = Field(default=None, description="999, 277CA or 277; none when the file could not be read")
+    kind: str | None = Field(default=None, description="999, 277CA, 277 or 835; none when the file could not "
+                                                                "be read")
     status: Literal["processed", "failed"]
     set_count: int = Field(description="Transaction sets in the file (ST..SE)")
     claims: list[ClaimOutcome]

@@ -1,4 +1,5 @@
-"""Applying a parsed 999, 277CA or 277 to the firm's claims: find them, decide (acks.py), save, open tasks.
+"""Applying a parsed 999, 277CA or 277 to the firm's claims: find them, decide (acks.py), save, open tasks; an
+835's remittances go to remits/service.py, which records them (no claim moves yet).
 
 DynamoDB calls grow with the claims an answer names, not with the firm's claims: pointers and claims are read
 with BatchGetItem (100 keys a call) and moves written `CLAIMS_PER_TRANSACTION` claims a TransactWriteItems
@@ -10,15 +11,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from chalicelib.claims import codec, lifecycle
-from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem, ClaimNumber
+from chalicelib.claims.items import BatchNumber, ClaimBatch, ClaimItem
+from chalicelib.claims.numbers import claims_by_number, usable
 from chalicelib.core.errors import Conflict
 from chalicelib.db import keys, store
 from chalicelib.edi.acks.ack_277ca import ClaimAck, LevelAck
 from chalicelib.edi.acks.ack_999 import Ack999
 from chalicelib.edi.claim.reader import read_837
+from chalicelib.remits import service as remits
 from chalicelib.tracking import acks
 
 ACTOR = "job:edi-inbox"
@@ -36,19 +39,6 @@ class Result:
 
     def note(self, claim: ClaimItem, outcome: str) -> None:
         self.outcomes.setdefault(claim.practice_id, []).append({"claim_id": claim.id, "outcome": outcome})
-
-
-def _usable(reference: str) -> bool:
-    return bool(reference) and "#" not in reference and len(reference) <= 50
-
-
-def claims_by_number(firm_id: str, numbers: Iterable[str]) -> dict[str, ClaimItem]:
-    """Our claims by patient control number (CLM01); numbers that are not ours are simply absent."""
-    pk = keys.firm_pk(firm_id)
-    wanted = sorted({n for n in numbers if _usable(n)})
-    pointers = [p for p in ClaimNumber.batch_get([(pk, keys.pcn_sk(n)) for n in wanted]) if isinstance(p, ClaimNumber)]
-    claim_keys = sorted({(keys.practice_pk(p.practice_id), keys.claim_sk(p.claim_id)) for p in pointers})
-    return {c.patient_control_number: c for c in ClaimItem.batch_get(claim_keys) if isinstance(c, ClaimItem)}
 
 
 def _write(chunk: list[tuple[ClaimItem, Plan, acks.Move]], now: str) -> None:
@@ -175,7 +165,7 @@ def _covered(firm_id: str, levels: list[LevelAck], result: Result) -> Covered:
     for level in levels:
         reference = level.batch_reference
         if reference not in batches:
-            batch = _batch_at(firm_id, keys.batch_reference_sk(reference)) if _usable(reference) else None
+            batch = _batch_at(firm_id, keys.batch_reference_sk(reference)) if usable(reference) else None
             batches[reference] = (batch, _claims_of(batch)) if batch is not None else None
             if batch is None:
                 result.unmatched.append(f"277CA for batch {reference or '(none)'}")
@@ -220,6 +210,9 @@ def apply(firm_id: str, kind: str, answers: list[Any], file_id: str, now: str, *
         _apply_999(firm_id, answers, file_id, now, result, outbox)
     elif kind == "277CA":
         _apply_277ca(firm_id, answers, file_id, now, result)
+    elif kind == "835":  # recorded for posting, nothing moved yet (remits/service.py)
+        recorded = remits.record(firm_id, answers, file_id, now)
+        result.outcomes, result.unmatched = recorded.outcomes, recorded.unmatched
     else:
         _apply_by_number(firm_id, answers, lambda a: a.patient_control_number or a.trace_number, kind,
                          lambda c, a: acks.from_277(c, a, file_id, now), result, now)
@@ -248,11 +241,11 @@ def open_rejection_tasks(result: Result, now: str) -> None:
 
 # --- files that cannot be read -----------------------------------------------------------------------------
 
-_REFERENCES = re.compile(r"(?:^|[~\n'])\s*(?:TRN\*2\*|REF\*EJ\*)([A-Za-z0-9-]{1,38})")
+_REFERENCES = re.compile(r"(?:^|[~\n'])\s*(?:TRN\*2\*|REF\*EJ\*|CLP\*)([A-Za-z0-9-]{1,38})")
 
 
 def mentioned(firm_id: str, text: str) -> Result:
-    """For a file that failed: the practices whose claim numbers it names (TRN*2 / REF*EJ with the usual `*`
+    """For a file that failed: the practices whose claim numbers it names (TRN*2 / REF*EJ / CLP with the usual `*`
     and `~` delimiters), so each sees the failure too; nothing is applied."""
     result = Result()
     numbers = {match.group(1) for match in _REFERENCES.finditer(text[:2_000_000])}

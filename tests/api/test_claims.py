@@ -12,9 +12,10 @@ CODING = {"diagnoses": ["E11.9", "I10"],
 
 
 class Practice:
-    def __init__(self, world, api, claim_type="professional"):
+    def __init__(self, world, api, claim_type="professional", firm=None):
+        """A practice of a new firm, or of `firm` (its id and admin key) when given."""
         self.api = api
-        self.firm_id, self.admin = world.firm()
+        self.firm_id, self.admin = firm or world.firm()
         self.id = world.practice(self.admin)
         self.base = f"/practices/{self.id}"
         self.payer = self.post("/payers", {"name": "Aetna", "payer_id": "60054", "claim_type": claim_type,

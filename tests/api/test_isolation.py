@@ -8,7 +8,8 @@ import re
 import pytest
 
 from tests.api.conftest import practice_body
-from tests.api.test_tracking import answer_batches
+from tests.api.test_remittances import an_835, answer
+from tests.api.test_tracking import answer_batches, deliver
 from tests.dates import at_desk, days_ago, days_ahead
 
 FORBIDDEN_STATUSES = {403, 404}
@@ -19,7 +20,7 @@ def tenant_a(app, api):
     from tests.api.conftest import World
 
     world = World(api)
-    _, admin = world.firm("Tenant A")
+    firm_id, admin = world.firm("Tenant A")
     practice = world.practice(admin)
     sibling = world.practice(admin, name="Sibling Practice")
     ids = {"practice_id": practice}
@@ -56,6 +57,9 @@ def tenant_a(app, api):
     ids["batch_id"] = submission["batches"][0]["id"]
     answer_batches(app, submission)  # the sandbox's 999 and 277CA: the practice has inbound files
     ids["file_id"] = api.get(f"/practices/{practice}/edi-files", key=admin)[1]["data"][0]["id"]
+    made = api.get(f"/practices/{practice}/claims/{ids['claim_id']}", key=admin)[1]
+    deliver(app, f"inbox/{firm_id}/tenant-a.835", an_835([answer(made)]))  # the practice has a remittance
+    ids["remittance_id"] = api.get(f"/practices/{practice}/remittances", key=admin)[1]["data"][0]["id"]
     ids["task_id"] = api.post(f"/practices/{practice}/tasks", {"title": "Call the payer",
                                                               "claim_id": ids["claim_id"]}, key=admin)[1]["id"]
     sibling_key = world.key(admin, "firm_admin", [sibling])

@@ -1,0 +1,54 @@
+"""Routes of remittances: the 835s the firm's inbox recorded, per practice and across the firm, and the work
+list of claim payments that cannot be posted as sent. Read only: the inbox records them (tracking/inbox.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.core.api import Call, endpoint
+from chalicelib.core.lazy import Schemas, lazy_module
+
+models = Schemas("chalicelib.remits.models")
+views = lazy_module("chalicelib.remits.views")
+types = Schemas("chalicelib.core.types")
+
+bp = Blueprint(__name__)
+Page = tuple[list[Any], "str | None"]
+READ = "claims:read"
+PRACTICE = "/practices/{practice_id}"
+
+
+@endpoint(bp, "GET", PRACTICE + "/remittances", tag="remittances", permission=READ, query=types.PageQuery,
+          response=models.RemittanceOut, list_response=True, audit_entity="remittance")
+def list_remittances(call: Call) -> Page:
+    """The practice's remittances (835s), newest first: payer, trace, amount and what each recorded."""
+    return views.list_remittances(call.scope, call.query)
+
+
+@endpoint(bp, "GET", PRACTICE + "/remittances/{remittance_id}", tag="remittances", permission=READ,
+          response=models.RemittanceOut, audit_entity="remittance")
+def get_remittance(call: Call) -> Any:
+    """One remittance with its claim payments, each line matched to the claim's line or said why not."""
+    return views.get_remittance(call.scope, call.path["remittance_id"])
+
+
+@endpoint(bp, "GET", PRACTICE + "/unmatched-remittances", tag="remittances", permission=READ,
+          query=types.PageQuery, response=models.RemittanceWorkOut, list_response=True, audit_entity="remittance")
+def list_unmatched_remittances(call: Call) -> Page:
+    """The practice's claim payments that cannot be posted as sent (unbalanced, lines unmatched), newest first."""
+    return views.list_work(call.scope, call.query)
+
+
+@endpoint(bp, "GET", "/remittances", tag="remittances", permission=READ, query=types.PageQuery,
+          response=models.RemittanceOut, list_response=True)
+def list_firm_remittances(call: Call) -> Page:
+    """Every practice's remittances, newest first (keys that see all the firm's practices)."""
+    return views.list_firm_remittances(call.principal, call.query)
+
+
+@endpoint(bp, "GET", "/unmatched-remittances", tag="remittances", permission=READ, query=types.PageQuery,
+          response=models.RemittanceWorkOut, list_response=True)
+def list_firm_unmatched_remittances(call: Call) -> Page:
+    """The firm's remittance work list: claim numbers that are none of ours, and every practice's items."""
+    return views.list_firm_work(call.principal, call.query)

@@ -31,6 +31,7 @@ class CodeWords(Out):
 
 class AdjustmentOut(Out):
     group: str = Field(description="CAS01: CO, OA, PI, CR (PR: the patient's)")
+    group_words: str = Field(description="CO: contractual obligations, OA: other adjustments ...")
     reason: str = Field(description="The claim adjustment reason code (CARC)")
     words: str
     amount_cents: int

@@ -17,6 +17,7 @@ from chalicelib.denials import lists, words
 from chalicelib.denials.items import UNRESOLVED, Denial
 from chalicelib.denials.models import AdjustmentOut, CodeWords, DenialOut, DenialQuery, DenialWork, FirmDenialQuery
 from chalicelib.denials.opening import index, opened_by
+from chalicelib.edi.remittance import codes
 from chalicelib.tasks.items import Task
 
 __all__ = ["opened_by", "get", "list_for_practice", "list_for_firm", "work"]
@@ -30,8 +31,8 @@ def out(item: Denial) -> DenialOut:
     fields = {name: getattr(item, name) for name in DenialOut.model_fields
               if name not in ("reason", "adjustments", "remarks")}
     return DenialOut(**fields, reason=CodeWords(code=item.reason, words=words.carc(item.reason)),
-                     adjustments=[AdjustmentOut(**a, words=words.carc(a["reason"]))
-                                  for a in json.loads(item.adjustments)],
+                     adjustments=[AdjustmentOut(**a, group_words=codes.adjustment_group(a["group"]),
+                                                words=words.carc(a["reason"])) for a in json.loads(item.adjustments)],
                      remarks=[CodeWords(code=r, words=words.rarc(r)) for r in json.loads(item.remarks)])
 
 

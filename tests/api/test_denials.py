@@ -37,6 +37,7 @@ def test_a_denied_claim_becomes_one_denial_with_its_codes_in_words_and_a_billers
     assert (denial["category"], denial["action"]) == ("timely_filing", "appeal")
     assert denial["reason"] == {"code": "29", "words": "filed after the payer's time limit"}
     assert denial["remarks"][0]["code"] == "MA01" and denial["remarks"][0]["words"] != "MA01"
+    assert denial["adjustments"][0]["group_words"] == "contractual obligations"
     assert denial["denied_cents"] == made["total_charge_cents"] == denial["charge_cents"]
     assert denial["appeal_due"] == (today() + timedelta(days=180)).isoformat()
     assert (denial["status"], denial["priority"], denial["payer_id"]) == ("open", "normal", "SBX01")

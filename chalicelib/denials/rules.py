@@ -14,7 +14,7 @@ ACTIONS = ("correct_and_resubmit", "appeal", "bill_secondary", "bill_patient", "
 
 _BY_CARC = {
     "eligibility_coverage": "26 27 31 32 33 34 109 140 177 178 179 180 200 238 239",
-    "authorization": "15 39 62 197 198 210 242 243 279 282 284 287 288 165 183 184",
+    "authorization": "15 39 197 198 210 242 243 279 282 284 287 288 165 183 184",
     "coding": "4 5 6 7 8 9 10 11 12 58 146 181 182 189 199 240 261",
     "medical_necessity": "50 55 56 150 151 152 153 154 167 216 272 273 B22",
     "duplicate": "18 B13",

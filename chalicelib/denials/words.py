@@ -30,8 +30,3 @@ def carc(code: str) -> str:
 def rarc(code: str) -> str:
     """The words of a remittance advice remark code; the code itself when we have none."""
     return _table("rarc.tsv").get(code, code)
-
-
-def known(kind: str) -> frozenset[str]:
-    """The codes that have words: `carc` or `rarc`."""
-    return frozenset(_table(f"{kind}.tsv"))

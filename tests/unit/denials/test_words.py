@@ -26,3 +26,11 @@ def test_an_unknown_code_reads_as_its_code():
 def test_a_code_reads_in_words():
     assert words.carc("29") == "filed after the payer's time limit"
     assert words.rarc("MA130").startswith("claim has incomplete or invalid information")
+
+
+def test_every_code_the_rules_name_has_words():
+    from chalicelib.denials import rules
+
+    carcs = set(rules.CATEGORY_OF_CARC) | set(rules.ACTION_OF_CARC)
+    rarcs = set(rules.CATEGORY_OF_RARC) | rules.RESUBMIT_ONLY | rules.NO_APPEAL
+    assert [c for c in carcs if words.carc(c) == c] == [] and [r for r in rarcs if words.rarc(r) == r] == []

@@ -5,7 +5,7 @@ task in the same transaction. Every function takes the tenant first (a scope, or
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Callable
 
 from chalicelib.core.audit import Audit
@@ -13,7 +13,7 @@ from chalicelib.core.auth import PracticeScope, Principal, require_whole_firm
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict
 from chalicelib.db import keys, store
-from chalicelib.denials import lists, words
+from chalicelib.denials import lists, rules, words
 from chalicelib.denials.items import UNRESOLVED, Denial
 from chalicelib.denials.models import AdjustmentOut, CodeWords, DenialOut, DenialQuery, DenialWork, FirmDenialQuery
 from chalicelib.denials.opening import index, opened_by
@@ -62,21 +62,25 @@ def list_for_firm(principal: Principal, query: FirmDenialQuery, *, clock: Clock 
 
 def work(scope: PracticeScope, denial_id: str, body: DenialWork, version: int, audit: Audit | None = None, *,
          clock: Clock = utcnow) -> DenialOut:
-    """Move a denial on with a note. Resolving or writing it off takes it off the priority queue and closes its
-    task (when still open), all in one transaction with the audit record; a closed denial does not change."""
+    """Move a denial on with a note; its priority is taken again with the days now left to appeal. Resolving or
+    writing it off takes it off the priority queue and closes its task (when still open), all in one transaction
+    with the audit record; a closed denial does not change."""
     item = _require(scope, denial_id)
     store.check_version(item, version, "denial")
     if item.status not in UNRESOLVED:
         raise Conflict(f"The denial is {item.status} already: it does not change.")
-    now, actor = iso(clock()), scope.principal.key_id
+    moment = clock()
+    now, actor = iso(moment), scope.principal.key_id
     notes = json.loads(item.notes) + [{"at": now, "by": actor, "status": body.status, "note": body.note}]
-    changes: dict[str, Any] = {"status": body.status, "notes": json.dumps(notes)}
+    days_left = (date.fromisoformat(item.appeal_due) - moment.date()).days  # fewer now than when it was opened
+    changes: dict[str, Any] = {"status": body.status, "notes": json.dumps(notes),
+                               "priority": rules.priority(int(item.denied_cents), days_left)}
     task: list[Task] = []
     if body.status in CLOSED:
         changes.update(closed_at=now, closed_by=actor)
         task = _closed_task(item, body, actor, now)
-    item.status = body.status
-    index(item)  # off the priority queue once closed
+    item.status, item.priority = body.status, changes["priority"]
+    index(item)  # re-ranked on the priority queue, or off it once closed
     return out(store.update(item, changes, version, "denial", audit, also=task))
 
 

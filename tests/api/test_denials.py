@@ -1,7 +1,7 @@
 """Denials through the API: an 835 through the inbox records the claim payment, `denials.service.opened_by`
 makes its denial work items as the posting will (tests/api/denials_world.py), and billers list, filter and work
 them; another practice reaches none of them."""
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -185,3 +185,22 @@ def test_another_practice_reaches_none_of_its_denials(app, world, api):
                                                                     "version": 1}, key=east.admin)
     assert status == 404 and listed(api, west)["data"] == []
     assert api.get(f"{east.base}/denials/{denial['id']}", key=east.admin)[1]["status"] == "open"
+
+
+def test_working_a_denial_ranks_it_again_with_the_days_now_left_to_appeal(app, practice, api):
+    from chalicelib.core.auth import PracticeScope, Principal
+    from chalicelib.denials import service
+    from chalicelib.denials.models import DenialWork
+
+    [made] = submitted(practice)
+    deliver_and_open(app, practice, [denied_claim(made, "50")], "era-d12")
+    [denial] = listed(api, practice)["data"]
+    assert denial["priority"] == "normal"  # $155.00, 180 days left
+    scope = PracticeScope(practice.id, Principal("K1", practice.firm_id, "biller", None))
+    ten_days_left = datetime.combine(date.fromisoformat(denial["appeal_due"]) - timedelta(days=10), time(12),
+                                     timezone.utc)
+
+    worked = service.work(scope, denial["id"], DenialWork(status="in_progress", note="records asked for"),
+                          denial["version"], clock=lambda: ten_days_left)
+    assert worked.priority == "high"  # 1 point for the amount, 3 for 10 days left
+    assert [d["priority"] for d in listed(api, practice, "?order=priority")["data"]] == ["high"]

@@ -98,7 +98,8 @@ class EventRunner:
             from local.clearinghouse import SandboxClearinghouse
 
             self.clearinghouse = SandboxClearinghouse(
-                self.s3, settings.edi_bucket, payment_delay=timedelta(seconds=settings.sandbox_payment_delay_seconds))
+                self.s3, settings.edi_bucket, clock=clock,
+                payment_delay=timedelta(seconds=settings.sandbox_payment_delay_seconds))
         for source in app.event_sources:
             self._add(source)
 

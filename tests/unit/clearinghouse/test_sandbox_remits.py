@@ -100,7 +100,8 @@ def test_a_claim_whose_total_ends_in_04_is_paid_then_reversed_and_paid_again_wit
     assert first.status == "1" and first.paid_cents == 6403
     assert reversal.reversal and (reversal.charge_cents, reversal.paid_cents) == (-12504, -6403)
     assert reversal.patient_responsibility_cents == -first.patient_responsibility_cents
-    assert [a.amount_cents for a in reversal.lines[0].adjustments] == [-a.amount_cents for a in first.lines[0].adjustments]
+    taken_back = [-a.amount_cents for a in first.lines[0].adjustments]
+    assert [a.amount_cents for a in reversal.lines[0].adjustments] == taken_back
     # Without the deductible: allowed 100.03, PR-2 20.00, paid 80.03.
     assert (correction.status, correction.paid_cents) == ("1", 8003)
     assert ("PR", "1") not in {(a.group, a.reason) for a in correction.lines[0].adjustments}

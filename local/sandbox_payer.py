@@ -140,8 +140,15 @@ class SandboxPayer:
         claims: dict[str, ReadClaim] = {}
         text = ""
         for outbox_key in sorted({e.outbox_key for e in entries}):
-            text = self.s3.get_object(Bucket=self.bucket, Key=outbox_key)["Body"].read().decode("ascii")
-            claims.update({c.patient_control_number: c for c in read_837(text)})
+            try:
+                found = self.s3.get_object(Bucket=self.bucket, Key=outbox_key)["Body"].read().decode("ascii")
+                claims.update({c.patient_control_number: c for c in read_837(found)})
+            except (self.s3.exceptions.NoSuchKey, X12Error, UnicodeDecodeError) as error:
+                # One batch's 837 gone or broken must not hold up the others' payments: its claims go unpaid.
+                log.warning("sandbox payer: %s cannot be read (%s): its claims are not paid",
+                            outbox_key.rsplit("/", 1)[-1], type(error).__name__)
+                continue
+            text = found
         return claims, text
 
     def _settle(self, entries: list[Entry], claims: dict[str, ReadClaim]) -> None:

@@ -13,6 +13,8 @@ Documented rules (docs/x12.md), so tests and `make run` can drive every path of 
   billing provider refused (2200C A3:25:85, not approved: not enrolled). The claims under a refused level are
   listed as received only (A1:19), as a clearinghouse that stopped at the batch or provider lists them, so it is
   the level that rejects them.
+
+The claims the 277CA accepts (`accepted`) are then paid by the sandbox payer (sandbox_remits.py).
 """
 from __future__ import annotations
 

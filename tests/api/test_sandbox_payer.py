@@ -200,3 +200,20 @@ def test_a_batch_answered_again_after_a_restart_is_not_booked_twice(app, practic
     assert payer.book(batch["file_key"], text, ANSWERED + timedelta(seconds=5)) == 0
     payer_poll(app, payer, practice.firm_id, ANSWERED + timedelta(minutes=1))
     assert len(inbox_835s(practice.firm_id)) == 1
+
+
+def test_a_batch_whose_837_is_gone_leaves_its_claims_unpaid_and_the_others_paid(app, world, api):
+    east = Practice(world, api)
+    west = Practice(world, api, firm=(east.firm_id, east.admin))
+    east.claim()
+    west_claim = west.claim()
+    payer = sandbox_payer()
+    east_batches = submit_all(east)
+    through_the_clearinghouse(app, east_batches, payer)
+    through_the_clearinghouse(app, submit_all(west), payer)
+    s3().delete_object(Bucket=get_settings().edi_bucket, Key=east_batches["batches"][0]["file_key"])
+
+    [text] = payer_poll(app, payer, east.firm_id).values()
+    assert text.count("CLP*") == 1
+    assert remittances_of(api, east) == []
+    assert [c["claim_id"] for c in remittances_of(api, west)[0]["claims"]] == [west_claim["id"]]

@@ -3,12 +3,12 @@ the firm's inbox, as a payer does, by the rules of chalicelib/clearinghouse/sand
 
 Its book is kept in the EDI bucket beside the mailbox (in S3 as the rest of the stack's files, so it outlives a
 restart), one object per answered batch and step under `sandbox/<firm>/due/`, named
-`<batch>-<step>@<due>.json` so that a poll sees what is due from the listing alone; each holds the outbox key
+`<batch>-<step>.<part>@<due>.json` so that a poll sees what is due from the listing alone; each holds the outbox key
 of the 837, the payer and the claim numbers due. `book` adds a batch's accepted claims, due one `delay` later.
 `pay_due(now)` takes every object due, groups their claims by firm and payer, and writes one 835 file per group
-(`inbox/<firm>/sandbox-<stamp>-<payer>.835`), one transaction set (one check) per payee in it, so a file pays
-several claims and several practices of a firm. A claim whose answer comes in two 835s (reversed and corrected)
-gets its second step booked one `delay` after the first file.
+(`inbox/<firm>/sandbox-<stamp>-<payer>-<hash>.835`), one transaction set (one check) per payee in it, so a file
+pays several claims and several practices of a firm. A claim whose answer comes in two 835s (reversed and
+corrected) gets its second step booked one `delay` after the first file.
 
 Safe to kill at any point, without a counter: before a file is written, each object it pays is tagged with the
 file's key and creation time. A poll that finds tagged objects writes that same file again if it is missing
@@ -179,7 +179,9 @@ def _payer(claim: ReadClaim) -> str:
 
 
 def _slug(payer_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]", "", payer_id)[:20] or "payer"
+    """The payer id as a file name's part: its letters and digits, and a hash so two ids never share a name."""
+    readable = re.sub(r"[^A-Za-z0-9]", "", payer_id)[:20] or "payer"
+    return f"{readable}-{hashlib.sha256(payer_id.encode()).hexdigest()[:6]}"
 
 
 def _answerable(claims: dict[str, ReadClaim], number: str, step: int) -> Due | None:

@@ -204,3 +204,21 @@ def test_working_a_denial_ranks_it_again_with_the_days_now_left_to_appeal(app, p
                           denial["version"], clock=lambda: ten_days_left)
     assert worked.priority == "high"  # 1 point for the amount, 3 for 10 days left
     assert [d["priority"] for d in listed(api, practice, "?order=priority")["data"]] == ["high"]
+
+
+def test_the_sandbox_payers_denials_become_the_denials_its_rules_say(app, practice, api):
+    """docs/x12.md: total cents .01 denied CO-50 + N130, .02 denied CO-16 + MA130, .03 last line denied CO-97 + M15."""
+    from tests.api.test_sandbox_payer import coded, payer_poll, sandbox_payer, through_the_clearinghouse
+    from tests.dates import at_desk, days_ago
+
+    made = {cents: practice.claim(coding=coded(12500 + cents), at=at_desk(days_ago(10 + cents)))["id"]
+            for cents in (1, 2, 3)}
+    payer = sandbox_payer()
+    through_the_clearinghouse(app, practice.post("/claim-batches", {"all_ready": True}), payer)
+    payer_poll(app, payer, practice.firm_id)
+    open_denials(practice.id, practice.firm_id)
+
+    got = {d["claim_id"]: (d["level"], d["category"], d["action"]) for d in listed(api, practice)["data"]}
+    assert got == {made[1]: ("claim", "medical_necessity", "appeal"),
+                   made[2]: ("claim", "missing_information", "correct_and_resubmit"),
+                   made[3]: ("line", "bundling", "write_off")}

@@ -5,6 +5,7 @@ from chalicelib.claims.routes import bp as claims
 from chalicelib.coding.routes import bp as coding
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.core.lazy import lazy_module
+from chalicelib.denials.routes import bp as denials
 from chalicelib.jobs import JOBS_QUEUE
 from chalicelib.jobs.routes import bp as job_runs
 from chalicelib.ledger.routes import bp as ledger
@@ -33,6 +34,7 @@ app.register_blueprint(claims)
 app.register_blueprint(submission)
 app.register_blueprint(tracking)
 app.register_blueprint(remits)
+app.register_blueprint(denials)
 app.register_blueprint(edit_tables)
 app.register_blueprint(tasks)
 app.register_blueprint(job_runs)

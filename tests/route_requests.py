@@ -173,6 +173,19 @@ class Routes:
                 an_835([answer(claim)], trace=f"TRIPS{self.serial}"))
         return self.ok("GET", self.base + "/remittances")["data"][0]
 
+    def denial(self) -> dict[str, Any]:
+        """A claim of this practice denied by an 835 through the inbox: its denial (tests/api/denials_world.py)."""
+        from tests.api.denials_world import deliver_and_open, denied_claim
+
+        claim = self.submitted_claim()
+        deliver_and_open(self.app, self.practice, [denied_claim(claim, "50")], f"denied-{self.next()}")
+        return self.ok("GET", self.base + "/denials")["data"][0]
+
+    def denial_work(self) -> Request:
+        denial = self.denial()
+        return Request("PATCH", f"{self.base}/denials/{denial['id']}", {"status": "resolved", "note": "appealed"},
+                       headers={"If-Match": str(denial["version"])})
+
     def failed_file(self) -> dict[str, Any]:
         from tests.api.test_tracking import deliver
 
@@ -237,6 +250,13 @@ class Routes:
                 Request("GET", f"{b}/unmatched-remittances")],
             ("GET", "/remittances"): lambda: [Request("GET", "/remittances")],
             ("GET", "/unmatched-remittances"): lambda: [Request("GET", "/unmatched-remittances")],
+            ("GET", "/practices/{practice_id}/denials"): lambda: [
+                Request("GET", f"{b}/denials"),
+                Request("GET", f"{b}/denials?order=priority&category=medical_necessity", variant="by priority")],
+            ("GET", "/practices/{practice_id}/denials/{denial_id}"): lambda: [
+                Request("GET", f"{b}/denials/{r.denial()['id']}")],
+            ("PATCH", "/practices/{practice_id}/denials/{denial_id}"): lambda: [r.denial_work()],
+            ("GET", "/denials"): lambda: [Request("GET", "/denials")],
             ("POST", "/admin/jobs/claim-follow-up/run"): lambda: [
                 Request("POST", "/admin/jobs/claim-follow-up/run", {}, expect=202, **root)],
             ("GET", "/codes/icd10cm/{code}"): lambda: [Request("GET", "/codes/icd10cm/E11.9")],

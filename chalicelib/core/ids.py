@@ -24,6 +24,15 @@ def derived_id(now_ms: int, seed: str) -> str:
     return _encode((now_ms << 80) | int.from_bytes(hashlib.sha256(seed.encode()).digest()[:10], "big"))
 
 
+def first_id(ms: int) -> str:
+    """The smallest id made at `ms`: with `last_id`, a key range of the ids made in a span of time."""
+    return _encode(ms << 80)
+
+
+def last_id(ms: int) -> str:
+    return _encode((ms << 80) | ((1 << 80) - 1))
+
+
 def _encode(value: int) -> str:
     return "".join(_ALPHABET[(value >> shift) & 31] for shift in range(125, -1, -5))
 

@@ -60,6 +60,9 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | a claim payment already recorded (re-sent 835)  | pk=PRACTICE#p, sk=REMITPAID#<sha256 of TRN02, CLP01, CLP07, CLP02> | BatchGet |
 | remittance work item (unmatched or refused)     | pk=FIRM#f or PRACTICE#p, sk=REMITWORK#id             | GetItem   |
 | remittance work list of a practice / the firm   | gsi1: PRACTICE#p#REMITWORK / gsi2: FIRM#f#REMITWORK, <id> | Query (desc) |
+| denial by id / a practice's, newest first     | pk=PRACTICE#p, sk=DENIAL#id / begins_with DENIAL#    | Get / Query |
+| unresolved denials: urgent, soonest appeal due | gsi1: PRACTICE#p#DENIALS, <rank 0-3>#<due>#id       | Query     |
+| denials of a firm, every practice's, newest   | gsi2: FIRM#f#DENIALS, <id>                           | Query (desc) |
 | operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <due at>#<id>                 | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
@@ -359,3 +362,21 @@ def remit_work_sk(item_id: str) -> str:
 def remit_work_pk(owner_pk: str) -> str:
     """Index partition of remittance work items: gsi1 under a practice, gsi2 under the firm (all of them)."""
     return f"{owner_pk}#REMITWORK"
+
+
+def denial_sk(denial_id: str) -> str:
+    """A denial of a claim or line; the practice's denials sort newest last under this prefix (ULID ids)."""
+    return f"DENIAL#{_part(denial_id)}"
+
+
+DENIAL_PREFIX = "DENIAL#"
+
+
+def denial_queue_pk(practice_id: str) -> str:
+    """gsi1 partition of a practice's unresolved denials, sorted by priority rank, appeal due date and id."""
+    return f"{practice_pk(practice_id)}#DENIALS"
+
+
+def firm_denials_pk(firm_id: str) -> str:
+    """gsi2 partition of the firm's denials, every practice's, sorted by id (newest last)."""
+    return f"{firm_pk(firm_id)}#DENIALS"

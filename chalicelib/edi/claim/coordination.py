@@ -55,10 +55,34 @@ def check(checks: Checks, document: ClaimDocument, institutional: bool) -> None:
         if other.remaining_liability_cents is not None:
             checks.charge(f"{where}.remaining_liability_cents", other.remaining_liability_cents)
         _check_adjustments(checks, f"{where}.adjustments", other.adjustments)
-        line_adjusted = _check_lines(checks, where, other, document.claim.lines, institutional)
+        _check_lines(checks, where, other, institutional)
+    for field, _ in imbalances(document)[:1]:
+        checks.require(field, False)
+
+
+def imbalances(document: ClaimDocument) -> list[tuple[str, str]]:
+    """Where the earlier payers' adjudication does not balance to the claim as billed, as (field, words): every
+    line answered once when any is, each line's charge less its adjustments paid, and the claim's charge less
+    the claim's and the lines' adjustments paid. Words name line numbers and payers' places, never amounts."""
+    found: list[tuple[str, str]] = []
+    charges = {line.number: line.charge_cents for line in document.claim.lines}
+    for n, other in enumerate(document.other_payers, start=1):
+        where, numbers = f"other_payers.{n}", [line.line_number for line in other.lines]
+        if numbers and sorted(numbers) != sorted(charges):
+            found.append((f"{where}.lines", f"earlier payer {n}'s adjudication does not answer each line once"))
+            continue
+        line_adjusted = 0
+        for line in other.lines:
+            adjusted = sum(a.amount_cents for a in line.adjustments)
+            line_adjusted += adjusted
+            if charges[line.line_number] - adjusted != line.paid_cents:
+                found.append((f"{where}.line {line.line_number}.paid_cents", f"line {line.line_number}'s charge "
+                              f"less earlier payer {n}'s adjustments is not what that payer paid on it"))
         claim_adjusted = sum(a.amount_cents for a in other.adjustments)
-        checks.require(f"{where}.paid_cents",
-                       document.claim.total_charge_cents - claim_adjusted - line_adjusted == other.paid_cents)
+        if document.claim.total_charge_cents - claim_adjusted - line_adjusted != other.paid_cents:
+            found.append((f"{where}.paid_cents", f"the claim's charge less earlier payer {n}'s adjustments is not "
+                          "what that payer paid"))
+    return found
 
 
 def _check_parties(checks: Checks, where: str, other: OtherPayer, billed: str) -> None:
@@ -88,12 +112,7 @@ def _check_adjustments(checks: Checks, field: str, adjustments: tuple[Adjustment
         checks.require(f"{field}.quantity", not a.quantity or bool(_UNITS.match(a.quantity.lstrip("-"))))
 
 
-def _check_lines(checks: Checks, where: str, other: OtherPayer, lines: tuple[Line, ...], institutional: bool) -> int:
-    """Each adjudicated line names one of ours once and balances; when any is, all are. The lines' adjustments."""
-    ours = {line.number: line for line in lines}
-    named = [a.line_number for a in other.lines]
-    checks.require(f"{where}.lines", not named or sorted(named) == sorted(ours))
-    adjusted = 0
+def _check_lines(checks: Checks, where: str, other: OtherPayer, institutional: bool) -> None:
     for line in other.lines:
         field = f"{where}.line {line.line_number}"
         checks.charge(f"{field}.paid_cents", line.paid_cents)
@@ -106,10 +125,6 @@ def _check_lines(checks: Checks, where: str, other: OtherPayer, lines: tuple[Lin
         if line.remaining_liability_cents is not None:
             checks.charge(f"{field}.remaining_liability_cents", line.remaining_liability_cents)
         _check_adjustments(checks, f"{field}.adjustments", line.adjustments)
-        line_adjusted = sum(a.amount_cents for a in line.adjustments)
-        checks.require(f"{field}.paid_cents", ours[line.line_number].charge_cents - line_adjusted == line.paid_cents)
-        adjusted += line_adjusted
-    return adjusted
 
 
 def claim_loops(document: ClaimDocument) -> list[SegmentSpec]:

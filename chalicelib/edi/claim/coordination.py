@@ -102,9 +102,8 @@ def _check_parties(checks: Checks, where: str, other: OtherPayer, billed: str) -
 
 
 def _check_adjustments(checks: Checks, field: str, adjustments: tuple[Adjustment, ...]) -> None:
-    for group in {a.group for a in adjustments}:
-        checks.require(f"{field}.group", group in GROUPS)
-        reasons = {a.reason for a in adjustments if a.group == group}
+    checks.require(f"{field}.group", all(a.group in GROUPS for a in adjustments))
+    for group, reasons in _grouped(adjustments).items():
         checks.require(f"{field}.{group}", len(reasons) <= MAX_TRIPLETS)
     for a in adjustments:
         checks.require(f"{field}.reason", 1 <= len(a.reason) <= 5)
@@ -174,20 +173,27 @@ def _line_adjudication(other: OtherPayer, line: LineAdjudication, institutional:
 
 
 def adjustment_segments(adjustments: tuple[Adjustment, ...]) -> list[SegmentSpec]:
-    """One CAS per group code with its reasons in the order first given (X222A1/X223A2 CAS notes: a group code
-    is used once per loop); a reason given twice in a group is one triplet with the amounts added."""
-    segments: list[SegmentSpec] = []
+    """One CAS per group code, its reasons in the order first given (X222A1/X223A2 CAS notes: a group code is
+    used once per loop, and only adjustments other than zero are reported)."""
+    return [("CAS", group, *(part for reason, (cents, quantity) in reasons.items()
+                             for part in (reason, amount(cents), quantity)))
+            for group, reasons in _grouped(adjustments).items()]
+
+
+def _grouped(adjustments: tuple[Adjustment, ...]) -> dict[str, dict[str, tuple[int, str]]]:
+    """Group -> reason -> (cents, quantity), groups in GROUPS order: a reason given twice in a group is one
+    triplet with the amounts (and quantities) added; a triplet that comes to zero is left out."""
+    grouped: dict[str, dict[str, tuple[int, str]]] = {}
     for group in GROUPS:
         merged: dict[str, tuple[int, str]] = {}
         for a in adjustments:
             if a.group == group:
                 cents, quantity = merged.get(a.reason, (0, ""))
                 merged[a.reason] = (cents + a.amount_cents, _add_quantities(quantity, a.quantity))
-        if merged:
-            triplets = [part for reason, (cents, quantity) in merged.items()
-                        for part in (reason, amount(cents), quantity)]
-            segments.append(("CAS", group, *triplets))
-    return segments
+        kept = {reason: value for reason, value in merged.items() if value[0] != 0}
+        if kept:
+            grouped[group] = kept
+    return grouped
 
 
 def _add_quantities(first: str, second: str) -> str:

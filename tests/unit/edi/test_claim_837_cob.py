@@ -127,6 +127,11 @@ def test_adjustments_are_grouped_one_cas_per_group_with_a_repeated_reason_added(
         ["CAS", "CO", "45", ".5", ""], ["CAS", "PR", "2", "1.3", "", "1", ".7", ""]]
 
 
+def test_zero_adjustments_are_left_out_as_the_cas_notes_ask():
+    assert [*map(list, adjustment_segments((Adjustment("OA", "94", 0), Adjustment("PR", "2", 100),
+                                            Adjustment("PR", "3", 0))))] == [["CAS", "PR", "2", "1", ""]]
+
+
 def test_a_line_that_does_not_balance_is_refused_naming_the_field():
     document = professional_secondary()
     other = document.other_payers[0]
@@ -161,7 +166,7 @@ def test_an_earlier_payer_with_the_billed_responsibility_is_refused():
 def test_more_than_six_reasons_in_one_group_are_refused():
     document = professional_secondary()
     other = document.other_payers[0]
-    many = tuple(Adjustment("OA", str(n), 0) for n in range(1, 8))
+    many = tuple(Adjustment("OA", str(n), 1) for n in range(1, 8))
     with pytest.raises(X12Error, match=r"adjustments\.OA"):
         render(dataclasses.replace(document, other_payers=(dataclasses.replace(other, adjustments=many),)))
 

@@ -21,21 +21,21 @@ from tests.x12_validate import pyx12_errors
 class Coordinated(Practice):
     """A practice whose patient has a primary (Aetna) and a secondary (Cigna) coverage."""
 
-    def __init__(self, world, api, app, firm=None, secondary=True):
-        super().__init__(world, api, firm=firm)
-        self.app = app
+    def __init__(self, world, api, app, secondary=True, claim_type="professional"):
+        super().__init__(world, api, claim_type=claim_type)
+        self.app, self.claim_type = app, claim_type
         self.cigna = self.add_coverage("Cigna", "62308", "secondary") if secondary else None
 
     def add_coverage(self, name, payer_id, order):
-        payer = self.post("/payers", {"name": name, "payer_id": payer_id, "claim_type": "professional",
+        payer = self.post("/payers", {"name": name, "payer_id": payer_id, "claim_type": self.claim_type,
                                       "timely_filing_days": 365})["id"]
         self.post(f"/patients/{self.patient}/coverages", {"payer_id": payer, "member_id": f"{payer_id}MEM",
                                                           "effective_from": "2026-01-01", "order": order})
         return payer
 
-    def remitted(self, days=10, status="1", **answered):
+    def remitted(self, days=10, status="1", body=None, coding=None, **answered):
         """A claim sent and accepted through the sandbox, and its payer's 835 delivered: the claim as sent."""
-        made = self.claim(at=at_desk(days_ago(days)))
+        made = self.claim(body, at=at_desk(days_ago(days)), coding=coding)
         answer_batches(self.app, submit_all(self))
         self.pay(made, status, **answered)
         return made
@@ -82,6 +82,25 @@ def test_a_remitted_claim_becomes_a_secondary_claim_that_carries_the_primarys_ad
     assert [s.split("*")[3] for s in svd] == ["HC:99213", "HC:82962"] and all(s.startswith("SVD*60054*") for s in svd)
     assert ["CAS*CO*45*25", "CAS*PR*2*12.5"] == [s for s in segments if s.startswith("CAS*")][:2]
     assert sum(s.startswith("DTP*573*D8*") for s in segments) == 2
+
+
+def test_an_institutional_claims_secondary_is_an_837i_with_revenue_codes_in_2430_and_passes_pyx12(world, api, app):
+    hospital = Coordinated(world, api, app, claim_type="institutional")
+    coding = {"diagnoses": ["I10"], "lines": [
+        {"code": "99283", "revenue_code": "0450", "diagnosis_pointers": [1], "unit_charge_cents": 52000},
+        {"code": "85025", "revenue_code": "0300", "diagnosis_pointers": [1], "unit_charge_cents": 4500}]}
+    facts = {"type_of_bill": "131", "attending_provider_id": hospital.provider, "admission_type": "1",
+             "admission_source": "1", "patient_status": "01"}
+    primary = hospital.remitted(body={"institutional": facts}, coding=coding)
+    secondary = hospital.secondary(primary["id"])
+    assert (secondary["claim_type"], secondary["type_of_bill"], secondary["status"]) == (
+        "institutional", "131", "ready"), secondary["findings"]
+    text = sent_837(hospital, [secondary["id"]])
+    segments = text.split("~")
+    assert "GS" in segments[1] and "005010X223A2" in segments[1]
+    assert pyx12_errors(text) == []
+    assert [s.split("*")[4] for s in segments if s.startswith("SVD*")] == ["0450", "0300"]
+    assert "SBR*P*18*******CI" in segments and "OI***Y***Y" in segments
 
 
 def test_the_paid_amount_is_the_primarys_and_balances_the_claim(practice, api):

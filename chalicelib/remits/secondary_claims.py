@@ -91,6 +91,8 @@ def build_secondary(scope: PracticeScope, claim: ClaimItem, record: RemittanceCl
 
 def _build(scope: PracticeScope, claim_id: str, record: RemittanceClaim, now: datetime, audit: Audit | None,
            first: tuple[ClaimItem, counters.Take] | None = None) -> ClaimItem:
+    """Read, build and write; read again after a lost race (the claim number taken, or the claim changed by
+    another request: the next look says so when that request built the secondary claim itself)."""
     for _ in range(claims.NUMBER_TRIES):
         primary, taking = first or together(lambda: claims.require(scope, claim_id),
                                             lambda: claims.next_number(scope))
@@ -98,39 +100,41 @@ def _build(scope: PracticeScope, claim_id: str, record: RemittanceClaim, now: da
         made = _attempt(scope, primary, taking, record, now, audit)
         if made is not None:
             return made
-    raise Conflict("Other requests took the firm's next claim numbers meanwhile; send the request again.")
+    raise Conflict("Other requests changed the claim or took the firm's next claim numbers meanwhile; send the "
+                   "request again.")
 
 
 def _attempt(scope: PracticeScope, primary: ClaimItem, taking: counters.Take, record: RemittanceClaim,
              now: datetime, audit: Audit | None) -> ClaimItem | None:
     """Three round trips of reads (the next coverage, its payer, the duplicate check) and one transaction; None
-    when another request took the claim number meanwhile."""
+    when another request changed the claim or took the claim number meanwhile."""
     document = codec.loads(primary.document)
     _refuse(primary, record, document)
     billed = _next_coverage(scope, primary, document, record)
-    new_claim_id, pcn = new_id(), f"{taking.number:09d}"
-    made = _document(document, billed, record, pcn, new_claim_id)
-    verdict = claims.judge(scope, made, new_claim_id, None, now.date(),
+    item = _new_claim(scope, primary, billed, f"{taking.number:09d}")
+    made = _document(document, billed, record, item.patient_control_number, item.id)
+    verdict = claims.judge(scope, made, item.id, None, now.date(),
                            claims.Evidence(billed.payer, billed.coverage, billed.checks))
-    coverage, payer = billed.coverage, billed.payer
-    item = ClaimItem(primary.pk, keys.claim_sk(new_claim_id), id=new_claim_id, created_at="",
-                     practice_id=scope.practice_id, visit_id=primary.visit_id, patient_id=primary.patient_id,
-                     coverage_id=coverage.id, payer_ref=payer.id, claim_type=primary.claim_type, frequency_code="1",
-                     patient_control_number=pcn, primary_claim_id=primary.id, event_count=0, status="draft",
-                     fingerprint="")
     actor, stamp = scope.principal.key_id, iso(now)
     built = lifecycle.stage(item, verdict, "built", actor, {"primary_claim_id": primary.id,
                                                             "remittance_id": record.remittance_id}, now=stamp)
-    noted = lifecycle.stage(primary, {"secondary_claim_id": new_claim_id}, "secondary_built", actor,
-                            {"secondary_claim_id": new_claim_id}, now=stamp)
+    noted = lifecycle.stage(primary, {"secondary_claim_id": item.id}, "secondary_built", actor,
+                            {"secondary_claim_id": item.id}, now=stamp)
     try:
         lifecycle.write([item, built, primary, noted, claims.number_pointer(scope, item)], audit=audit,
                         takes=[taking])
     except Conflict:
-        if counters.peek(taking.pk, taking.name) != taking.seen:
-            return None  # the number went to another request: read everything again
-        raise Conflict("The claim changed meanwhile (or a secondary claim was built from it); read it again.") from None
+        return None
     return item
+
+
+def _new_claim(scope: PracticeScope, primary: ClaimItem, billed: _Next, pcn: str) -> ClaimItem:
+    claim_id = new_id()
+    return ClaimItem(primary.pk, keys.claim_sk(claim_id), id=claim_id, created_at="", practice_id=scope.practice_id,
+                     visit_id=primary.visit_id, patient_id=primary.patient_id, coverage_id=billed.coverage.id,
+                     payer_ref=billed.payer.id, claim_type=primary.claim_type, frequency_code="1",
+                     patient_control_number=pcn, primary_claim_id=primary.id, event_count=0, status="draft",
+                     fingerprint="")
 
 
 def _refuse(primary: ClaimItem, record: RemittanceClaim, document: ClaimDocument) -> None:

@@ -24,7 +24,7 @@ ADJUDICATED = frozenset({"1", "2", "3", "4"})
 FORWARDED = frozenset({"19", "20", "21"})
 WRITTEN_OFF = frozenset({"CO", "PI"})
 NEXT_ORDER = {"P": "secondary", "S": "tertiary"}  # the billed payer's SBR01 -> the coverage that follows it
-RESPONSIBILITY = {"secondary": "S", "tertiary": "T"}
+REFUSED = "refused"  # RemittanceClaim.posting of a claim payment that does not balance (remits/records.py)
 
 
 class ClaimPayment(Protocol):
@@ -47,7 +47,7 @@ def refusal(payment: ClaimPayment, document: ClaimDocument) -> str | None:
     if payment.status not in ADJUDICATED:
         return (f"The latest claim payment (CLP02 {payment.status}) is not an adjudication to carry to the next "
                 "payer; wait for the payer's processed claim.")
-    if payment.posting != "ready":
+    if payment.posting == REFUSED:
         return "The latest claim payment does not balance (see the remittance work list); it cannot be carried."
     mismatch = _mismatch(payment, document)
     if mismatch:

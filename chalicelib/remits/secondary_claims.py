@@ -43,6 +43,7 @@ from chalicelib.tenants.service import practice_key
 from chalicelib.tenants.setup import payer_key
 
 ACTOR = "remittance-posting"  # who builds a claim automatically (claim history, audit)
+PAYMENTS_READ = 10  # a claim has a handful of claim payments (a reversal and its correction are two)
 
 
 def posting_scope(firm_id: str, practice_id: str) -> PracticeScope:
@@ -51,9 +52,11 @@ def posting_scope(firm_id: str, practice_id: str) -> PracticeScope:
 
 
 def latest_payment(practice_id: str, claim_id: str) -> RemittanceClaim | None:
-    """The claim's newest recorded claim payment (one Query of its gsi1 partition, newest first)."""
-    return next(iter(RemittanceClaim.gsi1.query(keys.claim_remittances_pk(practice_id, claim_id),
-                                                scan_index_forward=False, limit=1)), None)
+    """The claim's newest recorded claim payment that balances, else its newest (whose refusal says why): one
+    Query of its gsi1 partition, newest first."""
+    newest = list(RemittanceClaim.gsi1.query(keys.claim_remittances_pk(practice_id, claim_id),
+                                             scan_index_forward=False, limit=PAYMENTS_READ))
+    return next((p for p in newest if p.posting != coordination.REFUSED), newest[0] if newest else None)
 
 
 def build_on_request(scope: PracticeScope, claim_id: str, audit: Audit | None = None, *,

@@ -12,7 +12,7 @@ from chalicelib.remits.items import RemittanceClaim
 from chalicelib.claims.items import ClaimItem
 from chalicelib.db import keys
 from tests.api.test_claims import Practice
-from tests.api.test_remittances import an_835, answer
+from tests.api.test_remittances import _pay_differently, an_835, answer
 from tests.api.test_tracking import answer_batches, claim, deliver, s3, submit_all
 from tests.dates import at_desk, days_ago
 from tests.x12_validate import pyx12_errors
@@ -40,10 +40,14 @@ class Coordinated(Practice):
         self.pay(made, status, **answered)
         return made
 
-    def pay(self, made, status="1", trace=None, **answered):
+    def pay(self, made, status="1", trace=None, clp04=None, **answered):
+        """The payer's 835 for `made`; `clp04` (dollars) makes it one that does not balance."""
         paid = replace(answer(made, status=status), **answered)
         trace = trace or f"EFT{made['patient_control_number']}"
-        deliver(self.app, f"inbox/{self.firm_id}/era-{trace}.835", an_835([paid], trace=trace))
+        text = an_835([paid], trace=trace)
+        if clp04 is not None:
+            text = _pay_differently(text, made["patient_control_number"], clp04)
+        deliver(self.app, f"inbox/{self.firm_id}/era-{trace}.835", text)
 
     def secondary(self, claim_id, status=201):
         return self.post(f"/claims/{claim_id}/secondary", {}, status=status)
@@ -127,6 +131,22 @@ def test_the_secondarys_835_builds_the_tertiary_with_both_earlier_payers(practic
     assert [s for s in segments if s.startswith("SBR*")] == [
         "SBR*T*18*******CI", "SBR*P*18*******CI", "SBR*S*18*******CI"]
     assert [s.split("*")[1] for s in segments if s.startswith("SVD*")] == ["60054", "62308", "60054", "62308"]
+
+
+def test_a_later_835_that_does_not_balance_leaves_the_balanced_one_to_build_from(practice, api):
+    primary = practice.remitted()
+    paid = answer(primary)
+    practice.pay(primary, trace="EFTLATER", clp04="1")  # recorded, refused
+    secondary = practice.secondary(primary["id"])
+    [amount] = [s for s in sent_837(practice, [secondary["id"]]).split("~") if s.startswith("AMT*D*")]
+    assert amount == "AMT*D*" + format(paid.paid_cents / 100, "g")
+
+
+def test_only_an_835_that_does_not_balance_is_a_conflict_that_says_so(practice):
+    made = practice.claim(at=at_desk(days_ago(11)))
+    answer_batches(practice.app, submit_all(practice))
+    practice.pay(made, clp04="1")
+    assert "does not balance" in practice.secondary(made["id"], status=409)["detail"]
 
 
 def test_no_835_recorded_is_a_conflict_that_says_so(practice):

@@ -41,6 +41,8 @@ class ClaimPayment(Protocol):
 
 def refusal(payment: ClaimPayment, document: ClaimDocument) -> str | None:
     """Why this claim payment gives the next payer nothing to adjudicate, in words (codes and amounts only)."""
+    if next_order(document) is None:
+        return "A tertiary claim has no later coverage to bill."
     if payment.status in FORWARDED:
         return (f"The payer forwarded the claim to the next payer itself (CLP02 {payment.status}, a crossover): "
                 "that payer has it, so no secondary claim is built.")

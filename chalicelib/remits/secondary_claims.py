@@ -71,18 +71,26 @@ def build_on_request(scope: PracticeScope, claim_id: str, audit: Audit | None = 
     return claims.out(_build(scope, claim_id, record, clock(), audit, first=(claim, taking)))
 
 
-def build_if_automatic(firm_id: str, claim: ClaimItem, record: RemittanceClaim, now: datetime) -> ClaimItem | None:
+def build_if_automatic(firm_id: str, claim: ClaimItem, record: RemittanceClaim, now: datetime,
+                       setting: str | None = None) -> ClaimItem | None:
     """The claim built for the next coverage when the practice builds them automatically and the claim payment
-    leaves something to bill; None otherwise (the reason logged, with ids only). Never raises a refusal."""
-    practice = store.load(practice_key(firm_id, claim.practice_id))
-    if practice.secondary_claims != "automatic":
-        return None
-    try:
-        return build_secondary(posting_scope(firm_id, claim.practice_id), claim, record, now)
-    except Conflict as refused:
-        ids = {"practice_id": claim.practice_id, "claim_id": claim.id}
-        get_logger().info("no secondary claim built", extra={**ids, "reason": refused.detail})
-        return None
+    leaves something to bill; None otherwise (the reason logged, with ids only). Never raises a refusal.
+
+    `setting` is the practice's `secondary_claims` when the caller has read it (once for many claims); else it
+    is read here. What the claim payment alone refuses (a crossover, nothing left, ...) costs no read."""
+    document = codec.loads(claim.document)
+    reason = coordination.refusal(record, document)
+    if reason is None:
+        chosen = setting or store.load(practice_key(firm_id, claim.practice_id)).secondary_claims
+        if chosen != "automatic":
+            return None
+        try:
+            return build_secondary(posting_scope(firm_id, claim.practice_id), claim, record, now)
+        except Conflict as refused:
+            reason = refused.detail
+    get_logger().info("no secondary claim built",
+                      extra={"practice_id": claim.practice_id, "claim_id": claim.id, "reason": reason})
+    return None
 
 
 def build_secondary(scope: PracticeScope, claim: ClaimItem, record: RemittanceClaim, now: datetime,
@@ -148,8 +156,6 @@ def _refuse(primary: ClaimItem, record: RemittanceClaim, document: ClaimDocument
         raise Conflict(f"This claim was replaced or voided by {primary.replaced_by_claim_id}; build from that one.")
     if record.claim_id != primary.id:
         raise Conflict("That claim payment answers another claim.")
-    if coordination.next_order(document) is None:
-        raise Conflict("A tertiary claim has no later coverage to bill.")
     reason = coordination.refusal(record, document)
     if reason:
         raise Conflict(reason)

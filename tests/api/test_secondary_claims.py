@@ -230,3 +230,12 @@ def test_posting_builds_the_secondary_only_when_the_practice_says_automatic(prac
     assert built is not None and built.primary_claim_id == primary["id"]
     assert claim(practice, api, primary["id"])["secondary_claim_id"] == built.id
     assert secondary_claims.build_if_automatic(practice.firm_id, item, record, now) is None  # once
+
+
+def test_posting_may_pass_the_setting_it_read_once_for_many_claims(practice, api):
+    primary = practice.remitted()
+    item, record = _items(practice, primary)
+    now = datetime.now(timezone.utc)
+    assert secondary_claims.build_if_automatic(practice.firm_id, item, record, now, setting="on_request") is None
+    built = secondary_claims.build_if_automatic(practice.firm_id, item, record, now, setting="automatic")
+    assert built is not None and claim(practice, api, built.id)["status"] == "ready"

@@ -118,3 +118,9 @@ def test_the_next_order_follows_the_billed_payers_responsibility():
     secondary = replace(document, subscriber=replace(document.subscriber, payer_responsibility="S"))
     tertiary = replace(document, subscriber=replace(document.subscriber, payer_responsibility="T"))
     assert (coordination.next_order(secondary), coordination.next_order(tertiary)) == ("tertiary", None)
+
+
+def test_a_tertiary_claims_payment_leaves_nothing_to_bill():
+    document = make_document()
+    tertiary = replace(document, subscriber=replace(document.subscriber, payer_responsibility="T"))
+    assert "no later coverage" in coordination.refusal(payment(), tertiary)

@@ -58,9 +58,13 @@ def practice(world, api, app):
     return Coordinated(world, api, app)
 
 
-def sent_837(practice, claim_ids):
-    batch = practice.post("/claim-batches", {"claim_ids": claim_ids})["batches"][0]
-    return s3().get_object(Bucket=get_settings().edi_bucket, Key=batch["file_key"])["Body"].read().decode()
+def sent_837(practice, claim_ids, answered=False):
+    """The 837 the claims were submitted in; `answered`: the sandbox clearinghouse's 999 and 277CA delivered."""
+    submission = practice.post("/claim-batches", {"claim_ids": claim_ids})
+    if answered:
+        answer_batches(practice.app, submission)
+    key = submission["batches"][0]["file_key"]
+    return s3().get_object(Bucket=get_settings().edi_bucket, Key=key)["Body"].read().decode()
 
 
 def test_a_remitted_claim_becomes_a_secondary_claim_that_carries_the_primarys_adjudication_and_submits(
@@ -76,7 +80,8 @@ def test_a_remitted_claim_becomes_a_secondary_claim_that_carries_the_primarys_ad
     assert secondary["lines"] == primary["lines"]
     assert claim(practice, api, primary["id"])["secondary_claim_id"] == secondary["id"]
 
-    text = sent_837(practice, [secondary["id"]])
+    text = sent_837(practice, [secondary["id"]], answered=True)
+    assert claim(practice, api, secondary["id"])["status"] == "accepted"  # the sandbox read and accepted it
     segments = text.split("~")
     assert pyx12_errors(text) == []
     assert [s for s in segments if s.startswith("SBR*")] == ["SBR*S*18*******CI", "SBR*P*18*******CI"]

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from chalicelib.edi.claim.coordination import adjustment_segments
+from chalicelib.edi.claim.reader import read_837
 from chalicelib.edi.claim.document import Adjustment, LineAdjudication, OtherPayer, Payer
 from chalicelib.edi.claim.writer import render
 from chalicelib.edi.x12 import X12Error
@@ -175,3 +176,11 @@ def test_a_primary_claim_renders_exactly_as_before_without_other_payers():
     primary = make_document()
     assert render(primary) == render(dataclasses.replace(primary, other_payers=()))
     assert not any(s.startswith(("SVD", "OI", "AMT*D")) for s in render(primary).claim)
+
+
+def test_a_secondary_837_reads_back_as_the_claim_billed_to_the_secondary_payer():
+    document = professional_secondary()
+    billed = dataclasses.replace(document, subscriber=dataclasses.replace(document.subscriber, member_id="CIG123"))
+    [claim] = read_837(write([billed]))
+    assert (claim.payer_id, claim.member_id, claim.total_charge_cents) == ("62308", "CIG123", 15500)
+    assert [(line.procedure_code, line.charge_cents) for line in claim.lines] == [("99213", 12500), ("82962", 3000)]

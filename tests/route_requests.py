@@ -186,6 +186,23 @@ class Routes:
         return Request("PATCH", f"{self.base}/denials/{denial['id']}", {"status": "resolved", "note": "appealed"},
                        headers={"If-Match": str(denial["version"])})
 
+    def remitted_with_secondary(self) -> str:
+        """A sent claim of this practice its payer's 835 answered, the patient having a secondary coverage (added
+        once): what a secondary claim is built from."""
+        from tests.api.test_remittances import an_835, answer
+        from tests.api.test_tracking import deliver
+
+        if not getattr(self, "secondary_payer", None):
+            self.secondary_payer = self.ok("POST", self.base + "/payers", {"name": "Cigna", "payer_id": "62308"},
+                                           201)["id"]
+            self.ok("POST", f"{self.base}/patients/{self.practice.patient}/coverages", {
+                "payer_id": self.secondary_payer, "member_id": "CIG778899", "effective_from": "2026-01-01",
+                "order": "secondary"}, 201)
+        claim = self.submitted_claim()
+        deliver(self.app, f"inbox/{self.practice.firm_id}/era-{self.next()}.835",
+                an_835([answer(claim)], trace=f"TRIPS{self.serial}"))
+        return claim["id"]
+
     def failed_file(self) -> dict[str, Any]:
         from tests.api.test_tracking import deliver
 
@@ -228,6 +245,8 @@ class Routes:
             ("POST", "/practices/{practice_id}/claims/{claim_id}/void"): lambda: [Request(
                 "POST", f"{b}/claims/{r.submitted_claim()['id']}/void", {"payer_claim_control_number": "ICN0002"},
                 expect=201)],
+            ("POST", "/practices/{practice_id}/claims/{claim_id}/secondary"): lambda: [Request(
+                "POST", f"{b}/claims/{r.remitted_with_secondary()}/secondary", {}, expect=201)],
             ("POST", "/practices/{practice_id}/claim-batches"): lambda: [
                 Request("POST", f"{b}/claim-batches", {"claim_ids": [r.claim()["id"]]}, expect=201)],
             ("GET", "/practices/{practice_id}/claim-batches"): lambda: [Request("GET", f"{b}/claim-batches")],

@@ -36,6 +36,8 @@ class ClaimItem(Item, discriminator="claim"):
     event_count = NumberAttribute()
     replaces_claim_id = UnicodeAttribute(null=True)
     replaced_by_claim_id = UnicodeAttribute(null=True)
+    primary_claim_id = UnicodeAttribute(null=True)  # a secondary (tertiary) claim: the claim whose 835 it carries
+    secondary_claim_id = UnicodeAttribute(null=True)  # the claim built from this one's 835 for the next payer
     payer_claim_control_number = UnicodeAttribute(null=True)
     batch_id = UnicodeAttribute(null=True)
     submitted_at = UnicodeAttribute(null=True)

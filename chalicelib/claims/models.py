@@ -147,6 +147,10 @@ class ClaimOut(Versioned):
     warning_count: int
     replaces_claim_id: str | None = None
     replaced_by_claim_id: str | None = None
+    primary_claim_id: str | None = Field(default=None, description="A secondary or tertiary claim: the claim "
+                                         "whose payer's adjudication (835) it carries")
+    secondary_claim_id: str | None = Field(default=None, description="The claim built from this one's 835 for "
+                                           "the patient's next coverage")
     payer_claim_control_number: str | None = None
     batch_id: str | None = None
     submitted_at: str | None = None

@@ -57,6 +57,7 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | tasks of a claim, every status                 | gsi2: PRACTICE#p#CLAIMTASKS#<claim id>, <task id>    | Query     |
 | a remittance (one 835 set, one practice) and its claims | pk=PRACTICE#p, sk begins_with REMITTANCE#id   | Query     |
 | remittances of a practice / of a firm, newest first | gsi1: PRACTICE#p#REMITTANCES / gsi2: FIRM#f#REMITTANCES, <id>[#p] | Query (desc) |
+| the claim payments recorded for a claim, newest first (secondary claims) | gsi1: PRACTICE#p#CLAIM#c#REMITS, <remittance id>#<position> | Query (desc) |
 | a claim payment already recorded (re-sent 835)  | pk=PRACTICE#p, sk=REMITPAID#<sha256 of TRN02, CLP01, CLP07, CLP02> | BatchGet |
 | remittance work item (unmatched or refused)     | pk=FIRM#f or PRACTICE#p, sk=REMITWORK#id             | GetItem   |
 | remittance work list of a practice / the firm   | gsi1: PRACTICE#p#REMITWORK / gsi2: FIRM#f#REMITWORK, <id> | Query (desc) |
@@ -348,6 +349,16 @@ def remittance_claim_sk(remittance_id: str, position: int) -> str:
 def remittances_pk(owner_pk: str) -> str:
     """Index partition of remittances: gsi1 under a practice, gsi2 under the firm (every practice's)."""
     return f"{owner_pk}#REMITTANCES"
+
+
+def claim_remittances_pk(practice_id: str, claim_id: str) -> str:
+    """Index partition of one claim's claim payments (gsi1): its latest adjudication is the last, since
+    remittance ids are ULIDs of their file and a set's claims are numbered in order."""
+    return f"{practice_pk(practice_id)}#CLAIM#{_part(claim_id)}#REMITS"
+
+
+def claim_remittance_sk(remittance_id: str, position: int) -> str:
+    return f"{_part(remittance_id)}#{int(position):05d}"
 
 
 def claim_payment_sk(digest: str) -> str:

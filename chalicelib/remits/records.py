@@ -79,7 +79,9 @@ def claim_record(origin: Origin, remittance: Remittance, position: int, payment:
         adjustments=json.dumps(_adjustments(payment.adjustments)), remarks=json.dumps(list(payment.remark_codes)),
         lines=json.dumps([_line(m) for m in matches]), posting=REFUSED if refused else READY,
         imbalances=json.dumps([i.message for i in payment.imbalances]),
-        payment_digest=None if refused else payment_digest(remittance, payment))
+        payment_digest=None if refused else payment_digest(remittance, payment),
+        gsi1pk=keys.claim_remittances_pk(claim.practice_id, claim.id),  # a claim's payments: secondary claims
+        gsi1sk=keys.claim_remittance_sk(origin.remittance_id, position))
 
 
 def seen(record: RemittanceClaim) -> ClaimPaymentSeen:

@@ -60,6 +60,9 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | a claim payment already recorded (re-sent 835)  | pk=PRACTICE#p, sk=REMITPAID#<sha256 of TRN02, CLP01, CLP07, CLP02> | BatchGet |
 | remittance work item (unmatched or refused)     | pk=FIRM#f or PRACTICE#p, sk=REMITWORK#id             | GetItem   |
 | remittance work list of a practice / the firm   | gsi1: PRACTICE#p#REMITWORK / gsi2: FIRM#f#REMITWORK, <id> | Query (desc) |
+| a claim's postings (835 entries), oldest first  | pk=PRACTICE#p, sk begins_with CLAIMENTRY#<claim>#    | Query / BatchGet |
+| a practice's provider adjustments (PLB), oldest first | pk=PRACTICE#p, sk begins_with PRACTICEENTRY#  | Query     |
+| a provider adjustment already posted (re-sent 835) | pk=PRACTICE#p or FIRM#f, sk=PLBSEEN#<sha256>      | BatchGet  |
 | operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <due at>#<id>                 | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
@@ -359,3 +362,25 @@ def remit_work_sk(item_id: str) -> str:
 def remit_work_pk(owner_pk: str) -> str:
     """Index partition of remittance work items: gsi1 under a practice, gsi2 under the firm (all of them)."""
     return f"{owner_pk}#REMITWORK"
+
+
+def claim_entry_sk(claim_id: str, posting_id: str) -> str:
+    """One posting of a claim payment: its entries (insurance payment, adjustments, patient share) together."""
+    return f"CLAIMENTRY#{_part(claim_id)}#{_part(posting_id)}"
+
+
+def claim_entries_prefix(claim_id: str) -> str:
+    return f"CLAIMENTRY#{_part(claim_id)}#"
+
+
+def practice_entry_sk(entry_id: str) -> str:
+    """A provider-level adjustment (PLB) posted to the practice."""
+    return f"PRACTICEENTRY#{_part(entry_id)}"
+
+
+PRACTICE_ENTRIES_PREFIX = "PRACTICEENTRY#"
+
+
+def provider_adjustment_seen_sk(digest: str) -> str:
+    """A PLB adjustment once posted: the SHA-256 of the trace, payer, PLB01/02, reason, reference, amount."""
+    return f"PLBSEEN#{_part(digest)}"

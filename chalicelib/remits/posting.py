@@ -1,0 +1,352 @@
+"""Posting the balanced claim payments of one 835 set, in the run that records them (remits/service.py).
+
+A claim payment's record, its once-only pointer (REMITPAID#), its posting (CLAIMENTRY#: the entries, rules.py),
+the claim with its new totals, status and event (lifecycle.stage), and the patient ledger entry of its share
+with the balance it moves (ledger.stage) are written together: the pointer that records a payment once posts
+it once. A re-sent 835, or a retried run, meets the pointer and posts nothing.
+
+DynamoDB refuses two operations on one item in one transaction, and a patient's claims in one 835 move one
+balance (a reversal and its correction, one claim): so the unit of writing is a patient's claim payments of the
+set, in their order, the ledger entries sequenced within it (db/batched.py packs units, up to 100 items a
+transaction). A patient with more payments than fit one transaction has the rest posted in the next round.
+
+A unit that meets a changed item (a claim edited, the balance moved by a co-pay, a task closed meanwhile) is
+read again and rebuilt, up to `ATTEMPTS` times; then its payments go to the practice's work list
+(`posting_conflict`) and are not recorded, so delivering the file again posts them. The other units never wait.
+
+Calls grow with claims: the balances, earlier postings (for reversals) and practices (for PLB) are one
+BatchGetItem per round; the claims come from the recording's read.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from chalicelib.claims import lifecycle, open_tasks
+from chalicelib.claims.items import ClaimItem
+from chalicelib.core.ids import id_ms, sequenced_id
+from chalicelib.core.money import Money
+from chalicelib.db import batched, keys, store
+from chalicelib.db.models import Item
+from chalicelib.edi.remittance.result import ClaimPayment, Remittance
+from chalicelib.ledger import service as ledger
+from chalicelib.ledger.items import LedgerEntry, PatientBalance
+from chalicelib.remits import records, rules
+from chalicelib.remits.items import ClaimPaymentSeen, ClaimPosting, RemittanceClaim
+from chalicelib.remits.matching import LineMatch
+from chalicelib.remits.records import Origin
+
+ACTOR = "835"
+ATTEMPTS = 3
+POSTED, RECORDED, HELD, DUPLICATE = "posted", "recorded", "held", "duplicate"
+REVERSAL_UNMATCHED, POSTING_CONFLICT = "reversal_unmatched", "posting_conflict"
+ITEMS_A_PAYMENT = 8  # record, pointer, work item, posting, event, ledger marker and entry, the claim
+
+
+@dataclass
+class Payment:
+    """One balanced claim payment of the set, matched to our claim, on its way to be recorded and posted."""
+
+    position: int
+    payment: ClaimPayment
+    matches: list[LineMatch]
+    digest: str
+    claim: ClaimItem  # as last read
+    conflicts: int = 0
+
+
+@dataclass
+class Done:
+    outcome: str  # posted | recorded | held | duplicate
+    remittance_id: str  # the remittance that recorded it (an earlier one for a duplicate)
+    totals: rules.Totals | None = None  # what it posted: paid, adjusted, moved to the patient
+    recorded: bool = True  # False: held for a conflict, its record not written
+
+
+@dataclass
+class _Built:
+    unit: batched.Unit
+    payments: list[Payment] = field(default_factory=list)
+    done: dict[int, Done] = field(default_factory=dict)  # position -> outcome, once the unit is written
+
+
+def posting_id(origin: Origin, position: int) -> str:
+    """Sorted by the remittance's time, then the CLP's place: a reversal before its correction."""
+    return sequenced_id(id_ms(origin.remittance_id), position, f"{origin.remittance_id}:{position}:posting")
+
+
+def _patient_entry_id(origin: Origin, position: int) -> str:
+    return sequenced_id(id_ms(origin.remittance_id), position, f"{origin.remittance_id}:{position}:patient")
+
+
+def post(origin: Origin, remittance: Remittance, payments: list[Payment],
+         also: Sequence[batched.Unit] = ()) -> tuple[dict[int, Done], batched.Written]:
+    """Record and post each payment; position -> what became of it. `also` (units of their own, the PLB) are
+    written with the first round; what became of them is returned."""
+    done: dict[int, Done] = {}
+    pending = _first_of_each(origin, payments, done)
+    extra, extra_result, fresh = list(also), batched.Written(), False
+    while pending or extra:
+        found = _read(origin, remittance, pending, fresh)
+        built, later = _units(origin, remittance, pending, found)
+        result = batched.write([b.unit for b in built] + extra)
+        if result.failed:  # not a condition: fail the run, whose retry writes only what is missing
+            raise result.failed[0][1]
+        extra_ids = {id(u) for u in extra}
+        extra_result.written += [u for u in result.written if id(u) in extra_ids]
+        extra_result.conflicts += [u for u in result.conflicts if id(u) in extra_ids]
+        conflicted = {id(u) for u in result.conflicts}
+        retry = []
+        for b in built:
+            if id(b.unit) in conflicted:
+                retry += b.payments
+            else:
+                done.update(b.done)
+        retry = _settle(origin, retry, done)
+        pending = sorted(later + [p for p in retry if p.conflicts < ATTEMPTS], key=lambda p: p.position)
+        _hold(origin, remittance, [p for p in retry if p.conflicts >= ATTEMPTS], done)
+        extra, fresh = [], True
+    return done, extra_result
+
+
+def _first_of_each(origin: Origin, payments: list[Payment], done: dict[int, Done]) -> list[Payment]:
+    """A payment sent twice in one set is recorded once: the later one is its duplicate."""
+    seen: set[str] = set()
+    first = []
+    for p in payments:
+        if p.digest in seen:
+            done[p.position] = Done(DUPLICATE, origin.remittance_id)
+        else:
+            seen.add(p.digest)
+            first.append(p)
+    return first
+
+
+@dataclass
+class _Found:
+    balances: dict[tuple[str, str], PatientBalance]
+    earlier: dict[tuple[str, str], ClaimPosting]  # (claim id, posting id) -> an earlier posting
+
+
+def _live_postings(claim: ClaimItem) -> dict[str, str]:
+    return json.loads(claim.postings or "{}")
+
+
+def _posting_key(claim: ClaimItem, posting: str) -> store.Key[ClaimPosting]:
+    return store.Key(ClaimPosting, claim.pk, keys.claim_entry_sk(claim.id, posting))
+
+
+def _read(origin: Origin, remittance: Remittance, pending: list[Payment], fresh: bool) -> _Found:
+    """The patients' balances and the postings reversals undo, in one BatchGetItem; after a conflict, the
+    claims are read again first."""
+    if fresh and pending:
+        found = store.read(*(store.Key(ClaimItem, p.claim.pk, p.claim.sk) for p in pending), consistent=True)
+        for p in pending:
+            p.claim = found.find(store.Key(ClaimItem, p.claim.pk, p.claim.sk)) or p.claim
+    balance_keys = {(p.claim.practice_id, p.claim.patient_id) for p in pending}
+    undone = {(p.claim.id, posted): _posting_key(p.claim, posted) for p in pending
+              if p.payment.status == rules.REVERSAL_STATUS
+              for posted in [_live_postings(p.claim).get(p.payment.payer_claim_number)] if posted}
+    found = store.read(*(ledger.balance_key(*k) for k in balance_keys), *undone.values(), consistent=True)
+    return _Found({k: b for k in balance_keys if (b := found.find(ledger.balance_key(*k))) is not None},
+                  {k: e for k, key in undone.items() if (e := found.find(key)) is not None})
+
+
+def _units(origin: Origin, remittance: Remittance, pending: list[Payment],
+           found: _Found) -> tuple[list[_Built], list[Payment]]:
+    """A unit per patient: their payments in order, as many as fit one transaction; the rest wait a round."""
+    groups: dict[tuple[str, str], list[Payment]] = {}
+    for p in pending:
+        groups.setdefault((p.claim.practice_id, p.claim.patient_id), []).append(p)
+    built, later = [], []
+    for (practice_id, patient_id), group in groups.items():
+        balance = found.balances.get((practice_id, patient_id)) or ledger.new_balance(
+            practice_id, patient_id, origin.recorded_at)
+        b, rest = _patient_unit(origin, remittance, group, balance, found)
+        built.append(b)
+        later += rest
+    _close_tasks(built)
+    return built, later
+
+
+def _patient_unit(origin: Origin, remittance: Remittance, group: list[Payment], balance: PatientBalance,
+                  found: _Found) -> tuple[_Built, list[Payment]]:
+    b = _Built(batched.Unit(f"patient {balance.patient_id}"))
+    claims: dict[str, ClaimItem] = {}
+    moved, room = False, batched.MAX_TRANSACTION_ITEMS - 1  # the balance
+    for n, p in enumerate(group):
+        claim = claims.get(p.claim.id, p.claim)
+        cost = ITEMS_A_PAYMENT + len(open_tasks.named(claim))
+        if b.payments and cost > room:
+            return b, group[n:]
+        room -= cost
+        items, done, changed = payment_items(origin, remittance, p, claim, balance, found.earlier)
+        b.unit.saves += items
+        b.payments.append(p)
+        b.done[p.position] = done
+        moved = moved or any(isinstance(i, LedgerEntry) for i in items)
+        if changed:
+            claims[claim.id] = claim
+    b.unit.saves += list(claims.values()) + ([balance] if moved else [])
+    return b, []
+
+
+def payment_items(origin: Origin, remittance: Remittance, p: Payment, claim: ClaimItem, balance: PatientBalance,
+                  earlier: dict[tuple[str, str], ClaimPosting]) -> tuple[list[Item], Done, bool]:
+    """What one claim payment writes (its record and pointer, its posting, the claim's event, the patient's
+    entry), the claim and balance moved in memory; whether the claim changed. Items another part adds to a
+    posted claim payment (denial work items, counters) are appended here."""
+    record = records.claim_record(origin, remittance, p.position, p.payment, claim, p.matches, POSTED)
+    items: list[Item] = [record, records.seen(record)]
+    unmatched = [m.reason for m in p.matches if m.ours is None]
+    if unmatched:
+        items.append(records.work_item(origin, remittance, p.position, p.payment, records.UNMATCHED_LINES,
+                                       "; ".join(r for r in unmatched if r), claim))
+    if p.payment.status in rules.NO_MONEY:
+        record.posting = RECORDED
+        return items, Done(RECORDED, origin.remittance_id), False
+    undone = None
+    if p.payment.status == rules.REVERSAL_STATUS:
+        live = _live_postings(claim).get(p.payment.payer_claim_number)
+        undone = earlier.get((claim.id, live)) if live else None
+        if undone is None:
+            record.posting = HELD  # recorded, so a re-sent 835 does not bring it back; the work item says why
+            detail = (f"claim {claim.patient_control_number}: the reversal (CLP02 22) of payer claim "
+                      f"{p.payment.payer_claim_number} names no payment posted to the claim; nothing reversed")
+            items.append(records.work_item(origin, remittance, p.position, p.payment, REVERSAL_UNMATCHED, detail,
+                                           claim))
+            return items, Done(HELD, origin.remittance_id), False
+    posting, totals = _post_to_claim(origin, remittance.payment.trace_number, p, claim, undone)
+    items += [posting, *_to_patient(origin, p, posting, balance, undone)]
+    items.append(lifecycle.stage(claim, _claim_changes(claim, p, posting, totals, undone), _event(p), ACTOR,
+                                 {"remittance_id": origin.remittance_id, "posting_id": posting.id,
+                                  "clp02": p.payment.status}, now=origin.recorded_at))
+    return items, Done(POSTED, origin.remittance_id, totals), True
+
+
+def _event(p: Payment) -> str:
+    return "reversed" if p.payment.status == rules.REVERSAL_STATUS else "remitted"
+
+
+def _post_to_claim(origin: Origin, trace: str, p: Payment, claim: ClaimItem,
+                   undone: ClaimPosting | None) -> tuple[ClaimPosting, rules.Totals]:
+    if undone is not None:
+        entries = rules.contra(json.loads(undone.entries))
+        moved = -int(undone.patient_cents)
+    else:
+        entries = rules.entries(p.payment, p.matches)
+        moved = rules.totals(entries).patient_cents if rules.moves_to_patient(p.payment) else 0
+    sums = rules.totals(entries)
+    totals = rules.Totals(sums.paid_cents, sums.adjusted_cents, moved)
+    balance_after = claim.insurance_balance() - totals.applied_cents
+    status = rules.claim_status(p.payment, balance_after)
+    posted = posting_id(origin, p.position)
+    return ClaimPosting(
+        claim.pk, keys.claim_entry_sk(claim.id, posted), id=posted, created_at=origin.recorded_at,
+        updated_at=origin.recorded_at, practice_id=claim.practice_id, claim_id=claim.id,
+        remittance_id=origin.remittance_id, position=p.position, trace_number=trace,
+        patient_control_number=p.payment.patient_control_number, payer_claim_number=p.payment.payer_claim_number,
+        payment_status=p.payment.status, claim_status=status or claim.status, entries=json.dumps(entries),
+        paid_cents=totals.paid_cents, adjusted_cents=totals.adjusted_cents, patient_cents=moved,
+        insurance_balance_cents=balance_after, reverses=undone.id if undone else None,
+        forwarded_to=rules.crossover_name(p.payment)), totals
+
+
+def _to_patient(origin: Origin, p: Payment, posting: ClaimPosting, balance: PatientBalance,
+                undone: ClaimPosting | None) -> list[Item]:
+    """The patient's share as a ledger entry (its full PR: a co-pay taken at the visit is already a payment
+    entry, so the balance nets it), or the reversal of the entry an undone posting made."""
+    moved = int(posting.patient_cents)
+    if not moved:
+        return []
+    entry_id = _patient_entry_id(origin, p.position)
+    if undone is not None:
+        if not undone.ledger_entry_id:
+            return []
+        staged = ledger.stage(balance, "reversal", Money(moved), f"reversal:{undone.ledger_entry_id}",
+                              entry_id=entry_id, now=origin.recorded_at, reverses=undone.ledger_entry_id,
+                              memo=f"835 trace {posting.trace_number}: claim payment reversed by the payer")
+    else:
+        memo = rules.patient_memo(posting.trace_number, p.payment, json.loads(posting.entries))
+        staged = ledger.stage(balance, "charge" if moved > 0 else "adjustment", Money(moved),
+                              f"remit:{origin.remittance_id}:{p.position}", entry_id=entry_id,
+                              now=origin.recorded_at, memo=memo)
+    posting.ledger_entry_id = entry_id
+    return list(staged)
+
+
+def _claim_changes(claim: ClaimItem, p: Payment, posting: ClaimPosting, totals: rules.Totals,
+                   undone: ClaimPosting | None) -> dict[str, Any]:
+    live = _live_postings(claim)
+    if undone is not None:
+        live.pop(p.payment.payer_claim_number, None)
+    else:
+        live[p.payment.payer_claim_number] = posting.id
+    changes: dict[str, Any] = {
+        "status": posting.claim_status, "insurance_balance_cents": int(posting.insurance_balance_cents),
+        "insurance_paid_cents": int(claim.insurance_paid_cents or 0) + totals.paid_cents,
+        "adjusted_cents": int(claim.adjusted_cents or 0) + totals.adjusted_cents,
+        "patient_cents": int(claim.patient_cents or 0) + totals.patient_cents,
+        "postings": json.dumps(live, sort_keys=True) if live else None}
+    if posting.forwarded_to or p.payment.status in rules.FORWARDED:
+        changes["forwarded_to"] = posting.forwarded_to
+    return changes
+
+
+def _close_tasks(built: list[_Built]) -> None:
+    """Tasks whose cause a posting cleared (`no_payment` once paid) close with it, in its unit."""
+    by_claim = {i.id: b.unit for b in built for i in b.unit.saves if isinstance(i, ClaimItem)}
+    for task, actions in open_tasks.closures([i for b in built for i in b.unit.saves]):
+        by_claim[task.claim_id].updates.append((task, actions, lifecycle.STILL_OPEN))
+
+
+def _settle(origin: Origin, conflicted: list[Payment], done: dict[int, Done]) -> list[Payment]:
+    """Of payments whose unit met a changed item: those recorded meanwhile (an earlier 835, or this file's
+    earlier run) are settled; the others are returned, their conflicts counted, to be tried again."""
+    if not conflicted:
+        return []
+    pointers = {p.position: store.Key(ClaimPaymentSeen, p.claim.pk, keys.claim_payment_sk(p.digest))
+                for p in conflicted}
+    found = store.read(*pointers.values(), consistent=True)
+    ours: dict[int, ClaimPaymentSeen] = {}
+    retry = []
+    for p in conflicted:
+        seen = found.find(pointers[p.position])
+        if seen is None:
+            p.conflicts += 1
+            retry.append(p)
+        elif seen.remittance_id != origin.remittance_id:
+            done[p.position] = Done(DUPLICATE, seen.remittance_id)
+        else:
+            ours[p.position] = seen
+    if ours:
+        _earlier_run(origin, [p for p in conflicted if p.position in ours], done)
+    return retry
+
+
+def _earlier_run(origin: Origin, payments: list[Payment], done: dict[int, Done]) -> None:
+    """Payments an earlier run of this file recorded: what they posted, read back for the remittance's sums."""
+    wanted = [(p, store.Key(RemittanceClaim, p.claim.pk, keys.remittance_claim_sk(origin.remittance_id, p.position)),
+               _posting_key(p.claim, posting_id(origin, p.position))) for p in payments]
+    found = store.read(*(k for _, r, q in wanted for k in (r, q)), consistent=True)
+    for p, record_key, posting_key in wanted:
+        record, posting = found.find(record_key), found.find(posting_key)
+        outcome = record.posting if record is not None else POSTED
+        totals = (rules.Totals(int(posting.paid_cents), int(posting.adjusted_cents), int(posting.patient_cents))
+                  if posting is not None else None)
+        done[p.position] = Done(outcome, origin.remittance_id, totals)
+
+
+def _hold(origin: Origin, remittance: Remittance, payments: Iterable[Payment], done: dict[int, Done]) -> None:
+    """Payments that met a change `ATTEMPTS` times: on the work list, unrecorded, for the file to be run again."""
+    units = []
+    for p in payments:
+        detail = (f"claim {p.claim.patient_control_number}: its claim or the patient's balance kept changing "
+                  f"while the 835 posted ({ATTEMPTS} tries); nothing posted, run the file again")
+        units.append(batched.Unit(f"held {p.position}", saves=[records.work_item(
+            origin, remittance, p.position, p.payment, POSTING_CONFLICT, detail, p.claim)]))
+        done[p.position] = Done(HELD, origin.remittance_id, recorded=False)
+    result = batched.write(units)
+    if result.failed:
+        raise result.failed[0][1]

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterable
 
-from chalicelib.core.ids import derived_id, id_ms
+from chalicelib.core.ids import id_ms, sequenced_id
 from chalicelib.core.money import Money
 from chalicelib.db import batched, keys, store
 from chalicelib.db.models import Practice
@@ -75,7 +75,7 @@ def plan(origin: Origin, remittance: Remittance, practice_ids: Iterable[str]) ->
 
 def _unit(origin: Origin, remittance: Remittance, n: int, adjustment: ProviderAdjustment, seen_digest: str,
           practice_id: str | None) -> Planned:
-    item_id = derived_id(id_ms(origin.remittance_id), f"{origin.remittance_id}:plb:{n}")
+    item_id = sequenced_id(id_ms(origin.remittance_id), n, f"{origin.remittance_id}:plb:{n}")  # in PLB order
     owner = keys.practice_pk(practice_id) if practice_id else keys.firm_pk(origin.firm_id)
     at = origin.recorded_at
     seen = ProviderAdjustmentSeen(owner, keys.provider_adjustment_seen_sk(seen_digest), id=item_id, created_at=at,

@@ -174,12 +174,13 @@ def _patient_unit(origin: Origin, remittance: Remittance, group: list[Payment], 
                   found: _Found) -> tuple[_Built, list[Payment]]:
     b = _Built(batched.Unit(f"patient {balance.patient_id}"))
     claims: dict[str, ClaimItem] = {}
-    moved, room = False, batched.MAX_TRANSACTION_ITEMS - 1  # the balance
+    moved, room, later = False, batched.MAX_TRANSACTION_ITEMS - 1, []  # room: less the balance
     for n, p in enumerate(group):
         claim = claims.get(p.claim.id, p.claim)
         cost = ITEMS_A_PAYMENT + len(open_tasks.named(claim))
         if b.payments and cost > room:
-            return b, group[n:]
+            later = group[n:]
+            break
         room -= cost
         items, done, changed = payment_items(origin, remittance, p, claim, balance, found.earlier)
         b.unit.saves += items
@@ -189,7 +190,7 @@ def _patient_unit(origin: Origin, remittance: Remittance, group: list[Payment], 
         if changed:
             claims[claim.id] = claim
     b.unit.saves += list(claims.values()) + ([balance] if moved else [])
-    return b, []
+    return b, later
 
 
 def payment_items(origin: Origin, remittance: Remittance, p: Payment, claim: ClaimItem, balance: PatientBalance,

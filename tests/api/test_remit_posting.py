@@ -256,3 +256,20 @@ def test_another_practice_sees_none_of_a_claims_postings(app, world, api, practi
     assert status == 404
     assert api.get(f"{practice.base}/claims/{made['id']}/entries", key=other.admin)[0] == 404
     assert api.get(f"{other.base}/provider-adjustments", key=other.admin)[1]["data"] == []
+
+
+def test_a_retried_run_of_the_same_file_posts_nothing_twice_and_counts_what_the_first_run_posted(app, practice, api):
+    from chalicelib.core.clock import iso, utcnow
+    from chalicelib.core.ids import new_id
+    from chalicelib.edi.remittance.reader import read_835
+    from chalicelib.remits import service
+
+    [made] = submitted(practice)
+    sets, file_id, at = read_835(an_835([paying(made, DEDUCTIBLE_AND_COINSURANCE)])), new_id(), iso(utcnow())
+    service.record(practice.firm_id, sets, file_id, at)
+    again = service.record(practice.firm_id, sets, file_id, at)  # the invocation retried after it had written
+    assert again.outcomes[practice.id] == [{"claim_id": made["id"], "outcome": "remitted"}]
+    assert [e["amount_cents"] for e in ledger(api, practice)] == [4250]
+    assert len(entries(api, practice, made["id"])) == 1
+    got = one_remittance(api, practice)
+    assert (got["posted_count"], got["posted_paid_cents"]) == (1, 8250)

@@ -96,8 +96,9 @@ def _unit(origin: Origin, remittance: Remittance, n: int, adjustment: ProviderAd
 
 def _work_item(origin: Origin, remittance: Remittance, item_id: str, adjustment: ProviderAdjustment) -> RemittanceWork:
     detail = (f"provider adjustment {adjustment.reason} ({adjustment.reason_words}) reference "
-              f"{adjustment.reference or '(none)'} of {Money(adjustment.amount_cents)} names provider {adjustment.provider_id}, the NPI or tax id of none (or more than one) of the "
-              "practices this 835 pays: not posted")
+              f"{adjustment.reference or '(none)'} of {Money(adjustment.amount_cents)} names provider "
+              f"{adjustment.provider_id}, the NPI or tax id of none (or more than one) of the practices this 835 "
+              "pays: not posted")
     return RemittanceWork(
         keys.firm_pk(origin.firm_id), keys.remit_work_sk(item_id), id=item_id, created_at=origin.recorded_at,
         updated_at=origin.recorded_at, firm_id=origin.firm_id, remittance_id=origin.remittance_id,

@@ -28,7 +28,7 @@ from chalicelib.claims.numbers import claims_by_number
 from chalicelib.core.ids import derived_id, id_ms
 from chalicelib.db import batched
 from chalicelib.edi.remittance.result import ClaimPayment, Remittance
-from chalicelib.remits import plb, posting, records
+from chalicelib.remits import claim_items, plb, posting, records
 from chalicelib.remits.matching import match_lines, our_lines
 from chalicelib.remits.records import Origin, Tally
 
@@ -52,7 +52,7 @@ class _Matched:
     claim: ClaimItem
     paid_cents: int  # CLP04
     unit: batched.Unit | None = None
-    payment: posting.Payment | None = None
+    payment: claim_items.Payment | None = None
 
 
 def remittance_id(file_id: str, set_index: int) -> str:
@@ -84,7 +84,7 @@ def _record_set(origin: Origin, remittance: Remittance, claims: dict[str, ClaimI
             for p, t in tallies.items()])
 
 
-def _count(tally: Tally, m: _Matched, posted: dict[int, posting.Done], done: Recorded) -> None:
+def _count(tally: Tally, m: _Matched, posted: dict[int, claim_items.Done], done: Recorded) -> None:
     tally.claim_count += 1
     tally.paid_cents += m.paid_cents
     if m.payment is None:
@@ -92,12 +92,12 @@ def _count(tally: Tally, m: _Matched, posted: dict[int, posting.Done], done: Rec
         _note(done, m.claim, UNBALANCED)
         return
     outcome = posted[m.position]
-    if outcome.outcome == posting.DUPLICATE:
+    if outcome.outcome == claim_items.DUPLICATE:
         assert tally.duplicates is not None
         tally.duplicates.append({"claim_id": m.claim.id, "remittance_id": outcome.remittance_id})
         _note(done, m.claim, DUPLICATE)
         return
-    if outcome.outcome == posting.HELD:
+    if outcome.outcome == claim_items.HELD:
         tally.held += 1
     if outcome.recorded:
         tally.recorded += 1
@@ -106,7 +106,7 @@ def _count(tally: Tally, m: _Matched, posted: dict[int, posting.Done], done: Rec
         tally.posted_paid_cents += outcome.totals.paid_cents
         tally.posted_adjusted_cents += outcome.totals.adjusted_cents
         tally.posted_patient_cents += outcome.totals.patient_cents
-    _note(done, m.claim, HELD if outcome.outcome == posting.HELD else RECORDED)
+    _note(done, m.claim, HELD if outcome.outcome == claim_items.HELD else RECORDED)
 
 
 def _count_plb(plans: list[plb.Planned], written: batched.Written, tallies: dict[str, Tally]) -> None:
@@ -142,7 +142,7 @@ def _matched(origin: Origin, remittance: Remittance, position: int, payment: Cla
              claim: ClaimItem) -> _Matched:
     matches = match_lines(payment.lines, our_lines(claim.document), payment.statement_from)
     if payment.balanced:
-        return _Matched(position, claim, payment.paid_cents, payment=posting.Payment(
+        return _Matched(position, claim, payment.paid_cents, payment=claim_items.Payment(
             position, payment, matches, records.payment_digest(remittance, payment), claim))
     kept = records.claim_record(origin, remittance, position, payment, claim, matches, records.REFUSED)
     detail = (f"claim {claim.patient_control_number} does not balance and is not posted: "

@@ -2,12 +2,11 @@
 RARCs, the claim's status and insurance balance, the patient's share on the patient's ledger (net of a co-pay
 taken at the visit), reversals, provider adjustments at practice level, and each posted once."""
 import re
-from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from chalicelib.edi.remittance.result import Adjustment, ProviderAdjustment
+from chalicelib.edi.remittance.result import Adjustment, Procedure, ProviderAdjustment
 from chalicelib.edi.remittance.writer import ClaimAnswer, LineAnswer, Patient
 from tests.api.test_claims import CODING, Practice
 from tests.api.test_remittances import an_835, one_remittance, remittances, submitted
@@ -37,9 +36,6 @@ def paying(made, adjustments, status="1", remarks=("N130",), negate=False):
     return ClaimAnswer(made["patient_control_number"], status, sum(x.charge_cents for x in lines),
                        sum(x.paid_cents for x in lines), f"SBX{made['patient_control_number']}",
                        Patient("CHEN", "LU", "ACT123456"), lines=tuple(lines))
-
-
-from chalicelib.edi.remittance.result import Procedure  # noqa: E402  (beside Adjustment, for `paying`)
 
 # 99213 at 125.00 and 82962 x2 at 30.00 (tests/api/test_claims.py CODING): 155.00 in all.
 DEDUCTIBLE_AND_COINSURANCE = [(Adjustment("CO", "45", 2500), Adjustment("PR", "1", 3000), Adjustment("PR", "2", 1000)),
@@ -185,7 +181,8 @@ def test_a_reversal_of_a_payment_never_posted_is_held_on_the_work_list(app, prac
 
 def test_a_provider_adjustment_posts_to_the_practice_whose_npi_it_names_once(app, practice, api):
     [made] = submitted(practice)
-    plb = (ProviderAdjustment(NPI, today(), "L6", "INTEREST1", -125), ProviderAdjustment(NPI, today(), "WO", "OVP9", 500))
+    plb = (ProviderAdjustment(NPI, today(), "L6", "INTEREST1", -125),
+           ProviderAdjustment(NPI, today(), "WO", "OVP9", 500))
     text = an_835([paying(made, DEDUCTIBLE_AND_COINSURANCE)], plb=plb)
     deliver(app, f"inbox/{practice.firm_id}/plb.835", text)
     deliver(app, f"inbox/{practice.firm_id}/plb-resent.835", text.replace("*901*", "*902*"))

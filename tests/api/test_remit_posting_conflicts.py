@@ -8,7 +8,7 @@ from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.ids import new_id
 from chalicelib.db import keys, store
 from chalicelib.edi.remittance.reader import read_835
-from chalicelib.remits import posting, records, service
+from chalicelib.remits import claim_items, posting, records, service
 from chalicelib.remits.items import ClaimPosting
 from chalicelib.remits.matching import match_lines, our_lines
 from tests.api.test_claims import Practice
@@ -27,7 +27,7 @@ def _stored(practice, made):
 
 
 def _payments(origin, remittance, claims):
-    return [posting.Payment(n, paid, match_lines(paid.lines, our_lines(c.document), paid.statement_from),
+    return [claim_items.Payment(n, paid, match_lines(paid.lines, our_lines(c.document), paid.statement_from),
                             records.payment_digest(remittance, paid), c)
             for n, (paid, c) in enumerate(zip(remittance.claims, claims), start=1)]
 
@@ -42,7 +42,7 @@ def test_a_claim_changed_after_the_835_read_it_is_read_again_and_posted(practice
     origin = records.Origin(practice.firm_id, file_id, service.remittance_id(file_id, 1), iso(utcnow()))
 
     done, _ = posting.post(origin, remittance, _payments(origin, remittance, [stale]))
-    assert done[1].outcome == posting.POSTED and done[1].totals.paid_cents == 8250
+    assert done[1].outcome == claim_items.POSTED and done[1].totals.paid_cents == 8250
     got = claim(practice, api, made["id"])
     assert (got["status"], got["insurance_paid_cents"], got["version"]) == ("paid", 8250, fresh.version + 1)
 
@@ -58,7 +58,7 @@ def test_a_payment_that_keeps_meeting_a_conflict_is_held_and_the_others_post(app
 
     stuck = inbox._start(blocked_practice.firm_id, key, text.encode(), iso(utcnow()))
     origin = records.Origin(blocked_practice.firm_id, stuck.id, service.remittance_id(stuck.id, 1), iso(utcnow()))
-    posted_id = posting.posting_id(origin, 1)
+    posted_id = claim_items.posting_id(origin, 1)
     ClaimPosting(keys.practice_pk(blocked_practice.id), keys.claim_entry_sk(blocked["id"], posted_id),
                  id=posted_id, created_at=origin.recorded_at, updated_at=origin.recorded_at,
                  practice_id=blocked_practice.id, claim_id=blocked["id"], remittance_id=origin.remittance_id,

@@ -270,3 +270,33 @@ def test_a_retried_run_of_the_same_file_posts_nothing_twice_and_counts_what_the_
     assert len(entries(api, practice, made["id"])) == 1
     got = one_remittance(api, practice)
     assert (got["posted_count"], got["posted_paid_cents"]) == (1, 8250)
+
+
+def test_an_accepted_claim_once_paid_leaves_the_follow_up_index(app, practice, api):
+    from chalicelib.claims.items import ClaimItem
+    from chalicelib.db import keys
+    from tests.api.test_tracking import answer_batches
+
+    made = practice.claim()
+    answer_batches(app, practice.post("/claim-batches", {"all_ready": True}))  # the sandbox's 999 and 277CA
+    accepted = claim(practice, api, made["id"])
+    assert (accepted["status"], accepted["follow_up_reason"]) == ("accepted", "no_payment")
+    deliver(app, f"inbox/{practice.firm_id}/accepted-paid.835", an_835([paying(made, DEDUCTIBLE_AND_COINSURANCE)]))
+    got = claim(practice, api, made["id"])
+    assert (got["status"], got["follow_up_on"], got["follow_up_reason"]) == ("paid", None, None)
+    stored = ClaimItem.get(keys.practice_pk(practice.id), keys.claim_sk(made["id"]))
+    assert (stored.gsi3pk, stored.gsi3sk) == (None, None)  # the follow-up job's Query never meets it
+
+
+def test_a_missing_payment_task_closes_when_the_835_pays_the_claim(app, practice, api):
+    from tests.api.test_task_closing import closed_by, follow_up_when_due, open_list, submitted as sent_alone
+    from tests.api.test_task_closing import tasks_of
+
+    made, answers = sent_alone(practice)
+    for key, text in answers:  # the 999 and the 277CA: accepted, due for payment
+        deliver(app, key, text)
+    follow_up_when_due(practice, made["id"])
+    assert tasks_of(practice, made["id"])["no_payment"]["status"] == "open"
+    deliver(app, f"inbox/{practice.firm_id}/pays-task.835", an_835([paying(made, DEDUCTIBLE_AND_COINSURANCE)]))
+    assert closed_by(tasks_of(practice, made["id"])["no_payment"]) == ("remitted", "paid")
+    assert open_list(practice) == []

@@ -165,7 +165,7 @@ def _settle(origin: Origin, conflicted: list[Payment], done: dict[int, Done]) ->
     pointers = {p.position: store.Key(ClaimPaymentSeen, p.claim.pk, keys.claim_payment_sk(p.digest))
                 for p in conflicted}
     found = store.read(*pointers.values(), consistent=True)
-    ours: dict[int, ClaimPaymentSeen] = {}
+    ours: list[Payment] = []
     retry = []
     for p in conflicted:
         seen = found.find(pointers[p.position])
@@ -175,9 +175,9 @@ def _settle(origin: Origin, conflicted: list[Payment], done: dict[int, Done]) ->
         elif seen.remittance_id != origin.remittance_id:
             done[p.position] = Done(DUPLICATE, seen.remittance_id)
         else:
-            ours[p.position] = seen
+            ours.append(p)
     if ours:
-        _earlier_run(origin, [p for p in conflicted if p.position in ours], done)
+        _earlier_run(origin, ours, done)
     return retry
 
 

@@ -14,8 +14,9 @@ A unit that meets a changed item (a claim edited, the balance moved by a co-pay,
 read again and rebuilt, up to `ATTEMPTS` times; then its payments go to the practice's work list
 (`posting_conflict`) and are not recorded, so delivering the file again posts them. The other units never wait.
 
-Calls grow with claims: the balances, earlier postings (for reversals) and practices (for PLB) are one
-BatchGetItem per round; the claims come from the recording's read.
+Calls grow with claims: the balances and the postings reversals undo are read with BatchGetItem (100 keys a
+call) once a round, the claims come from the recording's read, and a patient's payments are one unit however
+many lines and adjustments they have (one posting item each).
 """
 from __future__ import annotations
 

@@ -203,6 +203,11 @@ class Routes:
                 an_835([answer(claim)], trace=f"TRIPS{self.serial}"))
         return claim["id"]
 
+    def posted_claim(self) -> str:
+        """A claim an 835 paid, through the inbox: its id (its postings are the claim's entries)."""
+        remittance = self.remittance()
+        return self.ok("GET", f"{self.base}/remittances/{remittance['id']}")["claims"][0]["claim_id"]
+
     def failed_file(self) -> dict[str, Any]:
         from tests.api.test_tracking import deliver
 
@@ -267,6 +272,10 @@ class Routes:
                 Request("GET", f"{b}/remittances/{r.remittance()['id']}")],
             ("GET", "/practices/{practice_id}/unmatched-remittances"): lambda: [
                 Request("GET", f"{b}/unmatched-remittances")],
+            ("GET", "/practices/{practice_id}/claims/{claim_id}/entries"): lambda: [
+                Request("GET", f"{b}/claims/{r.posted_claim()}/entries")],
+            ("GET", "/practices/{practice_id}/provider-adjustments"): lambda: [
+                Request("GET", f"{b}/provider-adjustments")],
             ("GET", "/remittances"): lambda: [Request("GET", "/remittances")],
             ("GET", "/unmatched-remittances"): lambda: [Request("GET", "/unmatched-remittances")],
             ("GET", "/practices/{practice_id}/denials"): lambda: [

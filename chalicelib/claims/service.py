@@ -86,7 +86,9 @@ def out(item: ClaimItem) -> ClaimOut:
         batch_id=item.batch_id, submitted_at=item.submitted_at, acknowledged_at=item.acknowledged_at,
         accepted_at=item.accepted_at, rejection=json.loads(item.rejection) if item.rejection else None,
         last_status=json.loads(item.last_status) if item.last_status else None, follow_up_on=item.follow_up_on,
-        follow_up_reason=item.follow_up_reason,
+        follow_up_reason=item.follow_up_reason, insurance_balance_cents=item.insurance_balance(),
+        insurance_paid_cents=int(item.insurance_paid_cents or 0), adjusted_cents=int(item.adjusted_cents or 0),
+        patient_responsibility_cents=int(item.patient_cents or 0), forwarded_to=item.forwarded_to,
         edit_tables=json.loads(item.edit_tables) if item.edit_tables else None)
 
 

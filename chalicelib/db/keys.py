@@ -64,6 +64,9 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | denial by id / a practice's, newest first     | pk=PRACTICE#p, sk=DENIAL#id / begins_with DENIAL#    | Get / Query |
 | unresolved denials: urgent, soonest appeal due | gsi1: PRACTICE#p#DENIALS, <rank 0-3>#<due>#id       | Query     |
 | denials of a firm, every practice's, newest   | gsi2: FIRM#f#DENIALS, <id>                           | Query (desc) |
+| a claim's postings (835 entries), oldest first  | pk=PRACTICE#p, sk begins_with CLAIMENTRY#<claim>#    | Query / BatchGet |
+| a practice's provider adjustments (PLB), oldest first | pk=PRACTICE#p, sk begins_with PRACTICEENTRY#  | Query     |
+| a provider adjustment already posted (re-sent 835) | pk=PRACTICE#p or FIRM#f, sk=PLBSEEN#<sha256>      | BatchGet  |
 | operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <due at>#<id>                 | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
@@ -391,3 +394,25 @@ def denial_queue_pk(practice_id: str) -> str:
 def firm_denials_pk(firm_id: str) -> str:
     """gsi2 partition of the firm's denials, every practice's, sorted by id (newest last)."""
     return f"{firm_pk(firm_id)}#DENIALS"
+
+
+def claim_entry_sk(claim_id: str, posting_id: str) -> str:
+    """One posting of a claim payment: its entries (insurance payment, adjustments, patient share) together."""
+    return f"CLAIMENTRY#{_part(claim_id)}#{_part(posting_id)}"
+
+
+def claim_entries_prefix(claim_id: str) -> str:
+    return f"CLAIMENTRY#{_part(claim_id)}#"
+
+
+def practice_entry_sk(entry_id: str) -> str:
+    """A provider-level adjustment (PLB) posted to the practice."""
+    return f"PRACTICEENTRY#{_part(entry_id)}"
+
+
+PRACTICE_ENTRIES_PREFIX = "PRACTICEENTRY#"
+
+
+def provider_adjustment_seen_sk(digest: str) -> str:
+    """A PLB adjustment once posted: the SHA-256 of the trace, payer, PLB01/02, reason, reference, amount."""
+    return f"PLBSEEN#{_part(digest)}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from chalicelib.claims import lifecycle
@@ -17,6 +18,7 @@ from chalicelib.core.ids import id_ms, sequenced_id
 from chalicelib.core.money import Money
 from chalicelib.db import keys, store
 from chalicelib.db.models import Item
+from chalicelib.denials import service as denials
 from chalicelib.edi.remittance.result import ClaimPayment, Remittance
 from chalicelib.ledger import service as ledger
 from chalicelib.ledger.items import PatientBalance
@@ -97,7 +99,22 @@ def payment_items(origin: Origin, remittance: Remittance, p: Payment, claim: Cla
     items.append(lifecycle.stage(claim, _claim_changes(claim, p, posting, totals, undone), _event(p), ACTOR,
                                  {"remittance_id": origin.remittance_id, "posting_id": posting.id,
                                   "clp02": p.payment.status}, now=origin.recorded_at))
+    items += _denials(origin, remittance, claim, record)
     return items, Done(POSTED, origin.remittance_id, totals), True
+
+
+def _denials(origin: Origin, remittance: Remittance, claim: ClaimItem, record: Any) -> list[Item]:
+    """The denial work items (and their tasks) the claim payment opens, after the claim's move: a claim-level
+    denial's task becomes the claim's `denied` task, so the claim is saved after these in the unit."""
+    return denials.opened_by(claim, record, firm_id=origin.firm_id, payer_id=records.payer_id(remittance),
+                             payer_name=remittance.payer.name, paid_on=remittance.payment.effective,
+                             now=datetime.fromisoformat(origin.recorded_at))
+
+
+def denial_room(payment: ClaimPayment) -> int:
+    """At most the items a claim payment's denials add to its unit: a denial and a task for the claim or for
+    each of its lines."""
+    return 2 * max(1, len(payment.lines))
 
 
 def _event(p: Payment) -> str:

@@ -135,7 +135,7 @@ def _patient_unit(origin: Origin, remittance: Remittance, group: list[Payment], 
     moved, room, later = False, batched.MAX_TRANSACTION_ITEMS - 1, []  # room: less the balance
     for n, p in enumerate(group):
         claim = claims.get(p.claim.id, p.claim)
-        cost = ITEMS_A_PAYMENT + len(open_tasks.named(claim))
+        cost = ITEMS_A_PAYMENT + len(open_tasks.named(claim)) + claim_items.denial_room(p.payment)
         if b.payments and cost > room:
             later = group[n:]
             break

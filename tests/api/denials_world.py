@@ -1,9 +1,8 @@
-"""Denials made as the posting will make them: an 835 delivered through the firm's inbox records a claim
-payment (RemittanceClaim), and `denials.service.opened_by` turns that record into denial items, saved in one
-db/batched unit with the claim (which names a claim-level denial's task), as the poster's unit will save them.
+"""Denials as the posting makes them: an 835 delivered through the firm's inbox posts each claim payment, and
+the posting's unit holds the denial items `denials.service.opened_by` makes of its record (RemittanceClaim).
 
-Until the poster (issue 12, part 3) calls `opened_by` in the posting unit, `open_denials` does it for the
-tests; once it does, the items exist already and `open_denials` adds nothing (their puts are conditional)."""
+`open_denials` makes them again from the posted records, as a retried posting would: their puts are
+conditional, so it adds nothing (tests/api/test_denials.py proves it)."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -26,7 +25,7 @@ def open_denials(practice_id: str, firm_id: str) -> batched.Written:
     found = list(Item.query(keys.practice_pk(practice_id), Item.sk.startswith("REMITTANCE#"), consistent_read=True))
     remittances = {r.id: r for r in found if isinstance(r, RemittanceItem)}
     units = []
-    for record in (r for r in found if isinstance(r, RemittanceClaim) and r.posting == "ready"):
+    for record in (r for r in found if isinstance(r, RemittanceClaim) and r.posting in ("ready", "posted")):
         claim = ClaimItem.get(record.pk, keys.claim_sk(record.claim_id), consistent_read=True)
         remittance = remittances[record.remittance_id]
         items = denials.opened_by(claim, record, firm_id=firm_id, payer_id=remittance.payer_id,

@@ -72,9 +72,14 @@ def test_a_submitted_claim_is_accepted_then_paid_in_an_835_recorded_for_it_line_
     assert [(a["group"], a["reason"], a["amount_cents"]) for a in paid["lines"][0]["adjustments"]] == [
         ("CO", "45", 2500), ("PR", "1", 2000), ("PR", "2", 1600)]
     assert paid["paid_cents"] == 6400 + 1920 and remittance["amount_cents"] == paid["paid_cents"]
-    assert remittance["balanced"] is True and paid["posting"] == "ready"
+    assert remittance["balanced"] is True and paid["posting"] == "posted"
     files = api.get(f"{practice.base}/edi-files", key=practice.admin)[1]["data"]
     assert sorted(f["kind"] for f in files) == ["277CA", "835", "999"]
+    # Posted: the claim is paid and closed, the deductible and coinsurance (16.00 + 4.80 on 82962) the patient's,
+    # and the follow-up job chases it no more.
+    now = claim(practice, api, made["id"])
+    assert (now["status"], now["insurance_balance_cents"], now["insurance_paid_cents"]) == ("paid", 0, 8320)
+    assert now["patient_responsibility_cents"] == 2000 + 1600 + 480 and now["follow_up_on"] is None
 
 
 def test_nothing_is_paid_before_the_payers_delay_and_everything_due_after_it(app, practice, api):

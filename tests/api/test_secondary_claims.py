@@ -70,7 +70,7 @@ def sent_837(practice, claim_ids, answered=False):
 def test_a_remitted_claim_becomes_a_secondary_claim_that_carries_the_primarys_adjudication_and_submits(
         practice, api):
     primary = practice.remitted()
-    assert claim(practice, api, primary["id"])["status"] == "accepted"
+    assert claim(practice, api, primary["id"])["status"] == "paid"
 
     secondary = practice.secondary(primary["id"])
     assert secondary["status"] == "ready", secondary["findings"]

@@ -186,6 +186,16 @@ class Routes:
         return Request("PATCH", f"{self.base}/denials/{denial['id']}", {"status": "resolved", "note": "appealed"},
                        headers={"If-Match": str(denial["version"])})
 
+    def appeal(self) -> dict[str, Any]:
+        """A first-level appeal of a denial of this practice, a draft."""
+        return self.ok("POST", f"{self.base}/denials/{self.denial()['id']}/appeals",
+                       {"level": "first", "reason": "Medically necessary: notes enclosed."}, 201)
+
+    def appeal_move(self) -> Request:
+        appeal = self.appeal()
+        return Request("PATCH", f"{self.base}/appeals/{appeal['id']}", {"status": "sent"},
+                       headers={"If-Match": str(appeal["version"])})
+
     def failed_file(self) -> dict[str, Any]:
         from tests.api.test_tracking import deliver
 
@@ -257,6 +267,14 @@ class Routes:
                 Request("GET", f"{b}/denials/{r.denial()['id']}")],
             ("PATCH", "/practices/{practice_id}/denials/{denial_id}"): lambda: [r.denial_work()],
             ("GET", "/denials"): lambda: [Request("GET", "/denials")],
+            ("POST", "/practices/{practice_id}/denials/{denial_id}/appeals"): lambda: [Request(
+                "POST", f"{b}/denials/{r.denial()['id']}/appeals", {"level": "first", "reason": "Notes enclosed."},
+                expect=201)],
+            ("GET", "/practices/{practice_id}/appeals"): lambda: [
+                Request("GET", f"{b}/appeals"), Request("GET", f"{b}/appeals?status=draft", variant="of a status")],
+            ("GET", "/practices/{practice_id}/appeals/{appeal_id}"): lambda: [
+                Request("GET", f"{b}/appeals/{r.appeal()['id']}")],
+            ("PATCH", "/practices/{practice_id}/appeals/{appeal_id}"): lambda: [r.appeal_move()],
             ("POST", "/admin/jobs/claim-follow-up/run"): lambda: [
                 Request("POST", "/admin/jobs/claim-follow-up/run", {}, expect=202, **root)],
             ("GET", "/codes/icd10cm/{code}"): lambda: [Request("GET", "/codes/icd10cm/E11.9")],

@@ -196,6 +196,12 @@ class Routes:
         return Request("PATCH", f"{self.base}/appeals/{appeal['id']}", {"status": "sent"},
                        headers={"If-Match": str(appeal["version"])})
 
+    def appeal_attachment(self) -> Request:
+        appeal = self.appeal()
+        return Request("POST", f"{self.base}/appeals/{appeal['id']}/attachments", {
+            "name": "notes.txt", "content_type": "text/plain", "size_bytes": 5, "content_base64": "bm90ZXM="},
+            headers={"If-Match": str(appeal["version"])}, expect=201)
+
     def failed_file(self) -> dict[str, Any]:
         from tests.api.test_tracking import deliver
 
@@ -275,6 +281,11 @@ class Routes:
             ("GET", "/practices/{practice_id}/appeals/{appeal_id}"): lambda: [
                 Request("GET", f"{b}/appeals/{r.appeal()['id']}")],
             ("PATCH", "/practices/{practice_id}/appeals/{appeal_id}"): lambda: [r.appeal_move()],
+            ("POST", "/practices/{practice_id}/appeals/{appeal_id}/letter"): lambda: [
+                Request("POST", f"{b}/appeals/{r.appeal()['id']}/letter", {}, expect=201)],
+            ("POST", "/practices/{practice_id}/appeals/{appeal_id}/attachments"): lambda: [r.appeal_attachment()],
+            ("GET", "/practices/{practice_id}/appeals/{appeal_id}/attachments"): lambda: [
+                Request("GET", f"{b}/appeals/{r.appeal()['id']}/attachments")],
             ("POST", "/admin/jobs/claim-follow-up/run"): lambda: [
                 Request("POST", "/admin/jobs/claim-follow-up/run", {}, expect=202, **root)],
             ("GET", "/codes/icd10cm/{code}"): lambda: [Request("GET", "/codes/icd10cm/E11.9")],

@@ -24,6 +24,7 @@ class Appeal(Item, discriminator="appeal"):
     denial_id = UnicodeAttribute()
     claim_id = UnicodeAttribute()
     remittance_id = UnicodeAttribute()  # the remittance that denied it
+    record_sk = UnicodeAttribute()  # its claim payment's record (REMITTANCE#id#CLAIM#n): billed and paid
     patient_control_number = UnicodeAttribute()  # CLP01: our claim number
     payer_claim_number = UnicodeAttribute()  # CLP07
     payer_ref = UnicodeAttribute()  # the practice's payer item (its appeal window)

@@ -52,6 +52,10 @@ class AttachmentOut(Out):
     added_at: str
 
 
+class AttachmentListed(AttachmentOut):
+    url: str | None = Field(default=None, description="A signed GET, valid minutes; None until the file is stored")
+
+
 class OutcomeOut(Out):
     remittance_id: str
     record_sk: str = Field(description="The claim payment that paid it (the remittance's record)")

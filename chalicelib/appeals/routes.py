@@ -12,6 +12,7 @@ from chalicelib.core.lazy import Schemas, lazy_module
 
 models = Schemas("chalicelib.appeals.models")
 appeals = lazy_module("chalicelib.appeals.service")
+letters = lazy_module("chalicelib.appeals.letters")
 
 bp = Blueprint(__name__)
 Page = tuple[list[Any], "str | None"]
@@ -45,3 +46,24 @@ def get_appeal(call: Call) -> Any:
 def update_appeal(call: Call) -> Any:
     """Edit a draft's reason, or move it on: draft -> sent -> won, partly_won or lost (closes its reminder)."""
     return appeals.update(call.scope, call.path["appeal_id"], call.body, expected_version(call), call.audit)
+
+
+@endpoint(bp, "POST", BASE + "/{appeal_id}/letter", tag="appeals", permission=WRITE, response=models.LetterOut,
+          status=201, audit_entity="appeal_letter")
+def render_letter(call: Call) -> Any:
+    """Render the appeal letter as a PDF (with the proof of timely filing for such a denial): a signed URL."""
+    return letters.render_letter(call.scope, call.path["appeal_id"], call.audit)
+
+
+@endpoint(bp, "POST", BASE + "/{appeal_id}/attachments", tag="appeals", permission=WRITE,
+          body=models.AttachmentIn, response=models.AttachmentMade, status=201, audit_entity="appeal_attachment")
+def add_attachment(call: Call) -> Any:
+    """Attach a file: a small one as base64, or a presigned POST that takes only the declared type and size."""
+    return letters.add_attachment(call.scope, call.path["appeal_id"], call.body, expected_version(call), call.audit)
+
+
+@endpoint(bp, "GET", BASE + "/{appeal_id}/attachments", tag="appeals", permission=READ,
+          response=models.AttachmentListed, list_response=True, audit_entity="appeal_attachment")
+def list_attachments(call: Call) -> Page:
+    """The appeal's attachments, each with a signed URL once stored."""
+    return letters.attachments(call.scope, call.path["appeal_id"])

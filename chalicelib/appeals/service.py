@@ -29,6 +29,14 @@ from chalicelib.tasks.items import Task
 Page = tuple[list[Any], "str | None"]
 Clock = Callable[[], datetime]
 TASK_REASON = "appeal"
+PROOF_CATEGORY = "timely_filing"  # CARC 29 and its kin (denials/rules.py): the proof goes with the appeal
+PROOF_NAME = "proof-of-timely-filing.pdf"
+
+
+def proof_attachment(stamp: str) -> dict[str, Any]:
+    """A timely-filing appeal's own attachment: the proof, rendered from the claim's history with each letter."""
+    return {"id": "timely-filing-proof", "name": PROOF_NAME, "content_type": "application/pdf", "size_bytes": None,
+            "kind": "timely_filing_proof", "added_at": stamp}
 
 
 def out(item: Appeal) -> AppealOut:
@@ -104,11 +112,12 @@ def _appeal(scope: PracticeScope, denial: Denial, claim: ClaimItem, body: Appeal
     appeal = Appeal(
         keys.practice_pk(scope.practice_id), keys.appeal_sk(appeal_id), id=appeal_id, created_at=stamp,
         updated_at=stamp, practice_id=scope.practice_id, denial_id=denial.id, claim_id=denial.claim_id,
-        remittance_id=denial.remittance_id, patient_control_number=denial.patient_control_number,
-        payer_claim_number=denial.payer_claim_number, payer_ref=claim.payer_ref, payer_name=denial.payer_name,
+        remittance_id=denial.remittance_id, record_sk=denial.record_sk,
+        patient_control_number=denial.patient_control_number, payer_claim_number=denial.payer_claim_number, payer_ref=claim.payer_ref, payer_name=denial.payer_name,
         category=denial.category, line_number=denial.line_number, denied_cents=denial.denied_cents,
         level=body.level, reason=body.reason, status="draft", window_from=window_from.isoformat(),
-        window_days=days, due_on=due.isoformat(), task_id=new_id(), attachments="[]",
+        window_days=days, due_on=due.isoformat(), task_id=new_id(),
+        attachments=json.dumps([proof_attachment(stamp)] if denial.category == PROOF_CATEGORY else []),
         created_by=scope.principal.key_id)
     index(appeal)
     return appeal

@@ -14,8 +14,8 @@ from chalicelib.edi.x12 import ControlNumbers, Parties
 from chalicelib.remits.items import RemittanceClaim, RemittanceItem
 from tests.api.denials_world import deliver_and_open, denied_claim, open_denials
 from tests.api.test_remittances import PAYEE, PAYER, an_835, answer, submitted
-from tests.api.test_tracking import deliver
-from tests.dates import today
+from tests.api.test_tracking import answer_batches, deliver, submit_all
+from tests.dates import at_desk, days_ago, today
 
 
 def ok(api, practice, method, path, body=None, status=200, **kw):
@@ -24,11 +24,16 @@ def ok(api, practice, method, path, body=None, status=200, **kw):
     return got
 
 
-def denial(app, api, practice, reason: str = "29", name: str = "era-a1", first_day: int = 10
-           ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A claim of the practice (of a visit `first_day` days ago: one a day, or it is a duplicate), sent and
-    denied for CARC `reason` by an 835 through the inbox: (claim, denial)."""
-    [made] = submitted(practice, first_day=first_day)
+def denial(app, api, practice, reason: str = "29", name: str = "era-a1", first_day: int = 10,
+           acknowledged: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A claim of the practice (of a visit `first_day` days ago: one a day, or it is a duplicate), sent (with
+    `acknowledged`, accepted by the sandbox's 999 and 277CA through the inbox) and denied for CARC `reason` by an
+    835 through the inbox: (claim, denial)."""
+    if acknowledged:
+        made = practice.claim(at=at_desk(days_ago(first_day)))
+        answer_batches(app, submit_all(practice))
+    else:
+        [made] = submitted(practice, first_day=first_day)
     deliver_and_open(app, practice, [denied_claim(made, reason)], name)
     [found] = [d for d in ok(api, practice, "GET", "/denials")["data"] if d["claim_id"] == made["id"]]
     return made, found

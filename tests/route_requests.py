@@ -173,12 +173,13 @@ class Routes:
                 an_835([answer(claim)], trace=f"TRIPS{self.serial}"))
         return self.ok("GET", self.base + "/remittances")["data"][0]
 
-    def denial(self) -> dict[str, Any]:
-        """A claim of this practice denied by an 835 through the inbox: its denial (tests/api/denials_world.py)."""
+    def denial(self, reason: str = "50") -> dict[str, Any]:
+        """A claim of this practice denied (CARC `reason`) by an 835 through the inbox: its denial
+        (tests/api/denials_world.py)."""
         from tests.api.denials_world import deliver_and_open, denied_claim
 
         claim = self.submitted_claim()
-        deliver_and_open(self.app, self.practice, [denied_claim(claim, "50")], f"denied-{self.next()}")
+        deliver_and_open(self.app, self.practice, [denied_claim(claim, reason)], f"denied-{self.next()}")
         return self.ok("GET", self.base + "/denials")["data"][0]
 
     def denial_work(self) -> Request:
@@ -186,9 +187,9 @@ class Routes:
         return Request("PATCH", f"{self.base}/denials/{denial['id']}", {"status": "resolved", "note": "appealed"},
                        headers={"If-Match": str(denial["version"])})
 
-    def appeal(self) -> dict[str, Any]:
-        """A first-level appeal of a denial of this practice, a draft."""
-        return self.ok("POST", f"{self.base}/denials/{self.denial()['id']}/appeals",
+    def appeal(self, reason: str = "50") -> dict[str, Any]:
+        """A first-level appeal of a denial (CARC `reason`) of this practice, a draft."""
+        return self.ok("POST", f"{self.base}/denials/{self.denial(reason)['id']}/appeals",
                        {"level": "first", "reason": "Medically necessary: notes enclosed."}, 201)
 
     def appeal_move(self) -> Request:
@@ -282,7 +283,9 @@ class Routes:
                 Request("GET", f"{b}/appeals/{r.appeal()['id']}")],
             ("PATCH", "/practices/{practice_id}/appeals/{appeal_id}"): lambda: [r.appeal_move()],
             ("POST", "/practices/{practice_id}/appeals/{appeal_id}/letter"): lambda: [
-                Request("POST", f"{b}/appeals/{r.appeal()['id']}/letter", {}, expect=201)],
+                Request("POST", f"{b}/appeals/{r.appeal()['id']}/letter", {}, expect=201),
+                Request("POST", f"{b}/appeals/{r.appeal('29')['id']}/letter", {}, expect=201,
+                        variant="timely filing: with its proof")],
             ("POST", "/practices/{practice_id}/appeals/{appeal_id}/attachments"): lambda: [r.appeal_attachment()],
             ("GET", "/practices/{practice_id}/appeals/{appeal_id}/attachments"): lambda: [
                 Request("GET", f"{b}/appeals/{r.appeal()['id']}/attachments")],

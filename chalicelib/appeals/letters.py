@@ -19,6 +19,7 @@ from chalicelib.claims.items import ClaimItem, ClaimEvent
 from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope
 from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.fanout import together
 from chalicelib.core.errors import Conflict, ValidationFailed, field_error
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
@@ -55,12 +56,16 @@ def render_letter(scope: PracticeScope, appeal_id: str, audit: Audit | None = No
 
 
 def _facts(scope: PracticeScope, appeal: Appeal, moment: datetime) -> letter.Facts:
+    """The letter's facts: the claim, the denial and its claim payment in one BatchGetItem, with the claim's
+    history read at the same time when the proof of timely filing goes with it."""
     pk = keys.practice_pk(scope.practice_id)
     claim_key = store.Key(ClaimItem, pk, keys.claim_sk(appeal.claim_id), "claim")
     denial_key = store.Key(Denial, pk, keys.denial_sk(appeal.denial_id), "denial")
-    found = store.read(claim_key, denial_key, store.Key(Item, pk, appeal.record_sk), consistent=True)
-    claim, denial = found.get(claim_key), found.get(denial_key)
-    record = found.find(store.Key(Item, pk, appeal.record_sk))
+    record_key = store.Key(Item, pk, appeal.record_sk)
+    with_proof = any(a["kind"] == "timely_filing_proof" for a in json.loads(appeal.attachments))
+    found, events = together(lambda: store.read(claim_key, denial_key, record_key, consistent=True),
+                             lambda: _history(pk, appeal.claim_id) if with_proof else [])
+    claim, denial, record = found.get(claim_key), found.get(denial_key), found.find(record_key)
     document = codec.loads(claim.document)
     person = (document.patient.person if document.patient else document.subscriber.person)
     adjustments = json.loads(denial.adjustments)
@@ -79,8 +84,7 @@ def _facts(scope: PracticeScope, appeal: Appeal, moment: datetime) -> letter.Fac
                       if a["group"] != "PR"),
         remarks=tuple(f"{r}: {words.rarc(r)}" for r in json.loads(denial.remarks)), argument=appeal.reason,
         enclosed=tuple(a["name"] for a in json.loads(appeal.attachments)),
-        proof=_proof(claim, appeal) if any(a["kind"] == "timely_filing_proof"
-                                          for a in json.loads(appeal.attachments)) else None)
+        proof=_proof(claim, appeal, events) if with_proof else None)
 
 
 def _party(name: str, address: Any) -> tuple[str, ...]:
@@ -90,10 +94,14 @@ def _party(name: str, address: Any) -> tuple[str, ...]:
     return tuple(part for part in (name, address.line1, getattr(address, "line2", ""), city) if part)
 
 
-def _proof(claim: ClaimItem, appeal: Appeal) -> letter.Proof:
+def _history(pk: str, claim_id: str) -> list[ClaimEvent]:
+    """The claim's events, oldest first: one Query of its history."""
+    return list(ClaimEvent.query(pk, ClaimEvent.sk.startswith(keys.claim_events_prefix(claim_id))))
+
+
+def _proof(claim: ClaimItem, appeal: Appeal, events: list[ClaimEvent]) -> letter.Proof:
     """When the claim left us and when the clearinghouse (999) and the payer (277CA) accepted it, from the claim
-    and its history (one Query of its events)."""
-    events = ClaimEvent.query(claim.pk, ClaimEvent.sk.startswith(keys.claim_events_prefix(claim.id)))
+    and its history."""
     lines = []
     for event in events:
         if event.event in PROOF_EVENTS:

@@ -108,7 +108,7 @@ def _denied(facts: Facts) -> str:
     text += ": " + "; ".join(facts.reasons) + "."
     if facts.remarks:
         text += " Remarks: " + "; ".join(facts.remarks) + "."
-    return text + f" We appeal that decision within your appeal window."
+    return text + " We appeal that decision within your appeal window."
 
 
 def proof_page(proof: Proof, facts: Facts) -> list[Block]:

@@ -5,6 +5,7 @@ holds, whose key names the practice)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -53,38 +54,59 @@ def _slot_key(scope: PracticeScope, denial_id: str, level: str | None) -> store.
     return store.Key(AppealSlot, keys.practice_pk(scope.practice_id), keys.appeal_slot_sk(denial_id, level))
 
 
-def create(scope: PracticeScope, denial_id: str, body: AppealCreate, audit: Audit | None = None, *,
-           clock: Clock = utcnow) -> AppealOut:
-    """An appeal of the denial at a level, as a draft, with its reminder task, in one transaction with the slot
-    that names it. 409: an open appeal at that level, a later level without a decided earlier one, or the
-    payer's window closed. Two reads: the denial with its slots, then its claim, payer and the slots' appeals."""
+@dataclass
+class _Held:
+    """What making an appeal reads: the denial, its claim, the payer's window, the latest appeal at the level
+    (and its slot), and the latest at the level before."""
+
+    denial: Denial
+    claim: ClaimItem
+    window_days: int
+    slot: AppealSlot | None
+    latest: Appeal | None
+    before: Appeal | None
+
+
+def _read(scope: PracticeScope, denial_id: str, level: str) -> _Held:
+    """Two BatchGetItems: the denial with its slots, then its claim, payer and the slots' appeals."""
     pk = keys.practice_pk(scope.practice_id)
     denial_key = store.Key(Denial, pk, keys.denial_sk(denial_id), "denial")
-    slot_key = _slot_key(scope, denial_id, body.level)
-    before_key = _slot_key(scope, denial_id, rules.previous_level(body.level))
+    slot_key = _slot_key(scope, denial_id, level)
+    before_key = _slot_key(scope, denial_id, rules.previous_level(level))
     found = store.read(denial_key, slot_key, before_key, consistent=True)
     denial = found.get(denial_key)
-    slot, before = found.find(slot_key), found.find(before_key) if before_key else None  # type: ignore[arg-type]
+    slot = found.find(slot_key) if slot_key else None
+    before = found.find(before_key) if before_key else None
     claim_key = store.Key(ClaimItem, pk, keys.claim_sk(denial.claim_id), "claim")
     payer_key = store.Key(Payer, pk, keys.payer_sk(denial.payer_ref)) if denial.payer_ref else None
     latest_key = appeal_key(scope, slot.appeal_id) if slot else None
     before_appeal_key = appeal_key(scope, before.appeal_id) if before else None
     held = store.read(claim_key, payer_key, latest_key, before_appeal_key, consistent=True)
     claim = held.get(claim_key)
-    _refuse_open(held.find(latest_key) if latest_key else None, body.level)
-    window_from = _window_from(denial, body.level, held.find(before_appeal_key) if before_appeal_key else None)
     days = window_of(held.find(payer_key)) if payer_key else appeal_days(claim)  # denials made before payer_ref
-    moment = clock()
+    return _Held(denial, claim, days, slot, held.find(latest_key) if latest_key else None,
+                 held.find(before_appeal_key) if before_appeal_key else None)
+
+
+def create(scope: PracticeScope, denial_id: str, body: AppealCreate, audit: Audit | None = None, *,
+           clock: Clock = utcnow) -> AppealOut:
+    """An appeal of the denial at a level, as a draft, with its reminder task, in one transaction with the slot
+    that names it (under its version: two racing requests make one). 409: an open appeal at that level, a later
+    level without a decided earlier one, or the payer's window closed."""
+    held = _read(scope, denial_id, body.level)
+    _refuse_open(held.latest, body.level)
+    window_from = _window_from(held.denial, body.level, held.before)
+    moment, days = clock(), held.window_days
     due = rules.due_on(window_from, days)
     if due < moment.date():
         raise Conflict(f"The payer's appeal window closed on {due.isoformat()}: {days} days from "
                        f"{window_from.isoformat()}. The payer takes no {rules.LEVEL_WORDS[body.level]} after it.")
-    appeal = _appeal(scope, denial, claim, body, window_from, days, due, moment)
-    task = _reminder(claim, appeal, moment)
-    slot = slot or AppealSlot(pk, slot_key.sk, id=new_id(), practice_id=scope.practice_id,  # type: ignore[union-attr]
-                              denial_id=denial_id, level=body.level, created_at=appeal.created_at)
+    appeal = _appeal(scope, held.denial, held.claim, body, window_from, days, due, moment)
+    slot = held.slot or AppealSlot(keys.practice_pk(scope.practice_id), keys.appeal_slot_sk(denial_id, body.level),
+                                   id=new_id(), practice_id=scope.practice_id, denial_id=denial_id,
+                                   level=body.level, created_at=appeal.created_at)
     slot.appeal_id, slot.updated_at = appeal.id, appeal.created_at
-    _write([appeal, task, slot], audit, appeal.id)
+    _write([appeal, _reminder(held.claim, appeal, moment), slot], audit, appeal.id)
     return out(appeal)
 
 

@@ -161,3 +161,27 @@ def test_another_practices_denial_cannot_be_appealed(app, api, world, practice):
     _, denied = denial(app, api, practice)
     other = Practice(world, api, firm=(practice.firm_id, practice.admin))
     assert ok(api, other, "POST", f"/denials/{denied['id']}/appeals", {"level": "first", "reason": "x"}, 404)
+
+
+def test_two_appeals_made_at_once_at_the_same_level_make_one(app, api, practice):
+    """The second request reads before the first writes (its clock runs the first in between): the slot's
+    condition refuses it, and one appeal, one reminder exist."""
+    from chalicelib.appeals import service as appeals
+    from chalicelib.appeals.models import AppealCreate
+    from chalicelib.core.auth import PracticeScope, Principal
+    from chalicelib.core.errors import Conflict
+
+    _, denied = denial(app, api, practice)
+    scope = PracticeScope(practice.id, Principal("01J0APPEALRACEKEY000000000", practice.firm_id, "biller", None))
+    body = AppealCreate(level="first", reason="Filed on time.")
+    first = []
+
+    def clock_running_the_other_request():
+        first.append(appeals.create(scope, denied["id"], body))
+        return utcnow()
+
+    with pytest.raises(Conflict):
+        appeals.create(scope, denied["id"], body, clock=clock_running_the_other_request)
+    assert [a["id"] for a in ok(api, practice, "GET", "/appeals")["data"]] == [first[0].id]
+    tasks = ok(api, practice, "GET", f"/claims/{denied['claim_id']}/tasks")["data"]
+    assert [t["id"] for t in tasks if t["reason"] == "appeal"] == [first[0].task_id]

@@ -107,7 +107,8 @@ class LetterOut(Out):
 
 class AttachmentIn(Schema):
     name: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9 ._()\-]+$",
-                      description="A file name: letters, digits, spaces, dots, dashes, underscores")
+                      description="A file name of letters, digits, spaces, dots, dashes and underscores; "
+                                  "no patient names: it shows in lists and in the letter")
     content_type: Literal["application/pdf", "image/png", "image/jpeg", "image/tiff", "text/plain"]
     size_bytes: int = Field(gt=0, description="The file's size; at most REVCYCLE_APPEAL_ATTACHMENT_MAX_BYTES")
     content_base64: str | None = Field(default=None, max_length=200_000,

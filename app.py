@@ -1,6 +1,7 @@
 """Revcycle: the Chalice app. It only wires: middleware, blueprints, schedules and queues."""
 from chalice import Chalice, Cron, Rate
 
+from chalicelib.appeals.routes import bp as appeals
 from chalicelib.claims.routes import bp as claims
 from chalicelib.coding.routes import bp as coding
 from chalicelib.core.gateway import gateway, problem_middleware
@@ -37,6 +38,7 @@ app.register_blueprint(tracking)
 app.register_blueprint(remits)
 app.register_blueprint(denials)
 app.register_blueprint(secondary_claims)
+app.register_blueprint(appeals)
 app.register_blueprint(edit_tables)
 app.register_blueprint(tasks)
 app.register_blueprint(job_runs)

@@ -173,12 +173,13 @@ class Routes:
                 an_835([answer(claim)], trace=f"TRIPS{self.serial}"))
         return self.ok("GET", self.base + "/remittances")["data"][0]
 
-    def denial(self) -> dict[str, Any]:
-        """A claim of this practice denied by an 835 through the inbox: its denial (tests/api/denials_world.py)."""
+    def denial(self, reason: str = "50") -> dict[str, Any]:
+        """A claim of this practice denied (CARC `reason`) by an 835 through the inbox: its denial
+        (tests/api/denials_world.py)."""
         from tests.api.denials_world import deliver_and_open, denied_claim
 
         claim = self.submitted_claim()
-        deliver_and_open(self.app, self.practice, [denied_claim(claim, "50")], f"denied-{self.next()}")
+        deliver_and_open(self.app, self.practice, [denied_claim(claim, reason)], f"denied-{self.next()}")
         return self.ok("GET", self.base + "/denials")["data"][0]
 
     def denial_work(self) -> Request:
@@ -207,6 +208,22 @@ class Routes:
         """A claim an 835 paid, through the inbox: its id (its postings are the claim's entries)."""
         remittance = self.remittance()
         return self.ok("GET", f"{self.base}/remittances/{remittance['id']}")["claims"][0]["claim_id"]
+
+    def appeal(self, reason: str = "50") -> dict[str, Any]:
+        """A first-level appeal of a denial (CARC `reason`) of this practice, a draft."""
+        return self.ok("POST", f"{self.base}/denials/{self.denial(reason)['id']}/appeals",
+                       {"level": "first", "reason": "Medically necessary: notes enclosed."}, 201)
+
+    def appeal_move(self) -> Request:
+        appeal = self.appeal()
+        return Request("PATCH", f"{self.base}/appeals/{appeal['id']}", {"status": "sent"},
+                       headers={"If-Match": str(appeal["version"])})
+
+    def appeal_attachment(self) -> Request:
+        appeal = self.appeal()
+        return Request("POST", f"{self.base}/appeals/{appeal['id']}/attachments", {
+            "name": "notes.txt", "content_type": "text/plain", "size_bytes": 5, "content_base64": "bm90ZXM="},
+            headers={"If-Match": str(appeal["version"])}, expect=201)
 
     def failed_file(self) -> dict[str, Any]:
         from tests.api.test_tracking import deliver
@@ -285,6 +302,21 @@ class Routes:
                 Request("GET", f"{b}/denials/{r.denial()['id']}")],
             ("PATCH", "/practices/{practice_id}/denials/{denial_id}"): lambda: [r.denial_work()],
             ("GET", "/denials"): lambda: [Request("GET", "/denials")],
+            ("POST", "/practices/{practice_id}/denials/{denial_id}/appeals"): lambda: [Request(
+                "POST", f"{b}/denials/{r.denial()['id']}/appeals", {"level": "first", "reason": "Notes enclosed."},
+                expect=201)],
+            ("GET", "/practices/{practice_id}/appeals"): lambda: [
+                Request("GET", f"{b}/appeals"), Request("GET", f"{b}/appeals?status=draft", variant="of a status")],
+            ("GET", "/practices/{practice_id}/appeals/{appeal_id}"): lambda: [
+                Request("GET", f"{b}/appeals/{r.appeal()['id']}")],
+            ("PATCH", "/practices/{practice_id}/appeals/{appeal_id}"): lambda: [r.appeal_move()],
+            ("POST", "/practices/{practice_id}/appeals/{appeal_id}/letter"): lambda: [
+                Request("POST", f"{b}/appeals/{r.appeal()['id']}/letter", {}, expect=201),
+                Request("POST", f"{b}/appeals/{r.appeal('29')['id']}/letter", {}, expect=201,
+                        variant="timely filing: with its proof")],
+            ("POST", "/practices/{practice_id}/appeals/{appeal_id}/attachments"): lambda: [r.appeal_attachment()],
+            ("GET", "/practices/{practice_id}/appeals/{appeal_id}/attachments"): lambda: [
+                Request("GET", f"{b}/appeals/{r.appeal()['id']}/attachments")],
             ("POST", "/admin/jobs/claim-follow-up/run"): lambda: [
                 Request("POST", "/admin/jobs/claim-follow-up/run", {}, expect=202, **root)],
             ("GET", "/codes/icd10cm/{code}"): lambda: [Request("GET", "/codes/icd10cm/E11.9")],

@@ -50,6 +50,11 @@ class Settings(BaseModel):
     # How many real-time 276s the follow-up job has in flight at once (tracking/status_batch.py): within what the
     # clearinghouse's account allows (a 429 is retried with backoff, each a lost round trip).
     status_inquiries_at_once: int = Field(default=5, ge=1, le=50)
+    # Appeals: how many days before the payer's window closes the reminder task is due, how long a signed URL of
+    # a letter or attachment lasts, and the largest attachment taken.
+    appeal_reminder_days: int = Field(default=14, ge=1, le=90)
+    document_url_seconds: int = Field(default=300, ge=30, le=3600)
+    appeal_attachment_max_bytes: int = Field(default=10_000_000, ge=1000, le=100_000_000)
     # The sandbox payer (the local stack's, REVCYCLE_CLEARINGHOUSE=sandbox): how long after its 277CA accepts a
     # claim it pays it in an 835, as a payer takes a while (local/sandbox_payer.py). Nothing in Lambda reads it.
     sandbox_payment_delay_seconds: int = Field(default=30, ge=0, le=86_400)

@@ -67,6 +67,12 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | a claim's postings (835 entries), oldest first  | pk=PRACTICE#p, sk begins_with CLAIMENTRY#<claim>#    | Query / BatchGet |
 | a practice's provider adjustments (PLB), oldest first | pk=PRACTICE#p, sk begins_with PRACTICEENTRY#  | Query     |
 | a provider adjustment already posted (re-sent 835) | pk=PRACTICE#p or FIRM#f, sk=PLBSEEN#<sha256>      | BatchGet  |
+
+
+| appeal by id / a practice's, newest first     | pk=PRACTICE#p, sk=APPEAL#id / begins_with APPEAL#    | Get / Query |
+| appeals of a status, soonest due first        | gsi1: PRACTICE#p#APPEALS#<status>, <due>#id          | Query     |
+| appeals of a claim (an 835 pays it: outcome)  | gsi2: PRACTICE#p#CLAIMAPPEALS#<claim id>, <id>       | Query     |
+| a denial's appeal at one level (one open)     | pk=PRACTICE#p, sk=APPEALSLOT#<denial id>#<level>     | Get (BatchGet) |
 | operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <due at>#<id>                 | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
@@ -416,3 +422,26 @@ PRACTICE_ENTRIES_PREFIX = "PRACTICEENTRY#"
 def provider_adjustment_seen_sk(digest: str) -> str:
     """A PLB adjustment once posted: the SHA-256 of the trace, payer, PLB01/02, reason, reference, amount."""
     return f"PLBSEEN#{_part(digest)}"
+
+
+def appeal_sk(appeal_id: str) -> str:
+    """An appeal of a denial; a practice's appeals sort newest last under this prefix (ULID ids)."""
+    return f"APPEAL#{_part(appeal_id)}"
+
+
+APPEAL_PREFIX = "APPEAL#"
+
+
+def appeal_slot_sk(denial_id: str, level: str) -> str:
+    """The latest appeal of a denial at one level: a new one is made only when that one is decided."""
+    return f"APPEALSLOT#{_part(denial_id)}#{_part(level)}"
+
+
+def appeals_of_status_pk(practice_id: str, status: str) -> str:
+    """gsi1 partition of a practice's appeals of one status, sorted by due date and id."""
+    return f"{practice_pk(practice_id)}#APPEALS#{_part(status)}"
+
+
+def claim_appeals_pk(practice_id: str, claim_id: str) -> str:
+    """gsi2 partition of a claim's appeals, sorted by id: what a later 835 paying the claim decides."""
+    return f"{practice_pk(practice_id)}#CLAIMAPPEALS#{_part(claim_id)}"

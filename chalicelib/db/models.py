@@ -157,6 +157,7 @@ class Payer(Item, discriminator="payer"):
     days_to_999 = NumberAttribute(null=True)  # follow-up overrides; None: the settings' defaults
     days_to_277ca = NumberAttribute(null=True)
     expected_payment_days = NumberAttribute(null=True)
+    appeal_window_days = NumberAttribute(null=True)  # days to appeal from the remittance; None: 180 (appeals)
     address = Address(null=True)
     active = BooleanAttribute()
 

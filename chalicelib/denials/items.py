@@ -32,6 +32,7 @@ class Denial(Item, discriminator="denial"):
     procedure = UnicodeAttribute(null=True)  # the SVC's code and modifiers: 99213-25
     payer_id = UnicodeAttribute()
     payer_name = UnicodeAttribute()
+    payer_ref = UnicodeAttribute(null=True)  # the practice's payer item of the claim (its appeal window)
     charge_cents = NumberAttribute()
     denied_cents = NumberAttribute()  # the adjustments that are not the patient's: what is at stake
     adjustments = UnicodeAttribute()  # JSON list of {group, reason, amount_cents}

@@ -67,8 +67,8 @@ def _denial(claim: ClaimItem, record: Any, denied: Denied, *, firm_id: str, paye
         patient_control_number=record.patient_control_number, payer_claim_number=record.payer_claim_number,
         claim_status=record.status, remittance_id=record.remittance_id, record_sk=record.sk,
         level="claim" if denied.svc is None else "line", svc=denied.svc, line_number=denied.line_number,
-        procedure=denied.procedure, payer_id=payer[0], payer_name=payer[1], charge_cents=denied.charge_cents,
-        denied_cents=denied.denied_cents,
+        procedure=denied.procedure, payer_id=payer[0], payer_name=payer[1], payer_ref=claim.payer_ref,
+        charge_cents=denied.charge_cents, denied_cents=denied.denied_cents,
         adjustments=json.dumps([{"group": a.group, "reason": a.reason, "amount_cents": a.amount_cents}
                                 for a in denied.adjustments]),
         remarks=json.dumps(remarks), reason=main.reason if main else "", category=category,

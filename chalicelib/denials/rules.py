@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
 
+from chalicelib.tenants.setup_models import DEFAULT_APPEAL_WINDOW_DAYS
+
 CATEGORIES = ("eligibility_coverage", "authorization", "coding", "medical_necessity", "duplicate", "timely_filing",
               "bundling", "non_covered", "coordination_of_benefits", "missing_information", "other")
 ACTIONS = ("correct_and_resubmit", "appeal", "bill_secondary", "bill_patient", "write_off")
@@ -64,7 +66,7 @@ NO_APPEAL = frozenset({"N211"})
 # Group CO: the contract makes the provider liable, so the patient may not be billed for it.
 PROVIDER_LIABLE = "CO"
 
-DEFAULT_APPEAL_DAYS = 180  # the common first-level window; part 6 of issue 12 makes it a payer setting
+DEFAULT_APPEAL_DAYS = DEFAULT_APPEAL_WINDOW_DAYS  # a payer's appeal_window_days when it sets none
 AMOUNT_POINTS = ((100_000, 3), (25_000, 2), (5_000, 1))  # at least $1,000: 3; $250: 2; $50: 1; less: 0
 DAYS_LEFT_POINTS = ((14, 3), (30, 2), (60, 1))  # at most 14 days left (or past): 3; 30: 2; 60: 1; more: 0
 PRIORITY_AT = ((5, "urgent"), (3, "high"), (1, "normal"))  # points at least: priority; else low

@@ -12,7 +12,9 @@ from chalicelib.core.audit import Audit
 from chalicelib.core.auth import PracticeScope, Principal, require_whole_firm
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict
+from chalicelib.claims.items import ClaimItem
 from chalicelib.db import keys, store
+from chalicelib.db.models import Payer
 from chalicelib.denials import lists, rules, words
 from chalicelib.denials.items import UNRESOLVED, Denial
 from chalicelib.denials.models import AdjustmentOut, CodeWords, DenialOut, DenialQuery, DenialWork, FirmDenialQuery
@@ -20,7 +22,7 @@ from chalicelib.denials.opening import index, opened_by
 from chalicelib.edi.remittance import codes
 from chalicelib.tasks.items import Task
 
-__all__ = ["opened_by", "get", "list_for_practice", "list_for_firm", "work"]
+__all__ = ["opened_by", "appeal_days", "window_of", "get", "list_for_practice", "list_for_firm", "work"]
 Page = tuple[list[Any], "str | None"]
 Clock = Callable[[], datetime]
 CLOSED = frozenset({"resolved", "written_off"})
@@ -34,6 +36,21 @@ def out(item: Denial) -> DenialOut:
                      adjustments=[AdjustmentOut(**a, group_words=codes.adjustment_group(a["group"]),
                                                 words=words.carc(a["reason"])) for a in json.loads(item.adjustments)],
                      remarks=[CodeWords(code=r, words=words.rarc(r)) for r in json.loads(item.remarks)])
+
+
+def appeal_days(claim: ClaimItem) -> int:
+    """The claim's payer's appeal window (its `appeal_window_days`), for `opened_by`: 180 days for a payer that
+    sets none or is no longer on file. One GetItem; the poster reads it once per denied claim."""
+    try:
+        return window_of(Payer.get(claim.pk, keys.payer_sk(claim.payer_ref)))
+    except Payer.DoesNotExist:
+        return rules.DEFAULT_APPEAL_DAYS
+
+
+def window_of(payer: Payer | None) -> int:
+    """A payer's appeal window in days; the default for none, or one that sets none."""
+    days = payer.appeal_window_days if payer is not None else None
+    return rules.DEFAULT_APPEAL_DAYS if days is None else int(days)
 
 
 def _require(scope: PracticeScope, denial_id: str) -> Denial:

@@ -90,6 +90,8 @@ FilingIndicator = Literal["11", "12", "13", "14", "15", "16", "17", "AM", "BL", 
 
 
 FollowUpDays = Annotated[int | None, Field(ge=1, le=60)]
+DEFAULT_APPEAL_WINDOW_DAYS = 180  # the common first-level window when the payer's contract says nothing else
+AppealWindowDays = Annotated[int, Field(ge=1, le=3650)]
 PaymentDays = Annotated[int | None, Field(ge=1, le=365)]
 
 
@@ -107,6 +109,10 @@ class PayerCreate(Schema):
     days_to_277ca: FollowUpDays = Field(default=None, description="days to the 277CA (REVCYCLE_DAYS_TO_277CA)")
     expected_payment_days: PaymentDays = Field(default=None, description="days from acceptance to payment "
                                                                          "(REVCYCLE_EXPECTED_PAYMENT_DAYS)")
+    appeal_window_days: AppealWindowDays = Field(
+        default=DEFAULT_APPEAL_WINDOW_DAYS, description="days the payer allows to appeal a denial, counted from "
+                                                        "the remittance's date (each appeal level from the last "
+                                                        "decision)")
 
 
 class PayerUpdate(Patch):
@@ -122,6 +128,7 @@ class PayerUpdate(Patch):
     days_to_999: FollowUpDays = None
     days_to_277ca: FollowUpDays = None
     expected_payment_days: PaymentDays = None
+    appeal_window_days: AppealWindowDays | None = None
     active: bool | None = None
     version: int | None = Field(default=None, ge=1)
 
@@ -137,12 +144,18 @@ class PayerOut(Versioned):
     days_to_999: int | None = None
     days_to_277ca: int | None = None
     expected_payment_days: int | None = None
+    appeal_window_days: int = DEFAULT_APPEAL_WINDOW_DAYS
     active: bool
 
     @field_validator("claim_filing_indicator", mode="before")
     @classmethod
     def _commercial_when_unset(cls, value: str | None) -> str:
         return value or "CI"  # payers stored before the field existed are billed as commercial
+
+    @field_validator("appeal_window_days", mode="before")
+    @classmethod
+    def _default_window_when_unset(cls, value: int | None) -> int:
+        return DEFAULT_APPEAL_WINDOW_DAYS if value is None else value  # payers stored before the field existed
 
 
 class FeeCreate(Schema):

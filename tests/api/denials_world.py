@@ -31,7 +31,7 @@ def open_denials(practice_id: str, firm_id: str) -> batched.Written:
         items = denials.opened_by(claim, record, firm_id=firm_id, payer_id=remittance.payer_id,
                                   payer_name=remittance.payer_name,
                                   paid_on=date.fromisoformat(remittance.paid_on) if remittance.paid_on else None,
-                                  now=utcnow())
+                                  now=utcnow(), appeal_days=denials.appeal_days(claim))
         if items:
             units.append(batched.Unit(f"denials of {record.sk}", saves=[*items, claim]))
     return batched.write(units)

@@ -64,6 +64,8 @@ def tenant_a(app, api):
     ids["remittance_id"] = api.get(f"/practices/{practice}/remittances", key=admin)[1]["data"][0]["id"]
     open_denials(practice, firm_id)
     ids["denial_id"] = api.get(f"/practices/{practice}/denials", key=admin)[1]["data"][0]["id"]
+    ids["appeal_id"] = api.post(f"/practices/{practice}/denials/{ids['denial_id']}/appeals", {
+        "level": "first", "reason": "Filed on time."}, key=admin)[1]["id"]
     ids["task_id"] = api.post(f"/practices/{practice}/tasks", {"title": "Call the payer",
                                                               "claim_id": ids["claim_id"]}, key=admin)[1]["id"]
     sibling_key = world.key(admin, "firm_admin", [sibling])

@@ -18,6 +18,7 @@ from chalicelib.core.ids import id_ms, sequenced_id
 from chalicelib.core.money import Money
 from chalicelib.db import keys, store
 from chalicelib.db.models import Item
+from chalicelib.appeals import service as appeals
 from chalicelib.denials import service as denials
 from chalicelib.edi.remittance.result import ClaimPayment, Remittance
 from chalicelib.ledger import service as ledger
@@ -30,6 +31,8 @@ from chalicelib.remits.records import Origin
 ACTOR = "835"
 POSTED, RECORDED, HELD, DUPLICATE = "posted", "recorded", "held", "duplicate"
 REVERSAL_UNMATCHED = "reversal_unmatched"
+# A claim an appeal may be waiting on: a later payment of it decides its sent appeals (one Query of the claim's).
+APPEALABLE = frozenset({"denied", "partial", "appealed"})
 
 
 @dataclass
@@ -70,7 +73,7 @@ def posting_key(claim: ClaimItem, posting: str) -> store.Key[ClaimPosting]:
 
 
 def payment_items(origin: Origin, remittance: Remittance, p: Payment, claim: ClaimItem, balance: PatientBalance,
-                  earlier: dict[tuple[str, str], ClaimPosting]) -> tuple[list[Item], Done, bool]:
+                  earlier: dict[tuple[str, str], ClaimPosting], appeal_days: int) -> tuple[list[Item], Done, bool]:
     """What one claim payment writes (its record and pointer, its posting, the claim's event, the patient's
     entry), the claim and balance moved in memory; whether the claim changed. Items another part adds to a
     posted claim payment (denial work items, counters) are appended here."""
@@ -94,21 +97,25 @@ def payment_items(origin: Origin, remittance: Remittance, p: Payment, claim: Cla
             items.append(records.work_item(origin, remittance, p.position, p.payment, REVERSAL_UNMATCHED, detail,
                                            claim))
             return items, Done(HELD, origin.remittance_id), False
+    appealable = claim.status in APPEALABLE  # before this payment moves it
     posting, totals = _post_to_claim(origin, remittance.payment.trace_number, p, claim, undone)
     items += [posting, *_to_patient(origin, p, posting, balance, undone)]
     items.append(lifecycle.stage(claim, _claim_changes(claim, p, posting, totals, undone), _event(p), ACTOR,
                                  {"remittance_id": origin.remittance_id, "posting_id": posting.id,
                                   "clp02": p.payment.status}, now=origin.recorded_at))
-    items += _denials(origin, remittance, claim, record)
+    items += _denials(origin, remittance, claim, record, appeal_days)
+    if appealable and p.payment.paid_cents > 0:
+        items += appeals.outcome_items(record, paid_on=remittance.payment.effective,
+                                       now=datetime.fromisoformat(origin.recorded_at))
     return items, Done(POSTED, origin.remittance_id, totals), True
 
 
-def _denials(origin: Origin, remittance: Remittance, claim: ClaimItem, record: Any) -> list[Item]:
+def _denials(origin: Origin, remittance: Remittance, claim: ClaimItem, record: Any, appeal_days: int) -> list[Item]:
     """The denial work items (and their tasks) the claim payment opens, after the claim's move: a claim-level
     denial's task becomes the claim's `denied` task, so the claim is saved after these in the unit."""
     return denials.opened_by(claim, record, firm_id=origin.firm_id, payer_id=records.payer_id(remittance),
                              payer_name=remittance.payer.name, paid_on=remittance.payment.effective,
-                             now=datetime.fromisoformat(origin.recorded_at))
+                             now=datetime.fromisoformat(origin.recorded_at), appeal_days=appeal_days)
 
 
 def denial_room(payment: ClaimPayment) -> int:

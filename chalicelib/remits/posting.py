@@ -26,6 +26,8 @@ from typing import Iterable, Sequence
 from chalicelib.claims import lifecycle, open_tasks
 from chalicelib.claims.items import ClaimItem
 from chalicelib.db import batched, keys, store
+from chalicelib.db.models import Payer
+from chalicelib.denials import service as denials
 from chalicelib.edi.remittance.result import Remittance
 from chalicelib.ledger import service as ledger
 from chalicelib.ledger.items import LedgerEntry, PatientBalance
@@ -93,11 +95,15 @@ def _first_of_each(origin: Origin, payments: list[Payment], done: dict[int, Done
 class _Found:
     balances: dict[tuple[str, str], PatientBalance]
     earlier: dict[tuple[str, str], ClaimPosting]  # (claim id, posting id) -> an earlier posting
+    windows: dict[tuple[str, str], int]  # (practice id, payer ref) -> the payer's appeal window in days
+
+    def appeal_days(self, claim: ClaimItem) -> int:
+        return self.windows.get((claim.practice_id, claim.payer_ref), denials.window_of(None))
 
 
 def _read(origin: Origin, remittance: Remittance, pending: list[Payment], fresh: bool) -> _Found:
-    """The patients' balances and the postings reversals undo, in one BatchGetItem; after a conflict, the
-    claims are read again first."""
+    """The patients' balances, the postings reversals undo and the claims' payers (their appeal windows, for the
+    denials), in one BatchGetItem; after a conflict, the claims are read again first."""
     if fresh and pending:
         found = store.read(*(store.Key(ClaimItem, p.claim.pk, p.claim.sk) for p in pending), consistent=True)
         for p in pending:
@@ -106,9 +112,13 @@ def _read(origin: Origin, remittance: Remittance, pending: list[Payment], fresh:
     undone = {(p.claim.id, posted): claim_items.posting_key(p.claim, posted) for p in pending
               if p.payment.status == rules.REVERSAL_STATUS
               for posted in [claim_items.live_postings(p.claim).get(p.payment.payer_claim_number)] if posted}
-    found = store.read(*(ledger.balance_key(*k) for k in balance_keys), *undone.values(), consistent=True)
+    payers = {(p.claim.practice_id, p.claim.payer_ref):
+              store.Key(Payer, p.claim.pk, keys.payer_sk(p.claim.payer_ref)) for p in pending}
+    found = store.read(*(ledger.balance_key(*k) for k in balance_keys), *undone.values(), *payers.values(),
+                       consistent=True)
     return _Found({k: b for k in balance_keys if (b := found.find(ledger.balance_key(*k))) is not None},
-                  {k: e for k, key in undone.items() if (e := found.find(key)) is not None})
+                  {k: e for k, key in undone.items() if (e := found.find(key)) is not None},
+                  {k: denials.window_of(found.find(key)) for k, key in payers.items()})
 
 
 def _units(origin: Origin, remittance: Remittance, pending: list[Payment],
@@ -140,7 +150,8 @@ def _patient_unit(origin: Origin, remittance: Remittance, group: list[Payment], 
             later = group[n:]
             break
         room -= cost
-        items, done, changed = claim_items.payment_items(origin, remittance, p, claim, balance, found.earlier)
+        items, done, changed = claim_items.payment_items(origin, remittance, p, claim, balance, found.earlier,
+                                                          found.appeal_days(claim))
         b.unit.saves += items
         b.payments.append(p)
         b.done[p.position] = done

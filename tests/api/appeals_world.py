@@ -71,7 +71,7 @@ def paid_later(app, practice, made: dict[str, Any], name: str, paid: Any = None)
 
 
 def decided_by(record: RemittanceClaim) -> batched.Written:
-    """What the poster will do with the claim payment: the appeals it decides, saved in one unit."""
+    """The appeals the claim payment decides made again, as a retried posting would, saved in one unit."""
     from chalicelib.appeals import service as appeals
 
     items = appeals.outcome_items(record, paid_on=today(), now=utcnow())  # an_835's payment date

@@ -129,8 +129,7 @@ def test_the_list_of_a_status_is_soonest_due_first_and_pages(app, api, practice)
 def test_a_later_835_paying_the_claim_wins_the_sent_appeal_and_links_the_payment(app, api, practice):
     made, denied = denial(app, api, practice)
     sent = move(api, practice, appeal(api, practice, denied["id"]), "sent")
-    record = paid_later(app, practice, made, "era-paid")
-    decided_by(record)
+    record = paid_later(app, practice, made, "era-paid")  # posted: the posting decides the appeal
 
     got = ok(api, practice, "GET", f"/appeals/{sent['id']}")
     assert (got["status"], got["recovered_cents"]) == ("won", record.paid_cents)
@@ -143,7 +142,6 @@ def test_a_later_835_paying_the_claim_but_denying_a_line_again_partly_wins_the_a
     made, denied = denial(app, api, practice)
     sent = move(api, practice, appeal(api, practice, denied["id"]), "sent")
     record = paid_later(app, practice, made, "era-part", line_denied(made, "50", number=2))
-    decided_by(record)
 
     got = ok(api, practice, "GET", f"/appeals/{sent['id']}")
     assert (got["status"], got["recovered_cents"]) == ("partly_won", record.paid_cents)

@@ -67,3 +67,18 @@ def partition_queries() -> None:
 
     query.moto_original = original  # type: ignore[attr-defined]
     Table.query = query  # type: ignore[method-assign]
+
+
+def table_like_ours(name: str) -> Any:
+    """A table shaped like the app's (pk, sk, and the index gsi1 over gsi1pk, gsi1sk), to ask both sides the same
+    Queries: tests/api/test_moto_query.py and bench/moto_query.py. A boto3 Table resource."""
+    import boto3
+
+    keys = [{"AttributeName": key, "AttributeType": "S"} for key in ("pk", "sk", "gsi1pk", "gsi1sk")]
+    boto3.client("dynamodb").create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=keys,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[{"IndexName": "gsi1", "Projection": {"ProjectionType": "ALL"},
+                                 "KeySchema": [{"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                                               {"AttributeName": "gsi1sk", "KeyType": "RANGE"}]}])
+    return boto3.resource("dynamodb").Table(name)

@@ -7,6 +7,8 @@ import pytest
 from boto3.dynamodb.conditions import Attr, Key
 from moto.dynamodb.models.table import Table
 
+from tests.moto_query import table_like_ours
+
 TABLE = "moto-query-check"
 
 
@@ -14,15 +16,7 @@ TABLE = "moto-query-check"
 def table(aws):
     """A table shaped like ours (pk, sk, a GSI on gsi1pk/gsi1sk), of 8 partitions and 5 index partitions;
     some items are not on the index (no gsi1pk, or no gsi1sk)."""
-    client = boto3.client("dynamodb")
-    keys = [{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")]
-    client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=keys,
-                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                   {"AttributeName": "sk", "KeyType": "RANGE"}],
-                        GlobalSecondaryIndexes=[{"IndexName": "gsi1", "Projection": {"ProjectionType": "ALL"},
-                                                 "KeySchema": [{"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                                                               {"AttributeName": "gsi1sk", "KeyType": "RANGE"}]}])
-    made = boto3.resource("dynamodb").Table(TABLE)
+    made = table_like_ours(TABLE)
     rng = random.Random(11)
     with made.batch_writer() as batch:
         for n in range(240):
@@ -33,7 +27,7 @@ def table(aws):
                 item["gsi1sk"] = f"{rng.choice('abc')}#{rng.randrange(50):03d}"
             batch.put_item(Item=item)
     yield made
-    client.delete_table(TableName=TABLE)
+    boto3.client("dynamodb").delete_table(TableName=TABLE)
 
 
 QUERIES = {

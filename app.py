@@ -5,12 +5,14 @@ from chalicelib.claims.routes import bp as claims
 from chalicelib.coding.routes import bp as coding
 from chalicelib.core.gateway import gateway, problem_middleware
 from chalicelib.core.lazy import lazy_module
+from chalicelib.denials.routes import bp as denials
 from chalicelib.jobs import JOBS_QUEUE
 from chalicelib.jobs.routes import bp as job_runs
 from chalicelib.ledger.routes import bp as ledger
 from chalicelib.patients.routes import bp as patients
 from chalicelib.payments.routes import bp as payments
 from chalicelib.remits.routes import bp as remits
+from chalicelib.remits.secondary_routes import bp as secondary_claims
 from chalicelib.scrubbing.routes import bp as edit_tables
 from chalicelib.submission.routes import bp as submission
 from chalicelib.tasks.routes import bp as tasks
@@ -33,6 +35,8 @@ app.register_blueprint(claims)
 app.register_blueprint(submission)
 app.register_blueprint(tracking)
 app.register_blueprint(remits)
+app.register_blueprint(denials)
+app.register_blueprint(secondary_claims)
 app.register_blueprint(edit_tables)
 app.register_blueprint(tasks)
 app.register_blueprint(job_runs)

@@ -1,7 +1,7 @@
 """Claims: scrub throughput, 837 generation throughput, and the DynamoDB calls to submit a batch of N claims.
 
     .venv/bin/python bench/claims.py [--claims 2000] [--writer-claims 1500 --rounds 9 --passes 3]
-                                     [--before 234f86e] [--submit 10,100,1000]
+                                     [--before 234f86e [--before-form segments]] [--submit 10,100,1000]
     .venv/bin/python bench/claims.py --save-837 tests/fixtures/837 [--before 234f86e]
 
 Scrub: `scrub()` over professional and institutional factory claims (ICD-10-CM from the memory-mapped index),
@@ -84,12 +84,15 @@ def bench_scrub(count: int) -> None:
         print(f"  scrub, {label:<32} {rate:9,.0f} claims/s   (median of 5 runs over {count} claims)")
 
 
-def bench_837(count: int, rounds: int, passes: int, before: str) -> None:
+def bench_837(count: int, rounds: int, passes: int, before: str, before_form: str = "document") -> None:
     stored = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)
     stored.write("\n".join(codec.dumps(d) for d in corpus(count, "professional")))
     stored.close()
     old = tree(before)
-    sides = {f"before ({before}): documents": (old, "document"), "now: stored segments": (HERE, "segments"),
+    # `before_form` "segments" holds the before side's claims as a version with stored segments does (af737c0 on):
+    # the comparison of what a submission of judged claims costs on each side.
+    held = "stored segments" if before_form == "segments" else "documents"
+    sides = {f"before ({before}): {held}": (old, before_form), "now: stored segments": (HERE, "segments"),
              "now: claims stored before segments": (HERE, "document")}
     try:
         with Sides({label: root for label, (root, _) in sides.items()}, SIDES_MODULE) as running:
@@ -160,6 +163,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--passes", type=int, default=3, help="837s each side writes a round")
     parser.add_argument("--before", default=BEFORE, help="the commit whose writer is the other side")
+    parser.add_argument("--before-form", choices=["document", "segments"], default="document",
+                        help="how the before side holds its claims (segments: a version that stores them)")
     parser.add_argument("--submit", default="10,100,1000", help="claims a submission counted on moto ('' for none)")
     parser.add_argument("--save-837", type=Path, help="write the tests' corpus files with --before, and stop")
     args = parser.parse_args()
@@ -168,7 +173,7 @@ def main() -> None:
         return
     print(f"claims (Python {sys.version.split()[0]})")
     bench_scrub(args.claims)
-    bench_837(args.writer_claims, args.rounds, args.passes, args.before)
+    bench_837(args.writer_claims, args.rounds, args.passes, args.before, args.before_form)
     bench_submit([int(n) for n in args.submit.split(",") if n])
 
 

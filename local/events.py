@@ -10,7 +10,8 @@ It hands the app's own handlers the events AWS would deliver, shaped as AWS shap
   `--delivered FILE` (as `make run` starts it) once across restarts too, as the stack keeps the bucket.
 
 With the sandbox clearinghouse (REVCYCLE_CLEARINGHOUSE=sandbox), it also plays the clearinghouse at the
-mailbox: each new 837 in the outbox is answered in the inbox (local/clearinghouse.py).
+mailbox: each new 837 in the outbox is answered in the inbox (local/clearinghouse.py), and the claims accepted
+are paid in 835s REVCYCLE_SANDBOX_PAYMENT_DELAY_SECONDS later (local/sandbox_payer.py).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -96,7 +97,9 @@ class EventRunner:
         if settings.clearinghouse == "sandbox":
             from local.clearinghouse import SandboxClearinghouse
 
-            self.clearinghouse = SandboxClearinghouse(self.s3, settings.edi_bucket)
+            self.clearinghouse = SandboxClearinghouse(
+                self.s3, settings.edi_bucket, clock=clock,
+                payment_delay=timedelta(seconds=settings.sandbox_payment_delay_seconds))
         for source in app.event_sources:
             self._add(source)
 
@@ -224,11 +227,12 @@ class EventRunner:
             write_whole(self.delivered, lambda handle: handle.write(text.encode()))
 
     def answer_outbox(self) -> int:
-        """The sandbox clearinghouse answers new 837s (nothing when a real clearinghouse is configured)."""
+        """The sandbox clearinghouse answers new 837s and its payer pays the claims due (nothing when a real
+        clearinghouse is configured); returns how many 837s were answered and 835s written."""
         if self.clearinghouse is None or not self.inbox:
             return 0
         try:
-            return self.clearinghouse.answer_new()
+            return self.clearinghouse.answer_new() + self.clearinghouse.pay_due()
         except self.s3.exceptions.NoSuchBucket:
             return 0  # scan_inbox says so once
 

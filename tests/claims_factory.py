@@ -36,7 +36,7 @@ SUBSCRIBER = Subscriber(Person("Chen", "Lu", date(1966, 6, 6), "M", Address("8 E
                                                                             "62704")), "W123456789",
                         group_number="GRP001")
 CHILD = PatientOfSubscriber(Person("Chen", "Mia", date(2015, 2, 3), "F", SUBSCRIBER.person.address), "19")
-DOCUMENT_FIELDS = {"billing", "payer", "subscriber", "patient", "pay_to", "claim_id"}
+DOCUMENT_FIELDS = {"billing", "payer", "subscriber", "patient", "pay_to", "claim_id", "other_payers"}
 
 
 def make_lines(count: int = 2, day: date = DAY) -> tuple[Line, ...]:

@@ -176,6 +176,41 @@ class Routes:
                 an_835([answer(claim)], trace=f"TRIPS{self.serial}"))
         return self.ok("GET", self.base + "/remittances")["data"][0]
 
+    def denial(self) -> dict[str, Any]:
+        """A claim of this practice denied by an 835 through the inbox: its denial (tests/api/denials_world.py)."""
+        from tests.api.denials_world import deliver_and_open, denied_claim
+
+        claim = self.submitted_claim()
+        deliver_and_open(self.app, self.practice, [denied_claim(claim, "50")], f"denied-{self.next()}")
+        return self.ok("GET", self.base + "/denials")["data"][0]
+
+    def denial_work(self) -> Request:
+        denial = self.denial()
+        return Request("PATCH", f"{self.base}/denials/{denial['id']}", {"status": "resolved", "note": "appealed"},
+                       headers={"If-Match": str(denial["version"])})
+
+    def remitted_with_secondary(self) -> str:
+        """A sent claim of this practice its payer's 835 answered, the patient having a secondary coverage (added
+        once): what a secondary claim is built from."""
+        from tests.api.test_remittances import an_835, answer
+        from tests.api.test_tracking import deliver
+
+        if not getattr(self, "secondary_payer", None):
+            self.secondary_payer = self.ok("POST", self.base + "/payers", {"name": "Cigna", "payer_id": "62308"},
+                                           201)["id"]
+            self.ok("POST", f"{self.base}/patients/{self.practice.patient}/coverages", {
+                "payer_id": self.secondary_payer, "member_id": "CIG778899", "effective_from": "2026-01-01",
+                "order": "secondary"}, 201)
+        claim = self.submitted_claim()
+        deliver(self.app, f"inbox/{self.practice.firm_id}/era-{self.next()}.835",
+                an_835([answer(claim)], trace=f"TRIPS{self.serial}"))
+        return claim["id"]
+
+    def posted_claim(self) -> str:
+        """A claim an 835 paid, through the inbox: its id (its postings are the claim's entries)."""
+        remittance = self.remittance()
+        return self.ok("GET", f"{self.base}/remittances/{remittance['id']}")["claims"][0]["claim_id"]
+
     def failed_file(self) -> dict[str, Any]:
         from tests.api.test_tracking import deliver
 
@@ -218,6 +253,8 @@ class Routes:
             ("POST", "/practices/{practice_id}/claims/{claim_id}/void"): lambda: [Request(
                 "POST", f"{b}/claims/{r.submitted_claim()['id']}/void", {"payer_claim_control_number": "ICN0002"},
                 expect=201)],
+            ("POST", "/practices/{practice_id}/claims/{claim_id}/secondary"): lambda: [Request(
+                "POST", f"{b}/claims/{r.remitted_with_secondary()}/secondary", {}, expect=201)],
             ("POST", "/practices/{practice_id}/claim-batches"): lambda: [
                 Request("POST", f"{b}/claim-batches", {"claim_ids": [r.claim()["id"]]}, expect=201)],
             ("GET", "/practices/{practice_id}/claim-batches"): lambda: [Request("GET", f"{b}/claim-batches")],
@@ -238,8 +275,19 @@ class Routes:
                 Request("GET", f"{b}/remittances/{r.remittance()['id']}")],
             ("GET", "/practices/{practice_id}/unmatched-remittances"): lambda: [
                 Request("GET", f"{b}/unmatched-remittances")],
+            ("GET", "/practices/{practice_id}/claims/{claim_id}/entries"): lambda: [
+                Request("GET", f"{b}/claims/{r.posted_claim()}/entries")],
+            ("GET", "/practices/{practice_id}/provider-adjustments"): lambda: [
+                Request("GET", f"{b}/provider-adjustments")],
             ("GET", "/remittances"): lambda: [Request("GET", "/remittances")],
             ("GET", "/unmatched-remittances"): lambda: [Request("GET", "/unmatched-remittances")],
+            ("GET", "/practices/{practice_id}/denials"): lambda: [
+                Request("GET", f"{b}/denials"),
+                Request("GET", f"{b}/denials?order=priority&category=medical_necessity", variant="by priority")],
+            ("GET", "/practices/{practice_id}/denials/{denial_id}"): lambda: [
+                Request("GET", f"{b}/denials/{r.denial()['id']}")],
+            ("PATCH", "/practices/{practice_id}/denials/{denial_id}"): lambda: [r.denial_work()],
+            ("GET", "/denials"): lambda: [Request("GET", "/denials")],
             ("POST", "/admin/jobs/claim-follow-up/run"): lambda: [
                 Request("POST", "/admin/jobs/claim-follow-up/run", {}, expect=202, **root)],
             ("GET", "/codes/icd10cm/{code}"): lambda: [Request("GET", "/codes/icd10cm/E11.9")],

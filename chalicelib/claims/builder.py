@@ -7,6 +7,7 @@ before X12's letters were asked for among them, becomes a scrubber finding the b
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -140,3 +141,16 @@ def build(data: BuildInput) -> ClaimDocument:
 
 def payer_of(item: PayerItem) -> Payer:
     return Payer(x12_text(item.name) or "PAYER", item.payer_id, address(item.address) if item.address else None)
+
+
+def renumbered(document: ClaimDocument, frequency: str, number: str, pcn: str, claim_id: str) -> ClaimDocument:
+    """The document as a new claim: its own claim number (CLM01) and line control numbers (REF*6R), the
+    frequency (CLM05-3, and the type of bill's last character) and the payer's number it refers to (REF*F8)."""
+    claim = document.claim
+    lines = tuple(dataclasses.replace(line, control_number=f"{pcn}-{line.number}") for line in claim.lines)
+    institutional = claim.institutional
+    if institutional is not None:
+        institutional = dataclasses.replace(institutional, type_of_bill=institutional.type_of_bill[:2] + frequency)
+    changed = dataclasses.replace(claim, frequency_code=frequency, payer_claim_control_number=number,
+                                  patient_control_number=pcn, lines=lines, institutional=institutional)
+    return dataclasses.replace(document, claim=changed, claim_id=claim_id)

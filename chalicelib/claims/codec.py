@@ -21,10 +21,13 @@ from typing import Any
 
 from chalicelib.edi.claim.document import (
     Address,
+    Adjustment,
     Claim,
     ClaimDocument,
     Institutional,
     Line,
+    LineAdjudication,
+    OtherPayer,
     PatientOfSubscriber,
     Payer,
     Person,
@@ -88,17 +91,38 @@ def claim_from(data: dict[str, Any]) -> Claim:
                     "institutional": _institutional(data.get("institutional"))})
 
 
+def _payer(data: dict[str, Any]) -> Payer:
+    return Payer(**{**data, "address": _address(data.get("address"))})
+
+
+def _subscriber(data: dict[str, Any]) -> Subscriber:
+    return Subscriber(**{**data, "person": _person(data["person"])})
+
+
+def _adjustments(data: list[dict[str, Any]]) -> tuple[Adjustment, ...]:
+    return tuple(Adjustment(**a) for a in data)
+
+
+def _other_payer(data: dict[str, Any]) -> OtherPayer:
+    lines = tuple(LineAdjudication(**{**line, "adjudicated_on": _day(line["adjudicated_on"]),
+                                      "modifiers": tuple(line["modifiers"]),
+                                      "adjustments": _adjustments(line["adjustments"])}) for line in data["lines"])
+    return OtherPayer(**{**data, "payer": _payer(data["payer"]), "subscriber": _subscriber(data["subscriber"]),
+                         "adjudicated_on": _day(data["adjudicated_on"]),
+                         "adjustments": _adjustments(data["adjustments"]), "lines": lines})
+
+
 def loads(text: str) -> ClaimDocument:
     data = json.loads(text)
     subscriber = data["subscriber"]
     patient = data.get("patient")
     return ClaimDocument(
         billing=_provider(data["billing"]),  # type: ignore[arg-type]
-        payer=Payer(**{**data["payer"], "address": _address(data["payer"].get("address"))}),
-        subscriber=Subscriber(**{**subscriber, "person": _person(subscriber["person"])}),
+        payer=_payer(data["payer"]), subscriber=_subscriber(subscriber),
         claim=claim_from(data["claim"]),
         patient=None if patient is None else PatientOfSubscriber(_person(patient["person"]), patient["relationship"]),
-        pay_to=_address(data.get("pay_to")), claim_id=data.get("claim_id", ""), extras=data.get("extras", {}))
+        pay_to=_address(data.get("pay_to")), claim_id=data.get("claim_id", ""), extras=data.get("extras", {}),
+        other_payers=tuple(_other_payer(other) for other in data.get("other_payers", ())))
 
 
 def stored(document: ClaimDocument) -> dict[str, str | None]:

@@ -36,6 +36,8 @@ class ClaimItem(Item, discriminator="claim"):
     event_count = NumberAttribute()
     replaces_claim_id = UnicodeAttribute(null=True)
     replaced_by_claim_id = UnicodeAttribute(null=True)
+    primary_claim_id = UnicodeAttribute(null=True)  # a secondary (tertiary) claim: the claim whose 835 it carries
+    secondary_claim_id = UnicodeAttribute(null=True)  # the claim built from this one's 835 for the next payer
     payer_claim_control_number = UnicodeAttribute(null=True)
     batch_id = UnicodeAttribute(null=True)
     submitted_at = UnicodeAttribute(null=True)
@@ -49,6 +51,20 @@ class ClaimItem(Item, discriminator="claim"):
     follow_up_reason = UnicodeAttribute(null=True)
     last_file_id = UnicodeAttribute(null=True)  # the last inbound file (or 277) applied: a retry skips the claim
     open_tasks = UnicodeAttribute(null=True)  # JSON {reason: task id} of the tasks opened for it (claims/open_tasks.py)
+    # Posted from 835s (remits/posting.py). None until the first posting: the balance is then the total charge.
+    insurance_balance_cents = NumberAttribute(null=True)  # charge - payments - adjustments - moved to the patient
+    insurance_paid_cents = NumberAttribute(null=True)
+    adjusted_cents = NumberAttribute(null=True)  # contractual and other adjustments
+    patient_cents = NumberAttribute(null=True)  # moved to the patient's account
+    postings = UnicodeAttribute(null=True)  # JSON {CLP07: posting id}: the live posting a reversal (22) undoes
+    forwarded_to = UnicodeAttribute(null=True)  # NM1*TT of a CLP02 19/20/21: the payer the claim went on to
+
+    def insurance_balance(self) -> int:
+        """What the payer side still owes: stored by the first posting, the total charge until then (so edits
+        before submission need not keep it)."""
+        if self.insurance_balance_cents is None:
+            return int(self.total_charge_cents)
+        return int(self.insurance_balance_cents)
 
 
 class ClaimEvent(Item, discriminator="claim_event"):

@@ -29,9 +29,9 @@ STILL_OPEN = Task.status == "open"  # a task a move closes: one a person complet
 # Edited in place and judged again; a rejected claim never reached adjudication, so it is fixed and sent again.
 EDITABLE = frozenset({"draft", "ready", "needs_fix", "rejected"})
 # A claim the payer has (or may have) adjudicated changes only by a replacement (7) or a void (8).
-AT_PAYER = frozenset({"submitted", "accepted", "paid", "partial", "denied", "appealed"})
+AT_PAYER = frozenset({"submitted", "accepted", "paid", "partial", "denied", "forwarded", "appealed"})
 LIVE = frozenset({"draft", "ready", "needs_fix", "submitted", "accepted", "rejected", "paid", "partial", "denied",
-                  "appealed"})
+                  "forwarded", "appealed"})
 
 
 def index_keys(claim: ClaimItem) -> dict[str, str | None]:

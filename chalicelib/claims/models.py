@@ -20,7 +20,7 @@ TypeOfBill = Annotated[str, StringConstraints(pattern=r"^0?\d{3}$"), AfterValida
                                 "outpatient, original); the UB-04's four-digit form with its leading 0 (0131) is "
                                 "taken too", "not a type of bill")]
 Status = Literal["draft", "ready", "needs_fix", "submitted", "accepted", "rejected", "paid", "partial", "denied",
-                 "corrected", "appealed", "closed"]
+                 "forwarded", "corrected", "appealed", "closed"]
 Hour = Annotated[int, Field(ge=0, le=23)]
 UbCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{1,2}$"),
                    Expected("a UB-04 code of 1 or 2 capital letters or digits (admission type 1 emergency, admission "
@@ -147,6 +147,10 @@ class ClaimOut(Versioned):
     warning_count: int
     replaces_claim_id: str | None = None
     replaced_by_claim_id: str | None = None
+    primary_claim_id: str | None = Field(default=None, description="A secondary or tertiary claim: the claim "
+                                         "whose payer's adjudication (835) it carries")
+    secondary_claim_id: str | None = Field(default=None, description="The claim built from this one's 835 for "
+                                           "the patient's next coverage")
     payer_claim_control_number: str | None = None
     batch_id: str | None = None
     submitted_at: str | None = None
@@ -154,6 +158,12 @@ class ClaimOut(Versioned):
     accepted_at: str | None = Field(default=None, description="When the payer's 277CA accepted it")
     rejection: RejectionOut | None = None
     last_status: dict[str, object] | None = Field(default=None, description="The latest 277 status answer")
+    insurance_balance_cents: int = Field(description="What the payer side still owes: the total charge less "
+                                         "payments, adjustments and what moved to the patient (835 postings)")
+    insurance_paid_cents: int = 0
+    adjusted_cents: int = Field(default=0, description="Contractual and other adjustments posted")
+    patient_responsibility_cents: int = Field(default=0, description="Moved to the patient's account")
+    forwarded_to: str | None = Field(default=None, description="The payer an 835 said it forwarded the claim to")
     follow_up_on: str | None = Field(default=None, description="When the follow-up job next looks at it")
     follow_up_reason: str | None = Field(default=None, description="timely_filing, no_999, no_277ca, no_payment")
     edit_tables: list[EditTableUsedOut] | None = Field(

@@ -81,11 +81,14 @@ def out(item: ClaimItem) -> ClaimOut:
         findings=json.loads(item.findings), icd10cm_code_set=item.icd10cm_code_set,
         error_count=int(item.error_count), warning_count=int(item.warning_count),
         replaces_claim_id=item.replaces_claim_id,
-        replaced_by_claim_id=item.replaced_by_claim_id, payer_claim_control_number=item.payer_claim_control_number,
+        replaced_by_claim_id=item.replaced_by_claim_id, primary_claim_id=item.primary_claim_id,
+        secondary_claim_id=item.secondary_claim_id, payer_claim_control_number=item.payer_claim_control_number,
         batch_id=item.batch_id, submitted_at=item.submitted_at, acknowledged_at=item.acknowledged_at,
         accepted_at=item.accepted_at, rejection=json.loads(item.rejection) if item.rejection else None,
         last_status=json.loads(item.last_status) if item.last_status else None, follow_up_on=item.follow_up_on,
-        follow_up_reason=item.follow_up_reason,
+        follow_up_reason=item.follow_up_reason, insurance_balance_cents=item.insurance_balance(),
+        insurance_paid_cents=int(item.insurance_paid_cents or 0), adjusted_cents=int(item.adjusted_cents or 0),
+        patient_responsibility_cents=int(item.patient_cents or 0), forwarded_to=item.forwarded_to,
         edit_tables=json.loads(item.edit_tables) if item.edit_tables else None)
 
 
@@ -155,7 +158,7 @@ class _NumberTaken(Exception):
     """Another request took the claim number meanwhile: read the counter again and rebuild."""
 
 
-def _number(scope: PracticeScope) -> counters.Take:
+def next_number(scope: PracticeScope) -> counters.Take:
     """CLM01: unique across the firm (one submitter id), so a 999, 277CA or 835 finds its claim. Read here,
     taken by the transaction that writes the claim (counters.Take)."""
     return counters.Take(keys.firm_pk(scope.principal.firm_id), PCN_COUNTER,
@@ -188,7 +191,7 @@ def _inputs(scope: PracticeScope, visit_id: str, data: ClaimCreate
     referring = provider_key(scope, data.referring_provider_id) if data.referring_provider_id else None
     attending = provider_key(scope, attending_id) if attending_id else None
     first, number = together(lambda: store.read(visit_key, coding_key, practice, referring, attending),
-                             lambda: _number(scope))
+                             lambda: next_number(scope))
     visit = first.get(visit_key)
     if visit.status != "checked_out":
         raise Conflict(f"A claim is built for a checked-out visit; this one is {visit.status}.")
@@ -246,10 +249,15 @@ def build(scope: PracticeScope, visit_id: str, data: ClaimCreate, audit: Audit |
 def _pointers(scope: PracticeScope, claim: ClaimItem, visit_id: str) -> list[Any]:
     now = claim.updated_at
     return [VisitClaim(keys.practice_pk(scope.practice_id), keys.visit_claim_sk(visit_id), id=visit_id,
-                       created_at=now, updated_at=now, claim_id=claim.id),
-            ClaimNumber(keys.firm_pk(scope.principal.firm_id), keys.pcn_sk(claim.patient_control_number),
-                        id=claim.patient_control_number, created_at=now, updated_at=now,
-                        practice_id=scope.practice_id, claim_id=claim.id)]
+                       created_at=now, updated_at=now, claim_id=claim.id), number_pointer(scope, claim)]
+
+
+def number_pointer(scope: PracticeScope, claim: ClaimItem) -> ClaimNumber:
+    """What finds the claim from the number a 999, 277CA or 835 echoes (claims/numbers.py)."""
+    now = claim.updated_at
+    return ClaimNumber(keys.firm_pk(scope.principal.firm_id), keys.pcn_sk(claim.patient_control_number),
+                       id=claim.patient_control_number, created_at=now, updated_at=now,
+                       practice_id=scope.practice_id, claim_id=claim.id)
 
 
 def _create(scope: PracticeScope, claim: ClaimItem, event: ClaimEvent, visit_id: str, audit: Audit | None,
@@ -393,13 +401,13 @@ def _follow_up_claim(scope: PracticeScope, claim_id: str, data: PriorClaimIn, fr
                      clock: Clock) -> ClaimItem | None:
     """Two round trips of reads (the original with the claim-number counter, then what it names) and one
     transaction; None when another request took the claim number meanwhile."""
-    original, taking = together(lambda: require(scope, claim_id), lambda: _number(scope))
+    original, taking = together(lambda: require(scope, claim_id), lambda: next_number(scope))
     number = _prior(original, data)
     pointer_key = _key(VisitClaim, scope, keys.visit_claim_sk(original.visit_id), "visit's claim")
     evidence, pointer = together(lambda: _evidence(scope, original, original.coverage_id),
                                  lambda: store.load(pointer_key))
     new_claim_id, pcn = new_id(), f"{taking.number:09d}"
-    claim = _frequency_document(codec.loads(original.document), frequency, number, pcn, new_claim_id)
+    claim = builder.renumbered(codec.loads(original.document), frequency, number, pcn, new_claim_id)
     verdict = judge(scope, claim, new_claim_id, original.id, clock().date(), evidence)
     item = ClaimItem(original.pk, keys.claim_sk(new_claim_id), id=new_claim_id, created_at="",
                      practice_id=scope.practice_id, visit_id=original.visit_id, patient_id=original.patient_id,
@@ -422,15 +430,3 @@ def _follow_up_claim(scope: PracticeScope, claim_id: str, data: PriorClaimIn, fr
             return None  # the number went to another request: read everything again
         raise
     return item
-
-
-def _frequency_document(document: ClaimDocument, frequency: str, number: str, pcn: str, claim_id: str
-                        ) -> ClaimDocument:
-    claim = document.claim
-    lines = tuple(dataclasses.replace(line, control_number=f"{pcn}-{line.number}") for line in claim.lines)
-    institutional = claim.institutional
-    if institutional is not None:
-        institutional = dataclasses.replace(institutional, type_of_bill=institutional.type_of_bill[:2] + frequency)
-    changed = dataclasses.replace(claim, frequency_code=frequency, payer_claim_control_number=number,
-                                  patient_control_number=pcn, lines=lines, institutional=institutional)
-    return dataclasses.replace(document, claim=changed, claim_id=claim_id)

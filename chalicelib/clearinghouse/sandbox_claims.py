@@ -13,6 +13,8 @@ Documented rules (docs/x12.md), so tests and `make run` can drive every path of 
   billing provider refused (2200C A3:25:85, not approved: not enrolled). The claims under a refused level are
   listed as received only (A1:19), as a clearinghouse that stopped at the batch or provider lists them, so it is
   the level that rejects them.
+
+The claims the 277CA accepts (`accepted`) are then paid by the sandbox payer (sandbox_remits.py).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from datetime import datetime
 from typing import Literal
 
 from chalicelib.edi.acks.ack_999 import ElementError, SegmentError, build_999
-from chalicelib.edi.claim.reader import read_837
+from chalicelib.edi.claim.reader import ReadClaim, read_837
 from chalicelib.edi.claim.values import parse_cents
 from chalicelib.edi.acks.ack_277ca import Decision, Status, build_277ca
 from chalicelib.edi.acks.build_277ca import RECEIVED, reject
@@ -62,6 +64,26 @@ def _decision(patient_control_number: str) -> Decision:
     return Decision()
 
 
+def _refused_levels(claims: list[ReadClaim]) -> tuple[bool, set[str]]:
+    """Whether the 277CA refuses the whole batch, and the billing providers it refuses."""
+    refused_batch = any(c.total_charge_cents == REJECTED_BATCH_CENTS for c in claims)
+    return refused_batch, {c.billing_npi for c in claims if c.total_charge_cents == REJECTED_PROVIDER_CENTS}
+
+
+def _judged(claims: list[ReadClaim]) -> list[ReadClaim]:
+    """The claims the 277CA judges one by one: those under no refused level."""
+    refused_batch, refused_providers = _refused_levels(claims)
+    return [c for c in claims if not refused_batch and c.billing_npi not in refused_providers]
+
+
+def accepted(text_837: str) -> list[ReadClaim]:
+    """The claims of the 837 that the sandbox's 277CA accepts, which its payer then pays (sandbox_remits.py);
+    none when the 999 rejects a set, since no 277CA follows."""
+    if _rejected_sets(text_837):
+        return []
+    return [c for c in _judged(read_837(text_837)) if _decision(c.patient_control_number).accepted]
+
+
 def answer(text_837: str, controls_999: ControlNumbers, controls_277ca: ControlNumbers, *, created: datetime,
            usage: Literal["T", "P"] = "T") -> Answers:
     rejected = _rejected_sets(text_837)
@@ -69,9 +91,8 @@ def answer(text_837: str, controls_999: ControlNumbers, controls_277ca: ControlN
     if rejected:
         return Answers(text_999, None)
     claims = read_837(text_837)
-    refused_batch = any(c.total_charge_cents == REJECTED_BATCH_CENTS for c in claims)
-    refused_providers = {c.billing_npi for c in claims if c.total_charge_cents == REJECTED_PROVIDER_CENTS}
-    judged = [c.patient_control_number for c in claims if not refused_batch and c.billing_npi not in refused_providers]
+    refused_batch, refused_providers = _refused_levels(claims)
+    judged = [c.patient_control_number for c in _judged(claims)]
     decisions = {c.patient_control_number: Decision((RECEIVED,)) for c in claims} | {n: _decision(n) for n in judged}
     payer_numbers = {number: f"SBX{number}" for number in judged if decisions[number].accepted}
     text_277ca = build_277ca(text_837, decisions=decisions, controls=controls_277ca, created=created, usage=usage,

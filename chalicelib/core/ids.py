@@ -24,6 +24,22 @@ def derived_id(now_ms: int, seed: str) -> str:
     return _encode((now_ms << 80) | int.from_bytes(hashlib.sha256(seed.encode()).digest()[:10], "big"))
 
 
+def first_id(ms: int) -> str:
+    """The smallest id made at `ms`: with `last_id`, a key range of the ids made in a span of time."""
+    return _encode(ms << 80)
+
+
+def last_id(ms: int) -> str:
+    return _encode((ms << 80) | ((1 << 80) - 1))
+
+
+def sequenced_id(now_ms: int, n: int, seed: str) -> str:
+    """A derived ULID whose random part starts with `n` (up to 2**32): the ids one run derives for items it
+    makes in order (a remittance's postings) sort in that order, where digests alone would shuffle them."""
+    digest = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:6], "big")
+    return _encode((now_ms << 80) | ((n & 0xFFFFFFFF) << 48) | digest)
+
+
 def _encode(value: int) -> str:
     return "".join(_ALPHABET[(value >> shift) & 31] for shift in range(125, -1, -5))
 

@@ -50,6 +50,9 @@ class Settings(BaseModel):
     # How many real-time 276s the follow-up job has in flight at once (tracking/status_batch.py): within what the
     # clearinghouse's account allows (a 429 is retried with backoff, each a lost round trip).
     status_inquiries_at_once: int = Field(default=5, ge=1, le=50)
+    # The sandbox payer (the local stack's, REVCYCLE_CLEARINGHOUSE=sandbox): how long after its 277CA accepts a
+    # claim it pays it in an 835, as a payer takes a while (local/sandbox_payer.py). Nothing in Lambda reads it.
+    sandbox_payment_delay_seconds: int = Field(default=30, ge=0, le=86_400)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":

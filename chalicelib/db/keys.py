@@ -57,9 +57,16 @@ Every partition key starts with its tenant: `FIRM#<firm_id>` or `PRACTICE#<pract
 | tasks of a claim, every status                 | gsi2: PRACTICE#p#CLAIMTASKS#<claim id>, <task id>    | Query     |
 | a remittance (one 835 set, one practice) and its claims | pk=PRACTICE#p, sk begins_with REMITTANCE#id   | Query     |
 | remittances of a practice / of a firm, newest first | gsi1: PRACTICE#p#REMITTANCES / gsi2: FIRM#f#REMITTANCES, <id>[#p] | Query (desc) |
+| the claim payments recorded for a claim, newest first (secondary claims) | gsi1: PRACTICE#p#CLAIM#c#REMITS, <remittance id>#<position> | Query (desc) |
 | a claim payment already recorded (re-sent 835)  | pk=PRACTICE#p, sk=REMITPAID#<sha256 of TRN02, CLP01, CLP07, CLP02> | BatchGet |
 | remittance work item (unmatched or refused)     | pk=FIRM#f or PRACTICE#p, sk=REMITWORK#id             | GetItem   |
 | remittance work list of a practice / the firm   | gsi1: PRACTICE#p#REMITWORK / gsi2: FIRM#f#REMITWORK, <id> | Query (desc) |
+| denial by id / a practice's, newest first     | pk=PRACTICE#p, sk=DENIAL#id / begins_with DENIAL#    | Get / Query |
+| unresolved denials: urgent, soonest appeal due | gsi1: PRACTICE#p#DENIALS, <rank 0-3>#<due>#id       | Query     |
+| denials of a firm, every practice's, newest   | gsi2: FIRM#f#DENIALS, <id>                           | Query (desc) |
+| a claim's postings (835 entries), oldest first  | pk=PRACTICE#p, sk begins_with CLAIMENTRY#<claim>#    | Query / BatchGet |
+| a practice's provider adjustments (PLB), oldest first | pk=PRACTICE#p, sk begins_with PRACTICEENTRY#  | Query     |
+| a provider adjustment already posted (re-sent 835) | pk=PRACTICE#p or FIRM#f, sk=PLBSEEN#<sha256>      | BatchGet  |
 | operations a crash left half done, by kind     | gsi3: RECOVERY#<kind>, <due at>#<id>                 | Query (<= now) |
 
 Stripe's webhooks name a connected account or a PaymentIntent, not a practice: the two gsi1 partitions keyed
@@ -347,6 +354,16 @@ def remittances_pk(owner_pk: str) -> str:
     return f"{owner_pk}#REMITTANCES"
 
 
+def claim_remittances_pk(practice_id: str, claim_id: str) -> str:
+    """Index partition of one claim's claim payments (gsi1): its latest adjudication is the last, since
+    remittance ids are ULIDs of their file and a set's claims are numbered in order."""
+    return f"{practice_pk(practice_id)}#CLAIM#{_part(claim_id)}#REMITS"
+
+
+def claim_remittance_sk(remittance_id: str, position: int) -> str:
+    return f"{_part(remittance_id)}#{int(position):05d}"
+
+
 def claim_payment_sk(digest: str) -> str:
     """A claim payment once recorded: the SHA-256 of TRN02, CLP01, CLP07 and CLP02, which a re-sent 835 repeats."""
     return f"REMITPAID#{_part(digest)}"
@@ -359,3 +376,43 @@ def remit_work_sk(item_id: str) -> str:
 def remit_work_pk(owner_pk: str) -> str:
     """Index partition of remittance work items: gsi1 under a practice, gsi2 under the firm (all of them)."""
     return f"{owner_pk}#REMITWORK"
+
+
+def denial_sk(denial_id: str) -> str:
+    """A denial of a claim or line; the practice's denials sort newest last under this prefix (ULID ids)."""
+    return f"DENIAL#{_part(denial_id)}"
+
+
+DENIAL_PREFIX = "DENIAL#"
+
+
+def denial_queue_pk(practice_id: str) -> str:
+    """gsi1 partition of a practice's unresolved denials, sorted by priority rank, appeal due date and id."""
+    return f"{practice_pk(practice_id)}#DENIALS"
+
+
+def firm_denials_pk(firm_id: str) -> str:
+    """gsi2 partition of the firm's denials, every practice's, sorted by id (newest last)."""
+    return f"{firm_pk(firm_id)}#DENIALS"
+
+
+def claim_entry_sk(claim_id: str, posting_id: str) -> str:
+    """One posting of a claim payment: its entries (insurance payment, adjustments, patient share) together."""
+    return f"CLAIMENTRY#{_part(claim_id)}#{_part(posting_id)}"
+
+
+def claim_entries_prefix(claim_id: str) -> str:
+    return f"CLAIMENTRY#{_part(claim_id)}#"
+
+
+def practice_entry_sk(entry_id: str) -> str:
+    """A provider-level adjustment (PLB) posted to the practice."""
+    return f"PRACTICEENTRY#{_part(entry_id)}"
+
+
+PRACTICE_ENTRIES_PREFIX = "PRACTICEENTRY#"
+
+
+def provider_adjustment_seen_sk(digest: str) -> str:
+    """A PLB adjustment once posted: the SHA-256 of the trace, payer, PLB01/02, reason, reference, amount."""
+    return f"PLBSEEN#{_part(digest)}"

@@ -132,6 +132,7 @@ class Practice(Item, discriminator="practice"):
     tax_id = UnicodeAttribute()
     address = Address()
     eligibility_max_age_days = NumberAttribute(default=30)
+    secondary_claims = UnicodeAttribute(default="on_request")  # automatic | on_request (remits/secondary_claims.py)
 
 
 class Provider(Item, discriminator="provider"):

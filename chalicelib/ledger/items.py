@@ -17,7 +17,7 @@ class LedgerEntry(Item, discriminator="ledger_entry"):
     patient_id = UnicodeAttribute()
     entry_kind = UnicodeAttribute()  # charge | payment | adjustment | refund | reversal
     amount_cents = NumberAttribute()
-    cause = UnicodeAttribute()  # what caused it, e.g. "pi:pi_123", "copay:<copay id>", "reversal:<entry id>"
+    cause = UnicodeAttribute()  # what caused it: "pi:pi_123", "copay:<id>", "reversal:<entry id>", "remit:<r>:<n>"
     memo = UnicodeAttribute(null=True)
     reverses = UnicodeAttribute(null=True)  # the entry a reversal undoes
     sequence = NumberAttribute()  # 1, 2, 3... per patient: a gap or a repeat is caught by the balance check

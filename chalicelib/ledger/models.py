@@ -15,7 +15,8 @@ class LedgerEntryOut(Out):
     patient_id: str
     kind: EntryKind
     amount_cents: int = Field(description="Signed: what the entry moves the balance by (a payment is negative)")
-    cause: str = Field(description="What caused the entry, e.g. `pi:<PaymentIntent id>` or `copay:<co-pay id>`")
+    cause: str = Field(description="What caused the entry, e.g. `pi:<PaymentIntent id>`, `copay:<co-pay id>` or "
+                                   "`remit:<remittance id>:<claim payment's place>` (an 835's patient share)")
     memo: str | None = None
     reverses: str | None = Field(default=None, description="The entry a reversal undoes")
     sequence: int

@@ -1,5 +1,5 @@
 """Routes of a patient's account ledger: its entries and its balance. Read-only: entries are posted by the
-services whose events cause them (co-pays, Stripe webhooks, later 835s), never typed in through the API."""
+services whose events cause them (co-pays, Stripe webhooks, 835 postings), never typed in through the API."""
 from __future__ import annotations
 
 from typing import Any

@@ -84,9 +84,10 @@ def post(scope: PracticeScope, patient_id: str, kind: str, amount: Money, cause:
         first, balance = together(lambda: _posted(pk, cause), lambda: _balance_item(scope, patient_id))
         if first is not None:
             return Posting(first, False)
-        entry = _next_entry(scope, balance, kind, amount, cause, memo, reverses)
+        marker, entry = stage(balance, kind, amount, cause, entry_id=new_id(), now=now_iso(), memo=memo,
+                              reverses=reverses)
         try:
-            _commit(pk, cause, entry, balance, with_items, audit, made_id)
+            _commit(marker, entry, balance, with_items, audit, made_id)
         except TransactWriteError as error:
             failed = _failed_places(error)
             if DEDUPE in failed or BALANCE in failed:
@@ -123,29 +124,42 @@ def _balance_item(scope: PracticeScope, patient_id: str) -> PatientBalance:
     try:
         return PatientBalance.get(pk, keys.balance_sk(patient_id), consistent_read=True)
     except PatientBalance.DoesNotExist:
-        now = now_iso()  # unsaved: its first save is conditional on no balance existing yet
-        return PatientBalance(pk, keys.balance_sk(patient_id), id=patient_id, practice_id=scope.practice_id,
-                              patient_id=patient_id, balance_cents=0, entry_count=0, created_at=now, updated_at=now)
+        return new_balance(scope.practice_id, patient_id, now_iso())
 
 
-def _next_entry(scope: PracticeScope, balance: PatientBalance, kind: str, amount: Money, cause: str,
-                memo: str | None, reverses: str | None) -> LedgerEntry:
-    """The entry, and the balance moved by it (in memory; both are saved together)."""
-    entry_id, now = new_id(), now_iso()
+def balance_key(practice_id: str, patient_id: str) -> store.Key[PatientBalance]:
+    return store.Key(PatientBalance, keys.practice_pk(practice_id), keys.balance_sk(patient_id), "balance")
+
+
+def new_balance(practice_id: str, patient_id: str, now: str) -> PatientBalance:
+    """A patient's first balance, unsaved: its first save is conditional on no balance existing yet."""
+    return PatientBalance(keys.practice_pk(practice_id), keys.balance_sk(patient_id), id=patient_id,
+                          practice_id=practice_id, patient_id=patient_id, balance_cents=0, entry_count=0,
+                          created_at=now, updated_at=now)
+
+
+def stage(balance: PatientBalance, kind: str, amount: Money, cause: str, *, entry_id: str, now: str,
+          memo: str | None = None, reverses: str | None = None) -> tuple[PostedCause, LedgerEntry]:
+    """The cause's marker and the entry, with the balance moved by it in memory: the three are saved together,
+    the balance under the version it was read at. Entries staged on one balance one after another take the next
+    sequences, so a caller may post several to one patient in one transaction."""
+    _check_amount(kind, amount, reverses)
     balance.balance_cents = int(balance.balance_cents) + amount.cents
     balance.entry_count = int(balance.entry_count) + 1
     balance.last_entry_id, balance.updated_at = entry_id, now
-    return LedgerEntry(keys.practice_pk(scope.practice_id), keys.ledger_entry_sk(balance.patient_id, entry_id),
-                       id=entry_id, practice_id=scope.practice_id, patient_id=balance.patient_id, entry_kind=kind,
-                       amount_cents=amount.cents, cause=cause, memo=memo, reverses=reverses,
-                       sequence=balance.entry_count, balance_after_cents=balance.balance_cents,
-                       created_at=now, updated_at=now)
+    pk = balance.pk
+    entry = LedgerEntry(pk, keys.ledger_entry_sk(balance.patient_id, entry_id), id=entry_id,
+                        practice_id=balance.practice_id, patient_id=balance.patient_id, entry_kind=kind,
+                        amount_cents=amount.cents, cause=cause, memo=memo, reverses=reverses,
+                        sequence=balance.entry_count, balance_after_cents=balance.balance_cents,
+                        created_at=now, updated_at=now)
+    marker = PostedCause(pk, keys.posted_sk(cause), id=cause, patient_id=balance.patient_id, entry_id=entry_id,
+                         created_at=now, updated_at=now)
+    return marker, entry
 
 
-def _commit(pk: str, cause: str, entry: LedgerEntry, balance: PatientBalance, with_items: Sequence[Item],
+def _commit(marker: PostedCause, entry: LedgerEntry, balance: PatientBalance, with_items: Sequence[Item],
             audit: Audit | None, made_id: str | None) -> None:
-    marker = PostedCause(pk, keys.posted_sk(cause), id=cause, patient_id=entry.patient_id, entry_id=entry.id,
-                         created_at=entry.created_at, updated_at=entry.created_at)
     with store.transaction(audit, made_id) as tx:  # the audit record goes last, after every place counted above
         for item in (marker, entry, balance, *with_items):  # all puts: the order above is the order sent
             tx.save(item)

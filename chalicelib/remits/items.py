@@ -1,7 +1,9 @@
-"""Stored remittances (what each 835 said, per practice), their claims, and the remittance work list.
+"""Stored remittances (what each 835 said, per practice), their claims, what each posted, and the remittance
+work list.
 
-Nothing here moves money: part 3 of issue 12 posts from these records. They hold ids, codes and amounts only,
-never a patient's name or member id (the 835's NM1 loops are left out). Keys are in db/keys.py.
+They hold ids, codes and amounts only, never a patient's name or member id (the 835's NM1 loops are left out).
+Postings are append-only: written once with the claim payment's record and never changed; a reversal is a new
+posting of contra entries. Keys are in db/keys.py.
 """
 from __future__ import annotations
 
@@ -37,6 +39,12 @@ class RemittanceItem(Item, discriminator="remittance"):
     duplicate_count = NumberAttribute()  # claim payments an earlier 835 recorded already
     duplicates = UnicodeAttribute(default="[]")  # JSON list of {claim_id, remittance_id}: where each was recorded
     refused_count = NumberAttribute()  # claims that do not balance: recorded, never to be posted as sent
+    posted_count = NumberAttribute(default=0)  # claim payments posted (entries, claim, patient share)
+    held_count = NumberAttribute(default=0)  # claim payments on the work list instead (reason there)
+    posted_paid_cents = NumberAttribute(default=0)  # insurance payments posted (a reversal's are negative)
+    posted_adjusted_cents = NumberAttribute(default=0)  # contractual and other adjustments posted
+    posted_patient_cents = NumberAttribute(default=0)  # patient responsibility moved to patients' accounts
+    provider_adjustment_cents = NumberAttribute(default=0)  # PLB posted to this practice: + interest, - recouped
     provider_adjustments = UnicodeAttribute()  # JSON list of {provider_id, fiscal_period_end, reason, ...}
     balanced = BooleanAttribute()  # BPR02 = claim payments minus PLB (the transaction rule)
     imbalances = UnicodeAttribute()  # JSON list of the transaction rule's message, when broken
@@ -60,7 +68,7 @@ class RemittanceClaim(Item, discriminator="remittance_claim"):
     adjustments = UnicodeAttribute()  # JSON list of claim-level CAS {group, reason, amount_cents, quantity}
     remarks = UnicodeAttribute()  # JSON list of RARCs from MIA/MOA
     lines = UnicodeAttribute()  # JSON list: each SVC, its adjustments and remarks, and our line (or why none)
-    posting = UnicodeAttribute()  # ready (for part 3) | refused (does not balance)
+    posting = UnicodeAttribute()  # posted | recorded (23, 25: no money) | held (work list) | refused (unbalanced)
     imbalances = UnicodeAttribute()  # JSON list of the balancing rules it breaks, in words
     payment_digest = UnicodeAttribute(null=True)  # the REMITPAID# pointer it holds (none when refused)
 
@@ -83,12 +91,59 @@ class RemittanceWork(Item, discriminator="remittance_work"):
     claim_id = UnicodeAttribute(null=True)
     remittance_id = UnicodeAttribute()  # the remittance id its 835 set has (recorded per practice, if any)
     file_id = UnicodeAttribute()
-    reason = UnicodeAttribute()  # unknown_claim | unbalanced | unmatched_lines
+    reason = UnicodeAttribute()  # unknown_claim | unbalanced | unmatched_lines | reversal_unmatched | posting_conflict
+    #                              | provider_adjustment (a PLB whose provider is none of the practices touched)
     detail = UnicodeAttribute()  # the reason in words: codes, positions and amounts, never patient data
-    patient_control_number = UnicodeAttribute()  # CLP01 as sent
-    payer_claim_number = UnicodeAttribute()  # CLP07
-    claim_status = UnicodeAttribute()  # CLP02
-    charge_cents = NumberAttribute()
-    paid_cents = NumberAttribute()
+    patient_control_number = UnicodeAttribute(null=True)  # CLP01 as sent (none for a PLB)
+    payer_claim_number = UnicodeAttribute(null=True)  # CLP07
+    claim_status = UnicodeAttribute(null=True)  # CLP02
+    charge_cents = NumberAttribute(null=True)
+    paid_cents = NumberAttribute()  # CLP04, or the PLB amount
     payer_name = UnicodeAttribute()
     trace_number = UnicodeAttribute()
+
+
+class ClaimPosting(Item, discriminator="claim_posting"):
+    """What one claim payment posted to its claim (pk=PRACTICE#p, sk=CLAIMENTRY#<claim>#<posting id>): its
+    entries (JSON, remits/rules.py) with their cause, the claim's totals moved, and the patient ledger entry of
+    its share. One item a claim payment, however many lines and adjustments: writes grow with claims."""
+
+    practice_id = UnicodeAttribute()
+    claim_id = UnicodeAttribute()
+    remittance_id = UnicodeAttribute()
+    position = NumberAttribute()  # the CLP's place in its 835 set
+    trace_number = UnicodeAttribute()  # TRN02
+    patient_control_number = UnicodeAttribute()  # CLP01
+    payer_claim_number = UnicodeAttribute()  # CLP07: the key a later reversal (CLP02 22) finds this by
+    payment_status = UnicodeAttribute()  # CLP02
+    claim_status = UnicodeAttribute()  # the claim's status after it
+    entries = UnicodeAttribute()  # JSON list of {kind, amount_cents, group, carc, rarcs, line_number, ...}
+    paid_cents = NumberAttribute()  # signed sums of the entries by kind (negative in a reversal)
+    adjusted_cents = NumberAttribute()  # contractual and other adjustments
+    patient_cents = NumberAttribute()  # moved to the patient's account (none when forwarded)
+    insurance_balance_cents = NumberAttribute()  # the claim's insurance balance after it
+    ledger_entry_id = UnicodeAttribute(null=True)  # the patient ledger entry it made
+    reverses = UnicodeAttribute(null=True)  # the posting a reversal undoes
+    forwarded_to = UnicodeAttribute(null=True)  # NM1*TT: the payer it was passed to (19, 20, 21)
+
+
+class PracticeEntry(Item, discriminator="practice_entry"):
+    """A provider-level adjustment (PLB) posted to the practice whose NPI or tax id PLB01 names
+    (pk=PRACTICE#p, sk=PRACTICEENTRY#id), with its reason, reference and the remittance it came in."""
+
+    practice_id = UnicodeAttribute()
+    remittance_id = UnicodeAttribute()
+    trace_number = UnicodeAttribute()
+    payer_name = UnicodeAttribute()
+    provider_id = UnicodeAttribute()  # PLB01
+    fiscal_period_end = UnicodeAttribute(null=True)  # PLB02
+    reason = UnicodeAttribute()  # PLB03-1: L6 interest, WO overpayment recovery, FB forward balance ...
+    reference = UnicodeAttribute()  # PLB03-2
+    amount_cents = NumberAttribute()  # to the practice: interest positive, a recoupment negative (PLB's negated)
+
+
+class ProviderAdjustmentSeen(Item, discriminator="provider_adjustment_seen"):
+    """pk=PRACTICE#p (or FIRM#f when it went to the firm's work list), sk=PLBSEEN#<digest>: a PLB adjustment
+    posted once, however often its 835 is sent."""
+
+    remittance_id = UnicodeAttribute()

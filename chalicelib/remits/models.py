@@ -1,4 +1,5 @@
-"""API schemas of remittances: what each 835 said per practice, its claims matched, and the work list."""
+"""API schemas of remittances: what each 835 said per practice, its claims matched, what posted, the work list,
+and the postings of a claim and the provider adjustments of a practice."""
 from __future__ import annotations
 
 from typing import Literal
@@ -64,7 +65,10 @@ class RemittanceClaimOut(Out):
     adjustments: list[AdjustmentOut] = Field(description="Claim-level CAS")
     remarks: list[str] = Field(description="RARCs from MIA/MOA")
     lines: list[RemittanceLineOut]
-    posting: Literal["ready", "refused"] = Field(description="`refused`: it does not balance and is not posted")
+    posting: Literal["posted", "recorded", "held", "refused"] = Field(
+        description="`posted`: entries, claim and patient share posted; `recorded`: nothing to post (CLP02 23 not "
+                    "our claim, 25 predetermination); `held`: on the work list, nothing posted (a reversal of a "
+                    "payment never posted); `refused`: it does not balance and is not posted")
     imbalances: list[str]
 
 
@@ -75,6 +79,8 @@ class ProviderAdjustmentOut(Out):
     reason_words: str
     reference: str
     amount_cents: int = Field(description="Positive reduces the payment (a recoupment), negative adds (interest)")
+    posted: bool = Field(default=False, description="Posted to this practice by this remittance (its PLB01 is "
+                                                    "the practice's NPI or tax id, and no earlier 835 posted it)")
 
 
 class DuplicateOut(Out):
@@ -83,8 +89,7 @@ class DuplicateOut(Out):
 
 
 class RemittanceOut(Out):
-    """One 835 transaction set as this practice sees it: the payment, its trace and what it recorded. Nothing
-    is posted to claims or the ledger yet."""
+    """One 835 transaction set as this practice sees it: the payment, its trace, what it recorded and posted."""
 
     id: str
     created_at: str
@@ -110,6 +115,13 @@ class RemittanceOut(Out):
     duplicate_count: int
     duplicates: list[DuplicateOut]
     refused_count: int
+    posted_count: int = Field(description="Claim payments posted to their claims by this remittance")
+    held_count: int = Field(description="Claim payments on the work list instead of posted")
+    posted_paid_cents: int = Field(description="Insurance payments posted (a reversal's count negative)")
+    posted_adjusted_cents: int = Field(description="Contractual and other adjustments posted")
+    posted_patient_cents: int = Field(description="Patient responsibility moved to patients' accounts")
+    provider_adjustment_cents: int = Field(description="PLB posted to this practice: interest adds, a "
+                                                       "recoupment takes away")
     provider_adjustments: list[ProviderAdjustmentOut]
     balanced: bool = Field(description="BPR02 equals the claim payments minus the provider adjustments")
     imbalances: list[str]
@@ -117,7 +129,7 @@ class RemittanceOut(Out):
 
 
 class RemittanceWorkOut(Out):
-    """A claim payment that cannot be posted as sent, and why."""
+    """A claim payment (or a provider adjustment) that cannot be posted as sent, and why."""
 
     id: str
     created_at: str
@@ -125,12 +137,67 @@ class RemittanceWorkOut(Out):
     claim_id: str | None = None
     remittance_id: str
     file_id: str
-    reason: Literal["unknown_claim", "unbalanced", "unmatched_lines"]
+    reason: Literal["unknown_claim", "unbalanced", "unmatched_lines", "reversal_unmatched", "posting_conflict",
+                    "provider_adjustment"]
     detail: str
-    patient_control_number: str
-    payer_claim_number: str
-    claim_status: str
-    charge_cents: int
-    paid_cents: int
+    patient_control_number: str | None = None
+    payer_claim_number: str | None = None
+    claim_status: str | None = None
+    charge_cents: int | None = None
+    paid_cents: int = Field(description="CLP04, or the provider adjustment's amount")
     payer_name: str
     trace_number: str
+
+
+class ClaimEntryOut(Out):
+    """One entry of a posting: what it did to the claim's insurance balance, and its cause."""
+
+    kind: Literal["insurance_payment", "contractual_adjustment", "patient_responsibility", "other_adjustment",
+                  "reversal"]
+    amount_cents: int = Field(description="Reduces the claim's insurance balance; negative adds back")
+    group: str | None = Field(default=None, description="CAS01: CO, PR, OA, PI, CR")
+    carc: str | None = Field(default=None, description="The claim adjustment reason code")
+    rarcs: list[str] = Field(description="Remark codes (LQ*HE at a line, MIA/MOA at the claim)")
+    svc_number: int | None = Field(default=None, description="The SVC's place in the claim payment; none: claim "
+                                                             "level")
+    line_number: int | None = Field(default=None, description="Our claim line it answers")
+    control_number: str | None = Field(default=None, description="Our line item control number (REF*6R)")
+    of: str | None = Field(default=None, description="For a reversal: the kind of entry it undoes")
+
+
+class ClaimPostingOut(Out):
+    """What one claim payment of an 835 posted to the claim: its entries with their cause."""
+
+    id: str
+    created_at: str
+    claim_id: str
+    remittance_id: str
+    position: int = Field(description="The CLP's place in its 835 transaction set")
+    trace_number: str = Field(description="TRN02: the check or EFT trace")
+    patient_control_number: str = Field(description="CLP01")
+    payer_claim_number: str = Field(description="CLP07")
+    payment_status: str = Field(description="CLP02")
+    claim_status: str = Field(description="The claim's status after it")
+    entries: list[ClaimEntryOut]
+    paid_cents: int
+    adjusted_cents: int
+    patient_cents: int = Field(description="Moved to the patient's account (0 when forwarded to another payer)")
+    insurance_balance_cents: int = Field(description="The claim's insurance balance after it")
+    ledger_entry_id: str | None = Field(default=None, description="The patient ledger entry it made")
+    reverses: str | None = Field(default=None, description="The posting a reversal undoes")
+    forwarded_to: str | None = None
+
+
+class PracticeEntryOut(Out):
+    """A provider-level adjustment (PLB) posted to the practice."""
+
+    id: str
+    created_at: str
+    remittance_id: str
+    trace_number: str
+    payer_name: str
+    provider_id: str = Field(description="PLB01: the practice's NPI or tax id")
+    fiscal_period_end: str | None = None
+    reason: str = Field(description="PLB03-1: L6 interest, WO overpayment recovery, FB forward balance ...")
+    reference: str
+    amount_cents: int = Field(description="To the practice: interest positive, a recoupment negative")

@@ -16,7 +16,7 @@ from chalicelib.edi.remittance.result import Adjustment, ClaimPayment, Procedure
 from chalicelib.remits.items import ClaimPaymentSeen, RemittanceClaim, RemittanceItem, RemittanceWork
 from chalicelib.remits.matching import LineMatch
 
-READY, REFUSED = "ready", "refused"
+REFUSED, UNMATCHED_LINES = "refused", "unmatched_lines"
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def payment_digest(remittance: Remittance, payment: ClaimPayment) -> str:
 
 
 def claim_record(origin: Origin, remittance: Remittance, position: int, payment: ClaimPayment, claim: ClaimItem,
-                 matches: list[LineMatch]) -> RemittanceClaim:
+                 matches: list[LineMatch], posting: str) -> RemittanceClaim:
+    """`posting`: posted, recorded (no money), held (on the work list) or refused (does not balance)."""
     pk, refused = keys.practice_pk(claim.practice_id), not payment.balanced
     return RemittanceClaim(
         pk, keys.remittance_claim_sk(origin.remittance_id, position), id=claim.id, created_at=origin.recorded_at,
@@ -77,9 +78,11 @@ def claim_record(origin: Origin, remittance: Remittance, position: int, payment:
         patient_responsibility_cents=payment.patient_responsibility_cents,
         filing_indicator=payment.filing_indicator, payer_claim_number=payment.payer_claim_number,
         adjustments=json.dumps(_adjustments(payment.adjustments)), remarks=json.dumps(list(payment.remark_codes)),
-        lines=json.dumps([_line(m) for m in matches]), posting=REFUSED if refused else READY,
+        lines=json.dumps([_line(m) for m in matches]), posting=posting,
         imbalances=json.dumps([i.message for i in payment.imbalances]),
-        payment_digest=None if refused else payment_digest(remittance, payment))
+        payment_digest=None if refused else payment_digest(remittance, payment),
+        gsi1pk=keys.claim_remittances_pk(claim.practice_id, claim.id),  # a claim's payments: secondary claims
+        gsi1sk=keys.claim_remittance_sk(origin.remittance_id, position))
 
 
 def seen(record: RemittanceClaim) -> ClaimPaymentSeen:
@@ -109,13 +112,20 @@ def work_item(origin: Origin, remittance: Remittance, position: int, payment: Cl
 
 @dataclass
 class Tally:
-    """What one practice's claims in one remittance came to."""
+    """What one practice's claims in one remittance came to, and what posted."""
 
     claim_count: int = 0
     paid_cents: int = 0
     recorded: int = 0
     refused: int = 0
     duplicates: list[dict[str, str]] | None = None  # {claim_id, remittance_id} recorded by an earlier 835
+    posted: int = 0
+    held: int = 0
+    posted_paid_cents: int = 0
+    posted_adjusted_cents: int = 0
+    posted_patient_cents: int = 0
+    provider_adjustment_cents: int = 0  # PLB posted to the practice
+    plb_posted: set[int] | None = None  # places (from 1) of the set's PLB adjustments posted to the practice
 
 
 def payer_id(remittance: Remittance) -> str:
@@ -125,9 +135,10 @@ def payer_id(remittance: Remittance) -> str:
 def remittance_record(origin: Origin, remittance: Remittance, practice_id: str, tally: Tally) -> RemittanceItem:
     payment, pk = remittance.payment, keys.practice_pk(practice_id)
     payee = remittance.payee
+    posted = tally.plb_posted or set()
     plb = [{"provider_id": p.provider_id, "fiscal_period_end": _day(p.fiscal_period_end), "reason": p.reason,
-            "reason_words": p.reason_words, "reference": p.reference, "amount_cents": p.amount_cents}
-           for p in remittance.provider_adjustments]
+            "reason_words": p.reason_words, "reference": p.reference, "amount_cents": p.amount_cents,
+            "posted": n in posted} for n, p in enumerate(remittance.provider_adjustments, start=1)]
     transaction = [i.message for i in remittance.imbalances]
     duplicates = tally.duplicates or []
     return RemittanceItem(
@@ -140,6 +151,9 @@ def remittance_record(origin: Origin, remittance: Remittance, practice_id: str, 
         payee_npi=payee.id if payee.id_qualifier == "XX" else None, set_claim_count=len(remittance.claims),
         claim_count=tally.claim_count, paid_cents=tally.paid_cents, recorded_count=tally.recorded,
         duplicate_count=len(duplicates), duplicates=json.dumps(duplicates), refused_count=tally.refused,
+        posted_count=tally.posted, held_count=tally.held, posted_paid_cents=tally.posted_paid_cents,
+        posted_adjusted_cents=tally.posted_adjusted_cents, posted_patient_cents=tally.posted_patient_cents,
+        provider_adjustment_cents=tally.provider_adjustment_cents,
         provider_adjustments=json.dumps(plb), balanced=not remittance.imbalances, imbalances=json.dumps(transaction),
         gsi1pk=keys.remittances_pk(pk), gsi1sk=origin.remittance_id,
         gsi2pk=keys.remittances_pk(keys.firm_pk(origin.firm_id)), gsi2sk=f"{origin.remittance_id}#{practice_id}")

@@ -1,5 +1,6 @@
-"""Routes of remittances: the 835s the firm's inbox recorded, per practice and across the firm, and the work
-list of claim payments that cannot be posted as sent. Read only: the inbox records them (tracking/inbox.py)."""
+"""Routes of remittances: the 835s the firm's inbox recorded and posted, per practice and across the firm, the
+work list of what cannot be posted as sent, a claim's postings and a practice's provider adjustments. Read
+only: the inbox records and posts them (tracking/inbox.py, remits/service.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -52,3 +53,18 @@ def list_firm_remittances(call: Call) -> Page:
 def list_firm_unmatched_remittances(call: Call) -> Page:
     """The firm's remittance work list: claim numbers that are none of ours, and every practice's items."""
     return views.list_firm_work(call.principal, call.query)
+
+
+@endpoint(bp, "GET", PRACTICE + "/claims/{claim_id}/entries", tag="remittances", permission=READ,
+          query=types.PageQuery, response=models.ClaimPostingOut, list_response=True, audit_entity="claim")
+def list_claim_entries(call: Call) -> Page:
+    """What 835s posted to a claim, oldest first: per claim payment its entries (payments, adjustments with
+    CARC and RARCs, patient responsibility, reversals) and the cause (trace, CLP01, CLP07, line)."""
+    return views.claim_postings(call.scope, call.path["claim_id"], call.query)
+
+
+@endpoint(bp, "GET", PRACTICE + "/provider-adjustments", tag="remittances", permission=READ,
+          query=types.PageQuery, response=models.PracticeEntryOut, list_response=True, audit_entity="remittance")
+def list_provider_adjustments(call: Call) -> Page:
+    """Provider-level adjustments (PLB: interest, recoupments, forward balances) posted to the practice."""
+    return views.provider_adjustments(call.scope, call.query)

@@ -1,21 +1,22 @@
-"""Recording the 835s of an inbound file: each claim payment matched to our claim (CLP01, firm-wide) and its
-lines (matching.py), a remittance per practice touched, and the work list for what cannot be posted as sent.
+"""Recording and posting the 835s of an inbound file: each claim payment matched to our claim (CLP01,
+firm-wide) and its lines (matching.py), recorded and posted in one unit (posting.py), the provider adjustments
+posted per practice (plb.py), a remittance per practice touched with what posted, and the work list for what
+cannot be posted as sent.
 
-Nothing is posted here and no claim changes status: the records are what part 3 of issue 12 posts from.
 Rules kept:
 - Nothing is guessed across practices: a CLP01 that is not one of the firm's claim numbers goes to the firm's
   work list with the reason, never to a practice.
-- A claim payment that does not balance (X221A1 1.10.2, edi/remittance/balance.py) is recorded `refused` and
-  listed on its practice's work list; the others are recorded `ready`. An unbalanced 835 is never an error.
-- A claim payment is recorded once: beside its record, in one transaction, a pointer keyed by TRN02, CLP01,
-  CLP07 and CLP02 (records.payment_digest) that must not exist. A re-sent 835 finds the pointer and records
-  the payment as a duplicate of the remittance that has it.
+- A claim payment that does not balance (X221A1 1.10.2, edi/remittance/balance.py) is recorded `refused`,
+  posts nothing and is listed on its practice's work list. An unbalanced 835 is never an error.
+- A claim payment is recorded and posted once: beside its record, in one transaction with its posting, a
+  pointer keyed by TRN02, CLP01, CLP07 and CLP02 (records.payment_digest) that must not exist. A re-sent 835
+  finds the pointer and lists the payment as a duplicate of the remittance that has it.
 - A retried invocation writes the same keys (ids derived from the file's), so it adds nothing and finishes.
 
 DynamoDB calls grow with claims, not with lines or adjustments: the PCN pointers and claims are read with
-BatchGetItem (claims/numbers.py), the writes go through db/batched.py (a claim payment and its pointer and
-work item one unit, up to 100 items a TransactWriteItems), and only the pointers of units that met an
-existing item are read back (one BatchGetItem per 100).
+BatchGetItem (claims/numbers.py), the patients' balances with one more (posting.py), the writes go through
+db/batched.py (up to 100 items a TransactWriteItems), and only the pointers of units that met an existing
+item are read back.
 """
 from __future__ import annotations
 
@@ -25,15 +26,14 @@ from typing import Sequence
 from chalicelib.claims.items import ClaimItem
 from chalicelib.claims.numbers import claims_by_number
 from chalicelib.core.ids import derived_id, id_ms
-from chalicelib.db import batched, keys, store
+from chalicelib.db import batched
 from chalicelib.edi.remittance.result import ClaimPayment, Remittance
-from chalicelib.remits import records
-from chalicelib.remits.items import ClaimPaymentSeen
+from chalicelib.remits import claim_items, plb, posting, records
 from chalicelib.remits.matching import match_lines, our_lines
 from chalicelib.remits.records import Origin, Tally
 
-RECORDED, DUPLICATE, UNBALANCED = "remitted", "duplicate", "unbalanced"
-UNKNOWN_CLAIM, UNMATCHED_LINES = "unknown_claim", "unmatched_lines"
+RECORDED, DUPLICATE, UNBALANCED, HELD = "remitted", "duplicate", "unbalanced", "held"
+UNKNOWN_CLAIM = "unknown_claim"
 
 
 @dataclass
@@ -45,15 +45,14 @@ class Recorded:
 
 
 @dataclass
-class _Claim:
-    """One matched claim payment on its way to storage."""
+class _Matched:
+    """One claim payment of the set matched to our claim: refused (`unit` to write) or to post (`payment`)."""
 
-    origin: Origin
+    position: int
     claim: ClaimItem
-    unit: batched.Unit
-    digest: str | None
-    sk: str  # its record's key: a pointer naming another record means an earlier 835 recorded the payment
     paid_cents: int  # CLP04
+    unit: batched.Unit | None = None
+    payment: claim_items.Payment | None = None
 
 
 def remittance_id(file_id: str, set_index: int) -> str:
@@ -71,37 +70,65 @@ def record(firm_id: str, remittances: Sequence[Remittance], file_id: str, record
 
 
 def _record_set(origin: Origin, remittance: Remittance, claims: dict[str, ClaimItem], done: Recorded) -> None:
-    """The claim payments first (with their work items), then each practice's remittance with what they came to."""
+    """The claim payments first (recorded and posted, or refused, with their work items) and the provider
+    adjustments, then each practice's remittance with what they came to."""
     matched, firm_units = _match(origin, remittance, claims, done)
-    conflicted = _write([m.unit for m in matched] + firm_units)
-    previous = _previous_records([m for m in matched if id(m.unit) in conflicted])
+    plans = plb.plan(origin, remittance, {m.claim.practice_id for m in matched})
+    others = firm_units + [m.unit for m in matched if m.unit is not None] + [p.unit for p in plans]
+    posted, written = posting.post(origin, remittance, [m.payment for m in matched if m.payment], others)
     tallies: dict[str, Tally] = {}
     for m in matched:
-        tally = tallies.setdefault(m.claim.practice_id, Tally(duplicates=[]))
-        tally.claim_count += 1
-        tally.paid_cents += m.paid_cents
-        if m.digest is None:
-            tally.refused += 1
-            _note(done, m.claim, UNBALANCED)
-        elif m.digest in previous and previous[m.digest].claim_sk != m.sk:
-            tally.duplicates.append({"claim_id": m.claim.id, "remittance_id": previous[m.digest].remittance_id})
-            _note(done, m.claim, DUPLICATE)
-        else:
-            tally.recorded += 1
-            _note(done, m.claim, RECORDED)
+        _count(tallies.setdefault(m.claim.practice_id, Tally(duplicates=[], plb_posted=set())), m, posted, done)
+    _count_plb(plans, written, tallies)
     _write([batched.Unit(f"remittance {p}", saves=[records.remittance_record(origin, remittance, p, t)])
             for p, t in tallies.items()])
 
 
+def _count(tally: Tally, m: _Matched, posted: dict[int, claim_items.Done], done: Recorded) -> None:
+    tally.claim_count += 1
+    tally.paid_cents += m.paid_cents
+    if m.payment is None:
+        tally.refused += 1
+        _note(done, m.claim, UNBALANCED)
+        return
+    outcome = posted[m.position]
+    if outcome.outcome == claim_items.DUPLICATE:
+        assert tally.duplicates is not None
+        tally.duplicates.append({"claim_id": m.claim.id, "remittance_id": outcome.remittance_id})
+        _note(done, m.claim, DUPLICATE)
+        return
+    if outcome.outcome == claim_items.HELD:
+        tally.held += 1
+    if outcome.recorded:
+        tally.recorded += 1
+    if outcome.totals is not None:
+        tally.posted += 1
+        tally.posted_paid_cents += outcome.totals.paid_cents
+        tally.posted_adjusted_cents += outcome.totals.adjusted_cents
+        tally.posted_patient_cents += outcome.totals.patient_cents
+    _note(done, m.claim, HELD if outcome.outcome == claim_items.HELD else RECORDED)
+
+
+def _count_plb(plans: list[plb.Planned], written: batched.Written, tallies: dict[str, Tally]) -> None:
+    """PLB adjustments this run posted (one that met its pointer was posted by an earlier 835 or run)."""
+    posted = {id(u) for u in written.written}
+    for n, plan in enumerate(plans, start=1):
+        if plan.practice_id is not None and id(plan.unit) in posted and plan.practice_id in tallies:
+            tally = tallies[plan.practice_id]
+            tally.provider_adjustment_cents += plan.amount_cents
+            assert tally.plb_posted is not None
+            tally.plb_posted.add(n)
+
+
 def _match(origin: Origin, remittance: Remittance, claims: dict[str, ClaimItem],
-           done: Recorded) -> tuple[list[_Claim], list[batched.Unit]]:
-    """Each claim payment as a unit to write: matched to our claim, or a firm work item when the number is not
-    ours (listed on the file as unmatched)."""
+           done: Recorded) -> tuple[list[_Matched], list[batched.Unit]]:
+    """Each claim payment matched to our claim, or a firm work item when the number is not ours (listed on the
+    file as unmatched)."""
     matched, firm_units = [], []
     for position, payment in enumerate(remittance.claims, start=1):
         claim = claims.get(payment.patient_control_number)
         if claim is not None:
-            matched.append(_unit(origin, remittance, position, payment, claim))
+            matched.append(_matched(origin, remittance, position, payment, claim))
             continue
         done.unmatched.append(f"835 for claim number {payment.patient_control_number or '(none)'}")
         detail = (f"claim {position} of the 835 (trace {remittance.payment.trace_number}): its patient control "
@@ -111,39 +138,25 @@ def _match(origin: Origin, remittance: Remittance, claims: dict[str, ClaimItem],
     return matched, firm_units
 
 
-def _unit(origin: Origin, remittance: Remittance, position: int, payment: ClaimPayment,
-          claim: ClaimItem) -> _Claim:
+def _matched(origin: Origin, remittance: Remittance, position: int, payment: ClaimPayment,
+             claim: ClaimItem) -> _Matched:
     matches = match_lines(payment.lines, our_lines(claim.document), payment.statement_from)
-    kept = records.claim_record(origin, remittance, position, payment, claim, matches)
-    unit = batched.Unit(f"claim {position}", saves=[kept])
-    if kept.payment_digest is None:
-        detail = (f"claim {claim.patient_control_number} does not balance and is not posted: "
-                  + "; ".join(i.message for i in payment.imbalances))
-        unit.saves.append(records.work_item(origin, remittance, position, payment, UNBALANCED, detail, claim))
-    else:
-        unit.saves.append(records.seen(kept))
-        unmatched = [m.reason for m in matches if m.ours is None]
-        if unmatched:
-            unit.saves.append(records.work_item(origin, remittance, position, payment, UNMATCHED_LINES,
-                                                "; ".join(r for r in unmatched if r), claim))
-    return _Claim(origin, claim, unit, kept.payment_digest, kept.sk, payment.paid_cents)
+    if payment.balanced:
+        return _Matched(position, claim, payment.paid_cents, payment=claim_items.Payment(
+            position, payment, matches, records.payment_digest(remittance, payment), claim))
+    kept = records.claim_record(origin, remittance, position, payment, claim, matches, records.REFUSED)
+    detail = (f"claim {claim.patient_control_number} does not balance and is not posted: "
+              + "; ".join(i.message for i in payment.imbalances))
+    return _Matched(position, claim, payment.paid_cents, unit=batched.Unit(f"claim {position}", saves=[
+        kept, records.work_item(origin, remittance, position, payment, UNBALANCED, detail, claim)]))
 
 
-def _write(units: list[batched.Unit]) -> set[int]:
-    """Write each unit once; the ids of the units that met items already there (an earlier run, or for a claim
-    payment an earlier 835). Any other failure fails the invocation, whose retry writes only what is missing."""
+def _write(units: list[batched.Unit]) -> None:
+    """Write each unit once; one that meets its items already there was written by an earlier run. Any other
+    failure fails the invocation, whose retry writes only what is missing."""
     result = batched.write(units)
     if result.failed:
         raise result.failed[0][1]
-    return {id(unit) for unit in result.conflicts}
-
-
-def _previous_records(conflicted: list[_Claim]) -> dict[str, ClaimPaymentSeen]:
-    """Payment digest -> the pointer of the record that has it, for the claim payments already there."""
-    wanted = {m.digest: store.Key(ClaimPaymentSeen, keys.practice_pk(m.claim.practice_id),
-                                  keys.claim_payment_sk(m.digest)) for m in conflicted if m.digest is not None}
-    found = store.read(*wanted.values(), consistent=True)
-    return {digest: seen for digest, key in wanted.items() if (seen := found.find(key)) is not None}
 
 
 def _note(done: Recorded, claim: ClaimItem, outcome: str) -> None:

@@ -9,12 +9,20 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
+from chalicelib.claims import service as claims
 from chalicelib.core.auth import PracticeScope, Principal, require_whole_firm
 from chalicelib.core.errors import NotFound
+from chalicelib.core.fanout import together
 from chalicelib.db import keys, pages
 from chalicelib.db.models import Item
-from chalicelib.remits.items import RemittanceClaim, RemittanceItem, RemittanceWork
-from chalicelib.remits.models import RemittanceClaimOut, RemittanceOut, RemittanceWorkOut
+from chalicelib.remits.items import ClaimPosting, PracticeEntry, RemittanceClaim, RemittanceItem, RemittanceWork
+from chalicelib.remits.models import (
+    ClaimPostingOut,
+    PracticeEntryOut,
+    RemittanceClaimOut,
+    RemittanceOut,
+    RemittanceWorkOut,
+)
 
 Page = tuple[list[Any], "str | None"]
 FIRM_ONLY = "The firm's {} are for keys that see all of its practices; use a practice's list."
@@ -76,3 +84,24 @@ def list_firm_work(principal: Principal, query: Any) -> Page:
     require_whole_firm(principal, FIRM_ONLY.format("unmatched remittances"))
     partition = keys.remit_work_pk(keys.firm_pk(principal.firm_id))
     return _list(RemittanceWork, "gsi2", partition, work_out, query)
+
+
+def posting_out(item: ClaimPosting) -> ClaimPostingOut:
+    fields = {name: getattr(item, name) for name in ClaimPostingOut.model_fields if name != "entries"}
+    return ClaimPostingOut(**fields, entries=json.loads(item.entries))
+
+
+def claim_postings(scope: PracticeScope, claim_id: str, query: Any) -> Page:
+    """A claim's postings, oldest first, each with its entries; the claim read at once (404 when not ours)."""
+    _, page = together(lambda: claims.require(scope, claim_id),
+                       lambda: pages.query_page(ClaimPosting, keys.practice_pk(scope.practice_id),
+                                                keys.claim_entries_prefix(claim_id), limit=query.limit,
+                                                cursor=query.cursor))
+    return [posting_out(item) for item in page.items], page.next_cursor
+
+
+def provider_adjustments(scope: PracticeScope, query: Any) -> Page:
+    """The PLB adjustments posted to the practice, oldest first."""
+    page = pages.query_page(PracticeEntry, keys.practice_pk(scope.practice_id), keys.PRACTICE_ENTRIES_PREFIX,
+                            limit=query.limit, cursor=query.cursor)
+    return [PracticeEntryOut.model_validate(item) for item in page.items], page.next_cursor

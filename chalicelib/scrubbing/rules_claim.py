@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from chalicelib.coding.institutional import FREQUENCY_CODES, PROFESSIONAL_FREQUENCY_CODES, REFERS_TO_PRIOR_CLAIM
 from chalicelib.coding.place_of_service import is_place_of_service
 from chalicelib.core.money import Money
+from chalicelib.edi.claim import coordination
 from chalicelib.edi.claim.document import ClaimDocument
 from chalicelib.scrubbing.scrub import Flag, RuleSet, ScrubContext, error, last_service_date, line_field, warning
 
@@ -130,3 +131,12 @@ def total_charge(document: ClaimDocument, context: ScrubContext) -> Iterator[Fla
     if claim.total_charge_cents != lines_total:
         yield error(f"the total charge ({Money(claim.total_charge_cents)}) differs from the sum of the lines "
                     f"({Money(lines_total)})", "claim.total_charge_cents")
+
+
+@RULES.rule("other-payers-balance", "An earlier payer's adjudication answers every line and balances to the charges.",
+            "X222A1/X223A2 2320 AMT*D and 2430 SVD02 notes (coordination of benefits balancing)")
+def other_payers_balance(document: ClaimDocument, context: ScrubContext) -> Iterator[Flag]:
+    # A secondary claim's lines edited after it was built no longer match what the earlier payer adjudicated.
+    for _, words in coordination.imbalances(document):
+        yield error(f"{words}: put the lines back as billed to that payer, or build the claim again from its "
+                    "835", "other_payers")

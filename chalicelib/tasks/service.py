@@ -57,8 +57,9 @@ def _index(item: Task) -> None:
 
 
 def _new_task(practice_id: str, *, claim_id: str | None, reason: str, title: str, detail: str | None, queue: str,
-              priority: str, due_on: str, assignee: str | None, actor: str, visit_id: str | None = None) -> Task:
-    task_id, now = new_id(), now_iso()
+              priority: str, due_on: str, assignee: str | None, actor: str, visit_id: str | None = None,
+              task_id: str | None = None, now: str | None = None) -> Task:
+    task_id, now = task_id or new_id(), now or now_iso()
     item = Task(keys.practice_pk(practice_id), keys.task_sk(task_id), id=task_id, created_at=now, updated_at=now,
                 practice_id=practice_id, claim_id=claim_id, visit_id=visit_id, reason=reason, queue=queue,
                 priority=priority, status="open", title=title, detail=detail, due_on=due_on, assignee=assignee,
@@ -164,6 +165,25 @@ def for_visit(practice_id: str, visit_id: str, reason: str, *, title: str, prior
                      due_on=given.due_on.isoformat(), assignee=None, actor=given.actor)
 
 
+def for_cause(claim: ClaimItem, task_id: str, reason: str, *, title: str, priority: str, queue: str,
+              due_on: date | str, actor: str, now: str, detail: str | None = None) -> Task:
+    """A task about a claim with an id its cause derives (a denial's), not yet saved and named by no claim: the
+    caller saves it in the transaction that records the cause, whose own item makes it once however often that
+    runs. Not a (claim, reason) slot: the cause's item says when it is done."""
+    given = _opening(practice_id=claim.practice_id, claim_id=claim.id, reason=reason, title=title, detail=detail,
+                     queue=queue, priority=priority, due_on=due_on, actor=actor)
+    return _new_task(claim.practice_id, claim_id=claim.id, reason=given.reason, title=given.title,
+                     detail=given.detail, queue=given.queue, priority=given.priority,
+                     due_on=given.due_on.isoformat(), assignee=None, actor=given.actor, task_id=task_id, now=now)
+
+
+def mark_done(item: Task, note: str, actor: str, now: str) -> None:
+    """Done, in memory, off the work list: for `complete`, or a caller closing the task in its own transaction."""
+    item.status, item.completed_at, item.completed_by, item.note = "done", now, actor, note
+    item.updated_at = now
+    _index(item)
+
+
 def _require(scope: PracticeScope, task_id: str) -> Task:
     return store.get(Task, keys.practice_pk(scope.practice_id), keys.task_sk(task_id), "task")
 
@@ -237,10 +257,7 @@ def complete(scope: PracticeScope, task_id: str, note: str, version: int, audit:
     store.check_version(item, version, "task")
     if item.status != "open":
         raise Conflict("The task is done already.")
-    now = now_iso()
-    item.status, item.completed_at, item.completed_by, item.note = "done", now, scope.principal.key_id, note
-    item.updated_at = now
-    _index(item)
+    mark_done(item, note, scope.principal.key_id, now_iso())
     _write([item], audit)
     return out(item)
 

@@ -50,6 +50,12 @@ class FirmCreated(Out):
     api_key: str = Field(description="The firm-admin key; shown once, never again")
 
 
+SecondaryClaims = Literal["automatic", "on_request"]
+SECONDARY_CLAIMS = ("When a payer's 835 leaves a balance and the patient has a next coverage: `automatic` builds the "
+                    "secondary (tertiary) claim as the 835 posts; `on_request` waits for POST "
+                    ".../claims/{id}/secondary")
+
+
 class PracticeCreate(Schema):
     name: X12Text
     npi: Npi
@@ -57,6 +63,7 @@ class PracticeCreate(Schema):
     address: AddressIn
     eligibility_max_age_days: int = Field(default=30, ge=0, le=365,
                                           description="Check-in re-checks eligibility when the last check is older")
+    secondary_claims: SecondaryClaims = Field(default="on_request", description=SECONDARY_CLAIMS)
 
 
 class PracticeUpdate(Patch):
@@ -65,6 +72,7 @@ class PracticeUpdate(Patch):
     tax_id: TaxId | None = None
     address: AddressIn | None = None
     eligibility_max_age_days: int | None = Field(default=None, ge=0, le=365)
+    secondary_claims: SecondaryClaims | None = Field(default=None, description=SECONDARY_CLAIMS)
     version: int | None = Field(default=None, ge=1, description="Or send it in If-Match")
 
 
@@ -75,6 +83,7 @@ class PracticeOut(Versioned):
     tax_id: str
     address: AddressOut
     eligibility_max_age_days: int = 30
+    secondary_claims: SecondaryClaims = "on_request"
 
 
 class ApiKeyCreate(Schema):

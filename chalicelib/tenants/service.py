@@ -59,7 +59,7 @@ def create_practice(principal: Principal, data: PracticeCreate, audit: Audit | N
     item = Practice(keys.firm_pk(principal.firm_id), keys.practice_sk(practice_id), id=practice_id,
                     firm_id=principal.firm_id, name=data.name, npi=data.npi, tax_id=data.tax_id,
                     address=Address(**data.address.model_dump()),
-                    eligibility_max_age_days=data.eligibility_max_age_days,
+                    eligibility_max_age_days=data.eligibility_max_age_days, secondary_claims=data.secondary_claims,
                     gsi1pk=keys.ALL_PRACTICES, gsi1sk=practice_id)
     return PracticeOut.model_validate(store.create(item, "practice", audit))
 

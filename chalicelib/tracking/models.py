@@ -19,9 +19,9 @@ class FirmEdiFileQuery(PageQuery):
 class ClaimOutcome(Out):
     claim_id: str
     outcome: Literal["accepted", "rejected", "acknowledged", "noted", "unchanged", "remitted", "duplicate",
-                     "unbalanced"] = Field(description="An 835's claims: `remitted` (recorded for posting), "
-                                                       "`duplicate` (an earlier 835 recorded this payment), "
-                                                       "`unbalanced` (does not balance: not to be posted)")
+                     "unbalanced", "held"] = Field(
+        description="An 835's claims: `remitted` (recorded and posted), `duplicate` (an earlier 835 posted this "
+                    "payment), `unbalanced` (does not balance: not posted), `held` (on the work list: not posted)")
 
 
 class EdiFileOut(Out):

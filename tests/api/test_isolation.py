@@ -8,7 +8,8 @@ import re
 import pytest
 
 from tests.api.conftest import practice_body
-from tests.api.test_remittances import an_835, answer
+from tests.api.denials_world import denied_claim, open_denials
+from tests.api.test_remittances import an_835
 from tests.api.test_tracking import answer_batches, deliver
 from tests.dates import at_desk, days_ago, days_ahead
 
@@ -58,8 +59,11 @@ def tenant_a(app, api):
     answer_batches(app, submission)  # the sandbox's 999 and 277CA: the practice has inbound files
     ids["file_id"] = api.get(f"/practices/{practice}/edi-files", key=admin)[1]["data"][0]["id"]
     made = api.get(f"/practices/{practice}/claims/{ids['claim_id']}", key=admin)[1]
-    deliver(app, f"inbox/{firm_id}/tenant-a.835", an_835([answer(made)]))  # the practice has a remittance
+    # the practice has a remittance, which denies the claim: a denial
+    deliver(app, f"inbox/{firm_id}/tenant-a.835", an_835([denied_claim(made, "29")]))
     ids["remittance_id"] = api.get(f"/practices/{practice}/remittances", key=admin)[1]["data"][0]["id"]
+    open_denials(practice, firm_id)
+    ids["denial_id"] = api.get(f"/practices/{practice}/denials", key=admin)[1]["data"][0]["id"]
     ids["task_id"] = api.post(f"/practices/{practice}/tasks", {"title": "Call the payer",
                                                               "claim_id": ids["claim_id"]}, key=admin)[1]["id"]
     sibling_key = world.key(admin, "firm_admin", [sibling])

@@ -33,6 +33,8 @@ READS_MORE = {
     ("POST", VISIT + "/claim", ""): "the duplicate check queries the finished document's fingerprint, which "
                                     "needs the patient, coverage, payer and provider read the round before",
     ("POST", CLAIM + "/refresh", ""): "the same duplicate check, of the refreshed document",
+    ("POST", CLAIM + "/secondary", ""): "the claim names the patient whose next coverage is read, which names its "
+                                        "payer, read next; then the same duplicate check, of the new document",
 }
 # Read requests that take more than 2 round trips, and why.
 READS_LONGER = {

@@ -73,6 +73,9 @@ def start_stack(workdir: Path, *, in_memory: bool = True, ports: dict[str, int] 
     workdir.mkdir(parents=True, exist_ok=True)
     ports = ports or dict(zip(["PORT", "DYNAMODB_PORT", "MOTO_PORT", "STRIPE_PORT"], free_ports(4)))
     env = {**os.environ, **{name: str(port) for name, port in ports.items()}}
+    # The sandbox payer pays two seconds after its 277CA (`make run`: 30), so a test sees a claim accepted, then
+    # paid, without sitting out a payer's delay.
+    env.setdefault("REVCYCLE_SANDBOX_PAYMENT_DELAY_SECONDS", "2")
     output = workdir / "stack-output.txt"
     memory = ["--in-memory"] if in_memory else []
     with output.open("wb") as sink:
@@ -100,6 +103,15 @@ def stop_stack(stack: RunningStack) -> int:
         stack.process.kill()
         stack.process.wait()
         raise AssertionError(f"the local stack ignored SIGINT for {STOP_SECONDS:.0f} s:\n{stack.printed()}")
+
+
+def waited(what: str, probe: Any, seconds: float = 60) -> Any:
+    """What `probe` returns once it returns something, asked every half second; fails naming `what`."""
+    deadline = time.monotonic() + seconds
+    while not (found := probe()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert found, f"{what} did not happen within {seconds:.0f} s"
+    return found
 
 
 def descendants(pid: int) -> set[int]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from datetime import date, timedelta
 from typing import Any, Iterator
 
 import pytest
 import requests
 
-from tests.integration.running_stack import RunningStack, boto3_in_child, kill_stack, start_stack, stop_stack
+from tests.integration.running_stack import RunningStack, boto3_in_child, kill_stack, start_stack, stop_stack, waited
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")]
@@ -35,14 +34,6 @@ def made(stack: RunningStack, method: str, path: str, key: str, body: Any = None
     status, answer = call(stack, method, path, key, body)
     assert status in (200, 201), answer
     return answer
-
-
-def waited(what: str, probe: Any, seconds: float = 60) -> Any:
-    deadline = time.monotonic() + seconds
-    while not (found := probe()) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert found, f"{what} did not happen within {seconds:.0f} s"
-    return found
 
 
 def aws(stack: RunningStack, code: str, **values: Any) -> Any:

@@ -35,3 +35,12 @@ def test_importing_the_app_loads_no_pydantic_and_no_service_code():
              "or m.endswith(('tenants.models', '_models'))])")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_sequenced_ids_of_one_moment_sort_by_their_number_and_repeat_for_the_same_seed():
+    from chalicelib.core.ids import id_ms, is_id, sequenced_id
+
+    ms = 1_800_000_000_000
+    made = [sequenced_id(ms, n, f"r:{n}") for n in (1, 2, 3, 10, 200)]
+    assert made == sorted(made) and all(is_id(i) and id_ms(i) == ms for i in made)
+    assert sequenced_id(ms, 2, "r:2") == made[1] and sequenced_id(ms, 2, "other") != made[1]

@@ -232,3 +232,26 @@ def test_the_sandbox_clearinghouse_answers_each_outbox_837_once(aws: None, recor
     assert EventRunner(make_app(recorder), settings, clock=lambda: T0).answer_outbox() == 0  # a restart
     listed = s3.list_objects_v2(Bucket=recorder.bucket, Prefix="inbox/")["Contents"]
     assert [item["Key"] for item in listed] == ["inbox/F1/B1-1.999", "inbox/F1/B1-2.277ca"]
+
+
+def test_the_sandbox_payer_pays_the_accepted_claims_once_the_payment_delay_has_passed(aws: None,
+                                                                                       recorder: Recorder) -> None:
+    from tests.claims_factory import make_claims, write
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=recorder.bucket)
+    s3.put_object(Bucket=recorder.bucket, Key="outbox/F1/P1/B1.837", Body=write(make_claims(2)).encode())
+    settings = Settings(stage="test", edi_bucket=recorder.bucket, sandbox_payment_delay_seconds=30)
+    now = [T0]
+    runner = EventRunner(make_app(recorder), settings, clock=lambda: now[0])
+
+    assert runner.answer_outbox() == 1  # the 999 and 277CA
+    now[0] = T0 + timedelta(seconds=29)
+    assert runner.answer_outbox() == 0
+    now[0] = T0 + timedelta(seconds=30)
+    assert runner.answer_outbox() == 1  # one 835 for both claims
+    assert runner.answer_outbox() == 0
+    listed = [item["Key"] for item in s3.list_objects_v2(Bucket=recorder.bucket, Prefix="inbox/")["Contents"]]
+    [paid] = [key for key in listed if key.endswith(".835")]
+    text = s3.get_object(Bucket=recorder.bucket, Key=paid)["Body"].read().decode()
+    assert text.count("CLP*") == 2 and paid.startswith("inbox/F1/sandbox-")

@@ -154,6 +154,47 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class Adjustment:
+    """One CAS triplet of an earlier payer's adjudication: group (CO, CR, OA, PI, PR), CARC, amount, quantity."""
+
+    group: str
+    reason: str
+    amount_cents: int
+    quantity: str = ""  # CAS04, as the 835 gave it (units), "" when none
+
+
+@dataclass(frozen=True, slots=True)
+class LineAdjudication:
+    """Loop 2430: what an earlier payer did with one of our lines (SVD, CAS, DTP*573, AMT*EAF)."""
+
+    line_number: int  # our LX01 it answers
+    paid_cents: int  # SVD02
+    procedure_code: str  # SVD03: the procedure the payer adjudicated ("" on a line billed by revenue code alone)
+    units: str  # SVD05, paid units as the payer gave them
+    adjudicated_on: date  # DTP*573
+    modifiers: tuple[str, ...] = ()
+    revenue_code: str = ""  # SVD04, 837I only
+    adjustments: tuple[Adjustment, ...] = ()
+    remaining_liability_cents: int | None = None  # AMT*EAF: what the patient still owes on the line
+
+
+@dataclass(frozen=True, slots=True)
+class OtherPayer:
+    """Loops 2320, 2330A and 2330B: an earlier payer of this claim (the primary, for a secondary claim) with its
+    adjudication; a tertiary claim carries two, the primary's then the secondary's."""
+
+    payer: Payer  # 2330B NM1*PR
+    subscriber: Subscriber  # 2320 SBR (its payer_responsibility is the earlier payer's: P or S), 2330A NM1*IL
+    relationship: str  # SBR02: the patient to that subscriber, 18 self or a PAT01 code
+    paid_cents: int  # AMT*D
+    adjudicated_on: date  # the payer's payment or remittance date: 2430 DTP*573 (2330B DTP*573 without lines)
+    adjustments: tuple[Adjustment, ...] = ()  # claim-level CAS
+    lines: tuple[LineAdjudication, ...] = ()  # 2430, under our lines
+    remaining_liability_cents: int | None = None  # 2320 AMT*EAF, only when no line is adjudicated in 2430
+    payer_claim_control_number: str = ""  # 2330B REF*F8: the payer's CLP07
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimDocument:
     """One claim with the parties it needs: what loop 2000A down to 2400 of an 837 say about it."""
 
@@ -164,6 +205,7 @@ class ClaimDocument:
     patient: PatientOfSubscriber | None = None  # None when the patient is the subscriber (SBR02 = 18)
     pay_to: Address | None = None  # 2010AB, only when payments go elsewhere than the billing address
     claim_id: str = ""  # our id, for error reports; not written to the file (CLM01 carries the control number)
+    other_payers: tuple[OtherPayer, ...] = ()  # earlier payers' adjudication (2320/2330/2430), in payer order
     extras: dict[str, str] = field(default_factory=dict, compare=False)  # free for callers; never written
 
 

@@ -3,12 +3,14 @@
 `writer.write_837` writes the envelope and the HL levels and calls `check` then `claim_loop` for each
 claim of an institutional batch. Segment order follows the guide's loop 2300 table: CLM, DTP (096 discharge
 hour, 434 statement period, 435 admission), CL1, REF (9F, G1, F8), HI (ABK principal, ABJ admitting, ABF
-others), 2310A attending, 2310F referring, then the 2400 lines (LX, SV2, DTP*472, REF*6R).
+others), 2310A attending, 2310F referring, 2320/2330 earlier payers (coordination.py), then the 2400 lines (LX,
+SV2, DTP*472, REF*6R, then the earlier payers' 2430).
 """
 from __future__ import annotations
 
 import re
 
+from chalicelib.edi.claim import coordination
 from chalicelib.edi.claim.document import Claim, ClaimDocument, Institutional, Line
 from chalicelib.edi.claim.values import (
     ICD10_CODE,
@@ -48,6 +50,8 @@ def check(document: ClaimDocument) -> None:
         checks.require(f"line {line.number}.revenue_code", bool(_REVENUE.match(line.revenue_code)))
         checks.require(f"line {line.number}.procedure_code", bool(_PROCEDURE.match(line.procedure_code))
                        if line.procedure_code else not line.modifiers)
+    if document.other_payers:
+        coordination.check(checks, document, institutional=True)
 
 
 def _check_facts(checks: Checks, facts: Institutional) -> None:
@@ -91,8 +95,13 @@ def claim_loop(document: ClaimDocument) -> list[SegmentSpec]:
             segments.append(("PRV", "AT", "PXC", facts.attending.taxonomy_code))
     if claim.referring is not None:
         segments.append(provider_name("DN", claim.referring))
+    others = document.other_payers  # none on a primary claim: its lines are written as they always were
+    if others:
+        segments += coordination.claim_loops(document)
     for line in claim.lines:
         segments += _line(line)
+        if others:
+            segments += coordination.line_loops(document, line, institutional=True)
     return segments
 
 

@@ -2,12 +2,14 @@
 
 `writer.write_837` writes the envelope and the HL levels above (billing provider, subscriber, patient)
 and calls `check` then `claim_loop` for each claim of a professional batch. Segment order follows the
-guide's loop 2300 table: CLM, REF (9F, G1, F8), HI, 2310A referring, 2310B rendering, then the 2400 lines.
+guide's loop 2300 table: CLM, REF (9F, G1, F8), HI, 2310A referring, 2310B rendering, 2320/2330 earlier payers
+(coordination.py), then the 2400 lines, each ending with the earlier payers' 2430.
 """
 from __future__ import annotations
 
 import re
 
+from chalicelib.edi.claim import coordination
 from chalicelib.edi.claim.document import Claim, ClaimDocument, Line
 from chalicelib.edi.claim.values import (
     VERSION_P,
@@ -46,6 +48,8 @@ def check(document: ClaimDocument) -> None:
         # SV107: one to four pointers, each naming a diagnosis of this claim's HI.
         checks.require(f"{where}.diagnosis_pointers", 1 <= len(line.diagnosis_pointers) <= MAX_POINTERS and all(
             type(p) is int and 1 <= p <= len(claim.diagnoses) for p in line.diagnosis_pointers))
+    if document.other_payers:
+        coordination.check(checks, document, institutional=False)
 
 
 def claim_loop(document: ClaimDocument) -> list[SegmentSpec]:
@@ -66,8 +70,13 @@ def claim_loop(document: ClaimDocument) -> list[SegmentSpec]:
         segments.append(provider_name("82", rendering))
         if rendering.taxonomy_code:
             segments.append(("PRV", "PE", "PXC", rendering.taxonomy_code))
+    others = document.other_payers  # none on a primary claim: its lines are written as they always were
+    if others:
+        segments += coordination.claim_loops(document)
     for line in claim.lines:
         segments += _line(line, claim.place_of_service)
+        if others:
+            segments += coordination.line_loops(document, line, institutional=False)
     return segments
 
 

@@ -66,6 +66,13 @@ class ReadClaim:
     statement_from: date | None  # DTP*434 (837I)
     statement_to: date | None
     lines: tuple[ReadLine, ...]
+    # Who the parties are by name, for an answer that names them (the sandbox payer's 835): 2010BB NM103,
+    # 2010AA NM103/NM104 and REF*EI, and the patient (2010CA NM1*QC, else 2010BA NM1*IL), kept out of repr.
+    payer_name: str = ""
+    billing_name: str = ""
+    billing_tax_id: str = ""
+    patient_last_name: str = field(default="", repr=False)
+    patient_first_name: str = field(default="", repr=False)
 
     @property
     def patient_is_subscriber(self) -> bool:
@@ -94,6 +101,9 @@ class _Level:
     member_id: str = ""  # 22: NM1*IL
     payer_id: str = ""  # 22: NM1*PR
     relationship: str = ""  # 23: PAT01
+    name: tuple[str, str] = ("", "")  # 20: NM1*85, 22: NM1*IL, 23: NM1*QC (last or organization, first)
+    payer_name: str = ""  # 22: NM1*PR
+    tax_id: str = ""  # 20: REF*EI
 
 
 @dataclass(slots=True)
@@ -147,12 +157,14 @@ class _Walk:
     def _nm1(self, segment: Segment) -> None:
         if self.phase == "level" and self.level is not None:
             entity, identifier = segment.element(1), segment.element(9)
+            if entity in ("85", "IL", "QC"):
+                self.level.name = (segment.element(3), segment.element(4))
             if entity == "85":
                 self.level.npi = identifier
             elif entity == "IL":
                 self.level.member_id = identifier
             elif entity == "PR":
-                self.level.payer_id = identifier
+                self.level.payer_id, self.level.payer_name = identifier, segment.element(3)
         else:
             self._leave_claim_or_line()
 
@@ -173,7 +185,9 @@ class _Walk:
 
     def _ref(self, segment: Segment) -> None:
         qualifier = segment.element(1)
-        if self.phase == "claim" and self.draft is not None and qualifier in ("F8", "G1", "9F"):
+        if self.phase == "level" and self.level is not None and self.level.code == "20" and qualifier == "EI":
+            self.level.tax_id = segment.element(2)
+        elif self.phase == "claim" and self.draft is not None and qualifier in ("F8", "G1", "9F"):
             self.draft.refs.setdefault(qualifier, segment.element(2))
         elif self.phase == "line" and self.line is not None and qualifier == "6R":
             self.line = replace(self.line, control_number=segment.element(2))
@@ -253,7 +267,8 @@ class _Walk:
                          subscriber.member_id, "18" if owner is subscriber else owner.relationship, clm.element(1),
                          read_cents(clm, 2), place, qualifier, frequency, tuple(draft.diagnoses), draft.admitting,
                          draft.refs.get("F8", ""), draft.refs.get("G1", ""), draft.refs.get("9F", ""), start, end,
-                         tuple(draft.lines))
+                         tuple(draft.lines), subscriber.payer_name, " ".join(filter(None, billing.name[::-1])),
+                         billing.tax_id, owner.name[0], owner.name[1])
 
 
 def _procedure(segment: Segment, n: int) -> tuple[str, tuple[str, ...]]:

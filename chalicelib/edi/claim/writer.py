@@ -53,7 +53,7 @@ from chalicelib.edi.x12.writer import (
 MAX_CLAIMS_PER_TRANSACTION = 5000
 # What `render` writes and checks, by number: a stored rendering of another number is rendered again from its
 # document (claims/codec.py). Count it up with any change to the segments a claim renders to or to its checks.
-RENDERING = 1
+RENDERING = 2
 _RELATIONSHIPS = {"01", "19", "20", "21", "39", "40", "53", "G8"}  # PAT01 in 2000C
 
 

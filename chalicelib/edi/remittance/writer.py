@@ -1,9 +1,10 @@
 """Writing an 835 (005010X221A1) from plain values: what the sandbox payer sends for the claims it paid.
 
-One transaction set per call: the payment (BPR, a check, or notification only when nothing is paid), its trace
-(TRN, the check number), the payer (1000A with the technical contact PER*BL the guide requires) and payee
-(1000B, NPI with REF*TJ), one loop 2000 (LX*1) holding every claim (CLP, claim CAS, NM1*QC, statement dates),
-each line (SVC, DTM*472, CAS, REF*6R, AMT*B6, LQ*HE), and PLB provider adjustments.
+One transaction set per payment (`build_835`: one; `build_835s`: several in one interchange, a payer's file for
+several payees): the payment (BPR, a check, or notification only when nothing is paid), its trace (TRN, the
+check number), the payer (1000A with the technical contact PER*BL the guide requires) and payee (1000B, NPI
+with REF*TJ), one loop 2000 (LX*1) holding every claim (CLP, claim CAS, NM1*QC, NM1*TT when forwarded, MOA
+remarks, statement dates), each line (SVC, DTM*472, CAS, REF*6R, AMT*B6, LQ*HE), and PLB provider adjustments.
 
 The writer refuses what the guide's balancing rules (balance.py) would report, so what it writes balances:
 each line's charge minus its adjustments is its payment, each claim's charge minus all its adjustments is its
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import groupby
 from typing import Literal
 
@@ -57,16 +59,25 @@ class Patient:
 
 
 @dataclass(frozen=True, slots=True)
+class Crossover:
+    """NM1*TT: the payer a claim was forwarded to (CLP02 19, 20, 21), by name and payer id (NM108 PI)."""
+
+    name: str
+    payer_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class LineAnswer:
     procedure: Procedure  # SVC01 as billed (qualifier HC, code, modifiers)
     charge_cents: int
     paid_cents: int
     service_date: date
-    units: int = 1
+    units: int | Decimal = 1
     control_number: str = ""  # REF*6R: the 837's line item control number, echoed
     adjustments: tuple[Adjustment, ...] = ()
     allowed_cents: int | None = None  # AMT*B6
     remarks: tuple[str, ...] = ()  # LQ*HE remittance advice remark codes
+    revenue_code: str = ""  # SVC04: the institutional line's revenue code, echoed
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +95,20 @@ class ClaimAnswer:
     adjustments: tuple[Adjustment, ...] = ()  # claim level
     lines: tuple[LineAnswer, ...] = ()
     statement: tuple[date, date] | None = None  # DTM*232 and DTM*233
+    crossover: Crossover | None = None  # NM1*TT, when the claim was forwarded
+    remarks: tuple[str, ...] = ()  # MOA03-07: claim-level remark codes (RARCs) of an outpatient claim
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentAnswer:
+    """One 835 transaction set: one payer's check (or notice) to one payee for its claims."""
+
+    payer: Payer
+    payee: Payee
+    claims: Sequence[ClaimAnswer]
+    trace_number: str
+    paid_on: date
+    provider_adjustments: Sequence[ProviderAdjustment] = ()
 
 
 def build_835(payer: Payer, payee: Payee, claims: Sequence[ClaimAnswer], *, trace_number: str, paid_on: date,
@@ -91,20 +116,33 @@ def build_835(payer: Payer, payee: Payee, claims: Sequence[ClaimAnswer], *, trac
               provider_adjustments: Sequence[ProviderAdjustment] = ()) -> str:
     """One interchange holding one 835: a check for the claims' payments less the provider adjustments, or a
     notification (BPR01 H, NON) when that comes to nothing."""
-    _check(payer, claims, trace_number)
-    total = sum(c.paid_cents for c in claims) - sum(p.amount_cents for p in provider_adjustments)
+    payment = PaymentAnswer(payer, payee, claims, trace_number, paid_on, provider_adjustments)
+    return build_835s([payment], parties=parties, controls=controls, created=created, usage=usage)
+
+
+def build_835s(payments: Sequence[PaymentAnswer], *, parties: Parties, controls: ControlNumbers,
+               created: datetime, usage: Literal["T", "P"]) -> str:
+    """One interchange holding one 835 per payment, in one functional group (a payer's file to a submitter
+    that bills for several payees), ST02 counting up from the controls'."""
+    envelope = Envelope(parties, "HP", VERSION, usage, created)
+    # X221A1 marks ST03 not used: the guide is named in GS08 only.
+    return write_interchange(envelope, controls, [Transaction("835", "", _body(p, created)) for p in payments])
+
+
+def _body(payment: PaymentAnswer, created: datetime) -> list[SegmentSpec]:
+    payer, claims, adjustments = payment.payer, payment.claims, payment.provider_adjustments
+    _check(payer, claims, payment.trace_number)
+    total = sum(c.paid_cents for c in claims) - sum(p.amount_cents for p in adjustments)
     if total < 0:
         raise X12Error("the provider adjustments exceed the claim payments: the 835 would be a debit")
-    body: list[SegmentSpec] = [_bpr(total, paid_on), ("TRN", "1", trace_number, "1" + payer.tax_id),
-                               ("DTM", "405", ymd(created.date())), *_payer(payer), *_payee(payee)]
+    body: list[SegmentSpec] = [_bpr(total, payment.paid_on), ("TRN", "1", payment.trace_number, "1" + payer.tax_id),
+                               ("DTM", "405", ymd(created.date())), *_payer(payer), *_payee(payment.payee)]
     if claims:
         body.append(("LX", "1"))
         for claim in claims:
             body.extend(_claim(claim))
-    body.extend(_plb(provider_adjustments))
-    envelope = Envelope(parties, "HP", VERSION, usage, created)
-    # X221A1 marks ST03 not used: the guide is named in GS08 only.
-    return write_interchange(envelope, controls, [Transaction("835", "", body)])
+    body.extend(_plb(adjustments))
+    return body
 
 
 def _check(payer: Payer, claims: Sequence[ClaimAnswer], trace_number: str) -> None:
@@ -165,6 +203,10 @@ def _claim(claim: ClaimAnswer) -> Iterator[SegmentSpec]:
     patient = claim.patient
     yield ("NM1", "QC", "1", patient.last_name, patient.first_name, "", "", "",
            "MI" if patient.member_id else "", patient.member_id)
+    if claim.crossover is not None:
+        yield ("NM1", "TT", "2", claim.crossover.name, "", "", "", "", "PI", claim.crossover.payer_id)
+    if claim.remarks:
+        yield ("MOA", "", "", *claim.remarks[:5])
     if claim.statement is not None:
         yield ("DTM", "232", ymd(claim.statement[0]))
         yield ("DTM", "233", ymd(claim.statement[1]))
@@ -181,7 +223,7 @@ def _all_adjustments(claim: ClaimAnswer) -> Iterator[Adjustment]:
 def _line(line: LineAnswer) -> Iterator[SegmentSpec]:
     procedure = line.procedure
     yield ("SVC", comp(procedure.qualifier, procedure.code, *procedure.modifiers), amount(line.charge_cents),
-           amount(line.paid_cents), "", str(line.units) if line.units != 1 else "")
+           amount(line.paid_cents), line.revenue_code, str(line.units) if line.units != 1 else "")
     yield ("DTM", "472", ymd(line.service_date))
     yield from _cas(line.adjustments)
     if line.control_number:

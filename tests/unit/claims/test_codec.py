@@ -18,6 +18,13 @@ def test_a_document_reads_back_as_it_was_stored(claim_type):
         assert codec.loads(codec.dumps(document)) == document
 
 
+def test_a_secondary_document_reads_back_with_its_earlier_payers_adjudication():
+    from tests.unit.edi.test_claim_837_cob import institutional_secondary, professional_secondary
+
+    for document in (professional_secondary(), institutional_secondary()):
+        assert document.other_payers and codec.loads(codec.dumps(document)) == document
+
+
 def test_a_judged_claim_stores_its_segments_made_by_this_rendering_from_its_document():
     document = make_institutional()
     stored = codec.stored(document)

@@ -7,6 +7,7 @@ import pytest
 from chalicelib.edi.claim.document import Institutional
 from chalicelib.scrubbing.scrub import ScrubContext, scrub
 from tests.claims_factory import DAY, TODAY, case, make_document, make_institutional, rule_flags, with_line
+from tests.unit.edi.test_claim_837_cob import professional_secondary
 
 E, W = "error", "warning"
 NEXT_DAY = DAY + timedelta(days=1)
@@ -46,6 +47,11 @@ CASES = [
          today=DAY + timedelta(days=360)),
     case("total one cent off", "total-charge", make_document(total_charge_cents=15501),
          (E, "claim.total_charge_cents")),
+    case("a secondary's line edited after it was built", "other-payers-balance",
+         with_line(professional_secondary(), 0, charge_cents=13000), (E, "other_payers"), (E, "other_payers")),
+    case("a secondary's line removed after it was built", "other-payers-balance",
+         make_document(other_payers=professional_secondary().other_payers, lines=make_document().claim.lines[:1]),
+         (E, "other_payers")),
 ]
 
 
@@ -92,3 +98,7 @@ def test_an_institutional_claim_needs_no_place_of_service_code():
 
 def test_a_claim_for_a_date_of_service_today_is_not_in_the_future():
     assert rule_flags(make_document(), "future-service-date", today=date(2026, 3, 10)) == []
+
+
+def test_a_secondary_claim_as_built_balances():
+    assert rule_flags(professional_secondary(), "other-payers-balance") == []

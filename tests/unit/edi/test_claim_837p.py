@@ -248,6 +248,18 @@ def test_read_837_gives_back_the_facts_write_837_wrote():
         ("005010X222A1", "B", "0503")}
 
 
+def test_read_837_names_the_payer_the_billing_provider_and_the_patient_and_keeps_names_out_of_repr():
+    documents = [make_document(claim_id="A", patient_control_number="CA"),
+                 make_document(claim_id="B", patient_control_number="CB", patient=CHILD, billing=OTHER_BILLING)]
+    subscriber, dependent = read_837(write(documents))
+    assert (subscriber.payer_name, subscriber.billing_name, subscriber.billing_tax_id) == (
+        "Aetna", "Springfield Family Medicine", "123456789")
+    assert (subscriber.patient_last_name, subscriber.patient_first_name) == ("Chen", "Lu")
+    assert (dependent.patient_first_name, dependent.billing_name, dependent.billing_tax_id) == (
+        "Mia", "Lakeside Clinic", "987654321")
+    assert "Mia" not in repr(dependent) and "Chen" not in repr(dependent)
+
+
 def test_pyx12_reports_a_missing_billing_provider_name_a_bad_se_count_and_a_claim_without_diagnoses():
     text = write([make_document()])
 

@@ -12,7 +12,17 @@ from chalicelib.edi.claim.values import amount, parse_cents
 from chalicelib.edi.remittance import codes
 from chalicelib.edi.remittance.reader import read_835
 from chalicelib.edi.remittance.result import Adjustment, Procedure, ProviderAdjustment, Remark
-from chalicelib.edi.remittance.writer import ClaimAnswer, LineAnswer, Patient, Payee, Payer, build_835
+from chalicelib.edi.remittance.writer import (
+    ClaimAnswer,
+    Crossover,
+    LineAnswer,
+    Patient,
+    Payee,
+    Payer,
+    PaymentAnswer,
+    build_835,
+    build_835s,
+)
 from chalicelib.edi.x12 import ControlNumbers, Parties
 from chalicelib.edi.x12.segments import X12Error
 from tests.x12_validate import pyx12_errors
@@ -166,6 +176,28 @@ def test_a_reversal_and_its_correction_read_with_their_signs_and_balance():
     assert first.patient_responsibility_cents == -2000 and first.frequency == "8"
     assert (second.status, second.paid_cents) == ("1", 11000)
     assert remittance.payment.total_cents == 2000 and remittance.balanced
+
+
+def test_a_forwarded_claim_is_written_with_its_crossover_payer_claim_remarks_and_revenue_codes():
+    forwarded = make_claim(status="19", crossover=Crossover("MEDIGAP PLAN", "MGP01"), remarks=("MA18", "N130"),
+                           lines=(make_line(revenue_code="0450"),))
+    text = build([forwarded])
+    assert pyx12_errors(text) == []
+    [claim] = read_835(text)[0].claims
+    assert (claim.crossover_payer.last_name, claim.crossover_payer.id) == ("MEDIGAP PLAN", "MGP01")
+    assert claim.remark_codes == ("MA18", "N130") and claim.lines[0].revenue_code == "0450"
+
+
+def test_several_payments_are_written_as_one_interchange_with_a_check_each():
+    other = Payee("LAKESIDE CLINIC", "1245319599", "123450000")
+    payments = [PaymentAnswer(PAYER, PAYEE, [make_claim("000000001")], "CHK1", PAID_ON),
+                PaymentAnswer(PAYER, other, [make_claim("000000002"), make_claim("000000003")], "CHK2", PAID_ON)]
+    text = build_835s(payments, parties=Parties("ZZ", "SANDBOXPAYER", "ZZ", "REVCYCLE"),
+                      controls=ControlNumbers(7, 7, 11), created=CREATED, usage="T")
+    assert pyx12_errors(text) == [] and text.count("ISA*") == 1
+    read = read_835(text)
+    assert [(r.control_number, r.payee.id, r.payment.trace_number, r.payment.total_cents) for r in read] == [
+        ("0011", NPI, "CHK1", 9000), ("0012", "1245319599", "CHK2", 18000)]
 
 
 def test_a_writer_refuses_a_claim_that_does_not_balance_naming_its_place_only():

@@ -10,6 +10,7 @@ from moto import mock_aws
 
 from chalicelib.core.settings import get_settings
 from infra.provision import provision
+from tests.moto_query import partition_queries
 from tests.moto_rollback import item_level_rollback, one_request_at_a_time
 
 ROOT_KEY = "rcroot-test-root-key-0123456789abcdef"
@@ -22,6 +23,7 @@ VALID_NPIS = ["1234567893", "1245319599", "1679576722", "1003000126", "149775854
 def aws() -> Iterator[None]:
     item_level_rollback()  # tests/moto_rollback.py: moto otherwise copies the whole table per transaction
     one_request_at_a_time()  # the app's calls made at once (core/fanout.py) reach moto's dicts in turn
+    partition_queries()  # tests/moto_query.py: moto otherwise sorts the whole table for every Query
     with mock_aws():
         provision(get_settings(), {"root_key": ROOT_KEY, "signing_key": "test-signing-key",
                                    "stripe_secret_key": STRIPE_SECRET_KEY,

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from tests.api.conftest import practice_body
-from tests.api.helpers import table_items
+from tests.api.helpers import changed_since, table_mark
 
 PROBLEM = "application/problem+json"
 
@@ -21,11 +21,11 @@ def assert_problem(status, body, headers, expected_status):
 
 
 def test_malformed_json_is_a_400_problem_and_writes_nothing(api, admin):
-    before = table_items()
+    mark = table_mark()
     status, body, headers = api.call("POST", "/practices", key=admin, raw=b'{"name": "x",')
     assert_problem(status, body, headers, 400)
     assert body["errors"] == [{"field": "body", "message": "invalid JSON"}]
-    assert table_items() == before
+    assert changed_since(mark) == {}
 
 
 @pytest.mark.parametrize("change, field", [
@@ -39,11 +39,11 @@ def test_malformed_json_is_a_400_problem_and_writes_nothing(api, admin):
     ({"tax_id": "00-1234567"}, "tax_id"),                # no IRS prefix 00
 ])
 def test_invalid_fields_are_422_with_the_field_named_and_write_nothing(api, admin, change, field):
-    before = table_items()
+    mark = table_mark()
     status, body, headers = api.post("/practices", practice_body(**change), key=admin)
     assert_problem(status, body, headers, 422)
     assert field in [e["field"] for e in body["errors"]]
-    assert table_items() == before
+    assert changed_since(mark) == {}
 
 
 def test_errors_never_echo_the_value_sent(api, admin):
@@ -88,12 +88,12 @@ def test_health_answers_without_a_key(api):
 
 
 def test_a_body_without_a_content_type_is_415_and_writes_nothing(api, admin):
-    before = table_items()
+    mark = table_mark()
     response = api.client.http.request("POST", "/practices", headers={"Authorization": f"Bearer {admin}"},
                                        body=json.dumps(practice_body()).encode())
     assert response.status_code == 415, response.body
     assert response.headers["Content-Type"] == PROBLEM and json.loads(response.body)["status"] == 415
-    assert table_items() == before
+    assert changed_since(mark) == {}
 
 
 def test_a_json_content_type_with_a_charset_is_accepted(api, admin):
@@ -108,11 +108,11 @@ def test_a_json_content_type_with_a_charset_is_accepted(api, admin):
     ('{"name": "Caf\\u00e9", "name": "Cafe\\u0301"}'.encode(), "name"),  # one key, spelled composed and not
 ])
 def test_a_key_twice_in_one_object_is_a_400_naming_it_and_writes_nothing(api, admin, raw, field):
-    before = table_items()
+    mark = table_mark()
     status, body, headers = api.call("POST", "/practices", key=admin, raw=raw)
     assert_problem(status, body, headers, 400)
     assert body["errors"] == [{"field": field, "message": "appears more than once"}]
-    assert table_items() == before
+    assert changed_since(mark) == {}
 
 
 @pytest.mark.parametrize("raw", [b'{"name": NaN}', b'{"name": -Infinity}', '{"name": "é"}'.encode("utf-16")])

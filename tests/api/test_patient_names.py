@@ -12,7 +12,7 @@ import pytest
 from chalicelib.db import keys
 from chalicelib.edi.eligibility.rules_270 import check_270
 from chalicelib.patients.items import Patient
-from tests.api.helpers import table_items
+from tests.api.helpers import changed_since, table_mark
 
 ADDRESS = {"line1": "9 Pine St", "city": "Springfield", "state": "IL", "zip": "62704"}
 YAMADA = {"first_name": "太郎", "last_name": "山田", "birth_date": "1979-07-04", "sex": "M", "address": ADDRESS}
@@ -46,11 +46,11 @@ def sent_270(api, desk, patient_id):
 
 
 def test_a_name_in_another_script_without_the_cards_spelling_is_refused_and_nothing_is_written(api, desk):
-    before = table_items()
+    mark = table_mark()
     refused = register(api, desk, YAMADA, status=422)
     assert [e["field"] for e in refused["errors"]] == ["first_name", "last_name"]
     assert all("name_on_card" in e["message"] for e in refused["errors"]) and "山田" not in str(refused)
-    assert table_items() == before
+    assert changed_since(mark) == {}
 
 
 def test_a_name_in_another_script_is_kept_and_the_270_carries_the_cards_spelling(api, desk):

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.api.helpers import table_items
+from chalicelib.db import keys
+from tests.api.helpers import partition_items
 from tests.api.test_claims import Practice
 
 TODAY = datetime.now(timezone.utc).date()
@@ -62,13 +63,11 @@ def claimed(world, api):
 
 
 def task_items(practice_id):
-    return [i for i in table_items()
-            if i["pk"]["S"] == f"PRACTICE#{practice_id}" and i.get("kind", {}).get("S") == "task"]
+    return [i for i in partition_items(keys.practice_pk(practice_id)) if i.get("kind", {}).get("S") == "task"]
 
 
 def stored_claim(practice_id, claim_id):
     from chalicelib.claims.items import ClaimItem
-    from chalicelib.db import keys
 
     return ClaimItem.get(keys.practice_pk(practice_id), keys.claim_sk(claim_id), consistent_read=True)
 

@@ -4,10 +4,19 @@ Every documented operation gets generated requests, both fitting the schema and 
 negative modes), with real ids of one practice in the path so requests get past the 404 and reach
 validation and the services. Two properties must hold: no 5xx, and every 4xx the app answers is
 problem+json. Bounded: FUZZ_EXAMPLES examples per operation and mode (a few minutes at most).
+
+The operations are shared between two processes that fuzz at once, each with its own firm and practice, so that
+neither meets the other's objects: about half of each one's time is Hypothesis and schemathesis generating a
+request (CPU in this process) and half is the stack answering it, so one generates while the other waits.
+Processes, not threads: Hypothesis's caches and CPython 3.11's `ast.parse`, which it calls, failed under two
+threads here.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 import requests
@@ -20,6 +29,7 @@ from tests.dates import at_desk, days_ago, days_ahead
 
 pytestmark = pytest.mark.integration
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+SHARES = 2
 
 
 def post(stack, path, body, key, status=201):
@@ -29,6 +39,10 @@ def post(stack, path, body, key, status=201):
 
 
 @pytest.fixture(scope="module")
+def tenants(stack):
+    return [tenant(stack) for _ in range(SHARES)]
+
+
 def tenant(stack):
     admin = post(stack, "/admin/firms", {"name": "Fuzz Billing"}, stack.root_key)["api_key"]
     practice = post(stack, "/practices", {"name": "Fuzz Clinic", "npi": "1245319599", "tax_id": "12-3456789",
@@ -88,18 +102,38 @@ def problem_json(ctx, response, case):
     return None
 
 
-def operations(stack):
-    schema = schemathesis.openapi.from_url(stack.api + "/openapi.json")
+def operations(api):
+    schema = schemathesis.openapi.from_url(api + "/openapi.json")
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def test_no_generated_request_gets_a_5xx_or_a_non_problem_error(stack, tenant):
-    for operation in operations(stack):
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            fuzz(stack, tenant, operation, mode)
+def test_no_generated_request_gets_a_5xx_or_a_non_problem_error(stack, tenants):
+    labels = [operation.label for operation in operations(stack.api)]
+    shares = [labels[n::SHARES] for n in range(SHARES)]
+    with ProcessPoolExecutor(max_workers=SHARES - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        others = [pool.submit(fuzz_share, stack.api, tenant, share) for tenant, share in zip(tenants[1:], shares[1:])]
+        outcomes = [fuzz_share(stack.api, tenants[0], shares[0])] + [other.result() for other in others]
+    failures = [failure for _, failure in outcomes if failure]
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)  # each as its process met it, request and check named
+    assert sorted(label for done, _ in outcomes for label in done) == sorted(labels)
 
 
-def fuzz(stack, tenant, operation, mode) -> None:
+def fuzz_share(api, tenant, labels):
+    """Fuzzes the operations named, both modes, until one fails: (the labels fuzzed, the failure or "")."""
+    done = []
+    for operation in operations(api):
+        if operation.label in labels:
+            try:
+                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                    fuzz(api, tenant, operation, mode)
+            except Exception as error:  # noqa: BLE001 - reported whole by the test, whichever process met it
+                return done, "".join(traceback.format_exception(error))
+            done.append(operation.label)
+    return done, ""
+
+
+def fuzz(api, tenant, operation, mode) -> None:
     @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
@@ -108,10 +142,10 @@ def fuzz(stack, tenant, operation, mode) -> None:
         auth = {"Authorization": f"Bearer {tenant['key']}"}
         if mode is GenerationMode.POSITIVE and case.method in {"PATCH", "PUT", "DELETE"}:
             # Send the object's current version, so updates get past 428/409 and reach the service.
-            current = requests.get(stack.api + case.formatted_path, headers=auth, timeout=10)
+            current = requests.get(api + case.formatted_path, headers=auth, timeout=10)
             if current.ok:
                 case.headers = {**(case.headers or {}), "If-Match": str(current.json()["version"])}
-        response = case.call(base_url=stack.api, headers=auth, timeout=30)
+        response = case.call(base_url=api, headers=auth, timeout=30)
         case.validate_response(response, checks=[not_a_server_error, problem_json])
 
     try:

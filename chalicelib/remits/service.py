@@ -21,16 +21,19 @@ item are read back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Sequence
 
+from chalicelib.claims import codec
 from chalicelib.claims.items import ClaimItem
 from chalicelib.claims.numbers import claims_by_number
 from chalicelib.core.ids import derived_id, id_ms
-from chalicelib.db import batched
+from chalicelib.db import batched, store
 from chalicelib.edi.remittance.result import ClaimPayment, Remittance
-from chalicelib.remits import claim_items, plb, posting, records
+from chalicelib.remits import claim_items, coordination, plb, posting, records, secondary_claims
 from chalicelib.remits.matching import match_lines, our_lines
 from chalicelib.remits.records import Origin, Tally
+from chalicelib.tenants.service import practice_key
 
 RECORDED, DUPLICATE, UNBALANCED, HELD = "remitted", "duplicate", "unbalanced", "held"
 UNKNOWN_CLAIM = "unknown_claim"
@@ -82,6 +85,31 @@ def _record_set(origin: Origin, remittance: Remittance, claims: dict[str, ClaimI
     _count_plb(plans, written, tallies)
     _write([batched.Unit(f"remittance {p}", saves=[records.remittance_record(origin, remittance, p, t)])
             for p, t in tallies.items()])
+    _bill_next_coverages(origin, remittance, [m for m in matched if m.payment is not None
+                                              and posted[m.position].outcome == claim_items.POSTED])
+
+
+def _bill_next_coverages(origin: Origin, remittance: Remittance, posted: list[_Matched]) -> None:
+    """Claims of practices that bill the next coverage automatically (`secondary_claims`), built once their
+    payment is posted: each a claim of its own, with its number and transaction, so after the posting's writes.
+    Only claim payments that leave something to bill are looked at, and the practices' settings are read in one
+    BatchGetItem; a retried run finds the claims built (remits/secondary_claims.py refuses a second)."""
+    candidates = []
+    for m in posted:
+        assert m.payment is not None
+        record = records.claim_record(origin, remittance, m.position, m.payment.payment, m.claim,
+                                      m.payment.matches, claim_items.POSTED)
+        if coordination.refusal(record, codec.loads(m.claim.document)) is None:
+            candidates.append((m.claim, record))
+    if not candidates:
+        return
+    wanted = {c.practice_id: practice_key(origin.firm_id, c.practice_id) for c, _ in candidates}
+    found = store.read(*wanted.values())
+    now = datetime.fromisoformat(origin.recorded_at)
+    for claim, record in candidates:
+        practice = found.find(wanted[claim.practice_id])
+        if practice is not None and practice.secondary_claims == "automatic":
+            secondary_claims.build_if_automatic(origin.firm_id, claim, record, now, setting="automatic")
 
 
 def _count(tally: Tally, m: _Matched, posted: dict[int, claim_items.Done], done: Recorded) -> None:

@@ -244,3 +244,22 @@ def test_posting_may_pass_the_setting_it_read_once_for_many_claims(practice, api
     assert secondary_claims.build_if_automatic(practice.firm_id, item, record, now, setting="on_request") is None
     built = secondary_claims.build_if_automatic(practice.firm_id, item, record, now, setting="automatic")
     assert built is not None and claim(practice, api, built.id)["status"] == "ready"
+
+
+def test_a_practice_that_bills_the_next_coverage_automatically_gets_the_secondary_when_the_835_posts(practice, api):
+    version = api.get(practice.base, key=practice.admin)[1]["version"]
+    api.patch(practice.base, {"secondary_claims": "automatic"}, key=practice.admin, headers={"If-Match": str(version)})
+
+    primary = practice.remitted()  # the 835 through the inbox: posted, then the next coverage billed
+
+    built_id = claim(practice, api, primary["id"])["secondary_claim_id"]
+    built = claim(practice, api, built_id)
+    assert (built["primary_claim_id"], built["payer_id"], built["status"]) == (primary["id"], practice.cigna, "ready")
+    practice.pay(primary, trace="EFT-AGAIN")  # the same payment in another 835: posted nothing, built nothing
+    assert claim(practice, api, primary["id"])["secondary_claim_id"] == built_id
+
+
+def test_a_practice_that_bills_on_request_gets_no_secondary_when_the_835_posts(practice, api):
+    primary = practice.remitted()
+    assert claim(practice, api, primary["id"])["secondary_claim_id"] is None
+    assert practice.secondary(primary["id"])["primary_claim_id"] == primary["id"]

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from chalicelib.appeals.items import LEVELS, STATUSES
+from chalicelib.core.messages import Expected
 from chalicelib.core.types import Out, PageQuery, Patch, Schema, Versioned
 from chalicelib.tasks.models import Detail
 
 Level = Literal["first", "second", "external_review"]
+FileName = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9 ._()\-]+$"),
+                     Expected("a file name of 1 to 120 letters, digits, spaces, dots, dashes, underscores and "
+                              "brackets, e.g. operative-note.pdf", "not a file name this API takes")]
 Status = Literal["draft", "sent", "won", "partly_won", "lost"]
 assert set(LEVELS) == set(Level.__args__) and set(STATUSES) == set(Status.__args__)  # type: ignore[attr-defined]
 
@@ -106,9 +110,8 @@ class LetterOut(Out):
 
 
 class AttachmentIn(Schema):
-    name: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9 ._()\-]+$",
-                      description="A file name of letters, digits, spaces, dots, dashes and underscores; "
-                                  "no patient names: it shows in lists and in the letter")
+    name: FileName = Field(description="A file name of letters, digits, spaces, dots, dashes and underscores; "
+                                       "no patient names: it shows in lists and in the letter")
     content_type: Literal["application/pdf", "image/png", "image/jpeg", "image/tiff", "text/plain"]
     size_bytes: int = Field(gt=0, description="The file's size; at most REVCYCLE_APPEAL_ATTACHMENT_MAX_BYTES")
     content_base64: str | None = Field(default=None, max_length=200_000,

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from chalicelib.denials.rules import Code
+from chalicelib.edi.remittance import codes
 
-NOT_ADJUDICATED = frozenset({"22", "23", "25"})
-DENIED_STATUS = "4"
+NOT_ADJUDICATED = codes.NO_PAYMENT_STATUSES | {codes.REVERSAL_STATUS}
+DENIED_STATUS = codes.DENIED_STATUS
 PRIOR_PAYER = "23"
 
 

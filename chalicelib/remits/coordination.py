@@ -19,12 +19,13 @@ from datetime import date
 from typing import Any, Protocol
 
 from chalicelib.edi.claim.document import Adjustment, ClaimDocument, Line, LineAdjudication, OtherPayer
+from chalicelib.edi.remittance import codes
+from chalicelib.remits.records import REFUSED
 
-ADJUDICATED = frozenset({"1", "2", "3", "4"})
-FORWARDED = frozenset({"19", "20", "21"})
+ADJUDICATED = codes.PROCESSED_STATUSES | {codes.DENIED_STATUS}
+FORWARDED = codes.CROSSOVER_STATUSES
 WRITTEN_OFF = frozenset({"CO", "PI"})
 NEXT_ORDER = {"P": "secondary", "S": "tertiary"}  # the billed payer's SBR01 -> the coverage that follows it
-REFUSED = "refused"  # RemittanceClaim.posting of a claim payment that does not balance (remits/records.py)
 
 
 class ClaimPayment(Protocol):

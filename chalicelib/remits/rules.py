@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from chalicelib.core.money import Money
+from chalicelib.edi.remittance import codes
 from chalicelib.edi.remittance.result import Adjustment, ClaimPayment, ServiceLine
 from chalicelib.remits.matching import LineMatch
 
@@ -30,8 +31,8 @@ PAYMENT, CONTRACTUAL, PATIENT, OTHER, REVERSAL = (
     "insurance_payment", "contractual_adjustment", "patient_responsibility", "other_adjustment", "reversal")
 KINDS = (PAYMENT, CONTRACTUAL, PATIENT, OTHER, REVERSAL)
 GROUP_KINDS = {"CO": CONTRACTUAL, "PR": PATIENT}  # OA, PI, CR and anything else: other adjustments
-REVERSAL_STATUS, NO_MONEY, FORWARDED = "22", frozenset({"23", "25"}), frozenset({"19", "20", "21"})
-DENIED_STATUS = "4"
+REVERSAL_STATUS, DENIED_STATUS = codes.REVERSAL_STATUS, codes.DENIED_STATUS
+NO_MONEY, FORWARDED = codes.NO_PAYMENT_STATUSES, codes.CROSSOVER_STATUSES
 
 Entry = dict[str, Any]
 

@@ -23,6 +23,9 @@ CLAIM_STATUS = {
 FORWARDED_STATUSES = frozenset({"19", "20", "21", "23"})
 REVERSAL_STATUS = "22"
 DENIED_STATUS = "4"
+PROCESSED_STATUSES = frozenset({"1", "2", "3"})  # adjudicated by this payer, nothing passed on
+CROSSOVER_STATUSES = frozenset({"19", "20", "21"})  # adjudicated, then passed on by the payer itself
+NO_PAYMENT_STATUSES = frozenset({"23", "25"})  # not this payer's claim, or a predetermination: nothing to post
 
 # CLP06, claim filing indicator code: the 835's own list, narrower than the 837's SBR09 (no CI, BL or 11 here).
 FILING_INDICATORS = {

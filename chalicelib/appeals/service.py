@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from chalicelib.appeals import rules
 from chalicelib.appeals.items import OPEN, Appeal, AppealSlot, index
@@ -233,14 +233,29 @@ def _closed_reminder(item: Appeal, actor: str, now: str) -> list[Item]:
     return [task]
 
 
-def outcome_items(record: Any, *, paid_on: date | None, now: datetime) -> list[Item]:
+def sent_by_claim(practice_ids: Iterable[str]) -> dict[str, list[Appeal]]:
+    """Claim id -> its sent appeals, for a posting that pays many claims: one Query (paged) of each practice's
+    sent list, so the appeals a payment may decide cost no read per claim."""
+    found: dict[str, list[Appeal]] = {}
+    for practice_id in practice_ids:
+        for appeal in Appeal.gsi1.query(keys.appeals_of_status_pk(practice_id, "sent")):
+            if isinstance(appeal, Appeal):
+                found.setdefault(appeal.claim_id, []).append(appeal)
+    return found
+
+
+def outcome_items(record: Any, *, paid_on: date | None, now: datetime,
+                  sent: list[Appeal] | None = None) -> list[Item]:
     """The appeals a later claim payment decides, for the poster to save in the posting's unit: each sent appeal
     of the claim (made from another remittance) becomes won or partly won by what this payment pays on the
     appealed claim or line, with the payment linked. A payment of nothing decides nothing. Each appeal is saved
-    under its version, so a posting retried after its unit was written finds it decided and returns nothing."""
-    appeals = Appeal.gsi2.query(keys.claim_appeals_pk(record.practice_id, record.claim_id))
+    under its version, so a posting retried after its unit was written finds it decided and returns nothing.
+    `sent`: the claim's sent appeals when the caller read them for many claims (`sent_by_claim`); else a Query.
+    Each candidate is read again (GetItem): the index is eventually consistent."""
+    if sent is None:
+        sent = list(Appeal.gsi2.query(keys.claim_appeals_pk(record.practice_id, record.claim_id)))
     decided: list[Item] = []
-    for appeal in appeals:
+    for appeal in sent:
         if appeal.status != "sent" or appeal.remittance_id == record.remittance_id:
             continue
         current = Appeal.get(appeal.pk, appeal.sk, consistent_read=True)  # the index is eventually consistent

@@ -19,6 +19,7 @@ from chalicelib.core.money import Money
 from chalicelib.db import keys, store
 from chalicelib.db.models import Item
 from chalicelib.appeals import service as appeals
+from chalicelib.appeals.items import Appeal
 from chalicelib.denials import service as denials
 from chalicelib.edi.remittance.result import ClaimPayment, Remittance
 from chalicelib.ledger import service as ledger
@@ -31,7 +32,7 @@ from chalicelib.remits.records import Origin
 ACTOR = "835"
 POSTED, RECORDED, HELD, DUPLICATE = "posted", "recorded", "held", "duplicate"
 REVERSAL_UNMATCHED = "reversal_unmatched"
-# A claim an appeal may be waiting on: a later payment of it decides its sent appeals (one Query of the claim's).
+# A claim an appeal may be waiting on: a later payment of it decides its sent appeals (read once a practice).
 APPEALABLE = frozenset({"denied", "partial", "appealed"})
 
 
@@ -73,7 +74,8 @@ def posting_key(claim: ClaimItem, posting: str) -> store.Key[ClaimPosting]:
 
 
 def payment_items(origin: Origin, remittance: Remittance, p: Payment, claim: ClaimItem, balance: PatientBalance,
-                  earlier: dict[tuple[str, str], ClaimPosting], appeal_days: int) -> tuple[list[Item], Done, bool]:
+                  earlier: dict[tuple[str, str], ClaimPosting], appeal_days: int,
+                  sent_appeals: list[Appeal]) -> tuple[list[Item], Done, bool]:
     """What one claim payment writes (its record and pointer, its posting, the claim's event, the patient's
     entry), the claim and balance moved in memory; whether the claim changed. Items another part adds to a
     posted claim payment (denial work items, counters) are appended here."""
@@ -97,16 +99,16 @@ def payment_items(origin: Origin, remittance: Remittance, p: Payment, claim: Cla
             items.append(records.work_item(origin, remittance, p.position, p.payment, REVERSAL_UNMATCHED, detail,
                                            claim))
             return items, Done(HELD, origin.remittance_id), False
-    appealable = claim.status in APPEALABLE  # before this payment moves it
+    deciding = may_decide_appeals(claim, p.payment) and bool(sent_appeals)  # before this payment moves it
     posting, totals = _post_to_claim(origin, remittance.payment.trace_number, p, claim, undone)
     items += [posting, *_to_patient(origin, p, posting, balance, undone)]
     items.append(lifecycle.stage(claim, _claim_changes(claim, p, posting, totals, undone), _event(p), ACTOR,
                                  {"remittance_id": origin.remittance_id, "posting_id": posting.id,
                                   "clp02": p.payment.status}, now=origin.recorded_at))
     items += _denials(origin, remittance, claim, record, appeal_days)
-    if appealable and p.payment.paid_cents > 0:
+    if deciding:
         items += appeals.outcome_items(record, paid_on=remittance.payment.effective,
-                                       now=datetime.fromisoformat(origin.recorded_at))
+                                       now=datetime.fromisoformat(origin.recorded_at), sent=sent_appeals)
     return items, Done(POSTED, origin.remittance_id, totals), True
 
 
@@ -122,6 +124,11 @@ def denial_room(payment: ClaimPayment) -> int:
     """At most the items a claim payment's denials add to its unit: a denial and a task for the claim or for
     each of its lines."""
     return 2 * max(1, len(payment.lines))
+
+
+def may_decide_appeals(claim: ClaimItem, payment: ClaimPayment) -> bool:
+    """Whether a payment may decide the claim's sent appeals: it pays something on a claim that was denied."""
+    return claim.status in APPEALABLE and payment.paid_cents > 0
 
 
 def _event(p: Payment) -> str:

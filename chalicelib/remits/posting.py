@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from chalicelib.appeals import service as appeals
+from chalicelib.appeals.items import Appeal
 from chalicelib.claims import lifecycle, open_tasks
 from chalicelib.claims.items import ClaimItem
 from chalicelib.db import batched, keys, store
@@ -96,6 +98,7 @@ class _Found:
     balances: dict[tuple[str, str], PatientBalance]
     earlier: dict[tuple[str, str], ClaimPosting]  # (claim id, posting id) -> an earlier posting
     windows: dict[tuple[str, str], int]  # (practice id, payer ref) -> the payer's appeal window in days
+    sent_appeals: dict[str, list[Appeal]]  # claim id -> its sent appeals, for the payments that may decide them
 
     def appeal_days(self, claim: ClaimItem) -> int:
         return self.windows.get((claim.practice_id, claim.payer_ref), denials.window_of(None))
@@ -103,7 +106,8 @@ class _Found:
 
 def _read(origin: Origin, remittance: Remittance, pending: list[Payment], fresh: bool) -> _Found:
     """The patients' balances, the postings reversals undo and the claims' payers (their appeal windows, for the
-    denials), in one BatchGetItem; after a conflict, the claims are read again first."""
+    denials), in one BatchGetItem; the sent appeals of the practices whose claims a payment may decide, one Query
+    each; after a conflict, the claims are read again first."""
     if fresh and pending:
         found = store.read(*(store.Key(ClaimItem, p.claim.pk, p.claim.sk) for p in pending), consistent=True)
         for p in pending:
@@ -116,9 +120,11 @@ def _read(origin: Origin, remittance: Remittance, pending: list[Payment], fresh:
               store.Key(Payer, p.claim.pk, keys.payer_sk(p.claim.payer_ref)) for p in pending}
     found = store.read(*(ledger.balance_key(*k) for k in balance_keys), *undone.values(), *payers.values(),
                        consistent=True)
+    deciding = {p.claim.practice_id for p in pending if claim_items.may_decide_appeals(p.claim, p.payment)}
     return _Found({k: b for k in balance_keys if (b := found.find(ledger.balance_key(*k))) is not None},
                   {k: e for k, key in undone.items() if (e := found.find(key)) is not None},
-                  {k: denials.window_of(found.find(key)) for k, key in payers.items()})
+                  {k: denials.window_of(found.find(key)) for k, key in payers.items()},
+                  appeals.sent_by_claim(deciding))
 
 
 def _units(origin: Origin, remittance: Remittance, pending: list[Payment],
@@ -151,7 +157,8 @@ def _patient_unit(origin: Origin, remittance: Remittance, group: list[Payment], 
             break
         room -= cost
         items, done, changed = claim_items.payment_items(origin, remittance, p, claim, balance, found.earlier,
-                                                          found.appeal_days(claim))
+                                                          found.appeal_days(claim),
+                                                          found.sent_appeals.get(claim.id, []))
         b.unit.saves += items
         b.payments.append(p)
         b.done[p.position] = done
